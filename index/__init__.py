@@ -1,0 +1,1 @@
+"""Corpus loading, parsing, segmentation and search indexes."""

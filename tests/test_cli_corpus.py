@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.cli import main
+
+
+def test_clauses_filtered_by_unit(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clauses", "--doc", "nm-2025-15", "--unit", "财政厅"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "nm-2025-15#1\t落实科技型企业财政优惠政策"
+    assert all(line.startswith("nm-2025-15#") for line in out)
+    assert "nm-2025-15#4\t扩大科技型企业融资担保覆盖面" in out
+
+
+def test_show_prints_label_units_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "sd-2023-155#3"]) == 0
+    out = capsys.readouterr().out
+    assert "（鲁政办字〔2023〕155号）第（三）条" in out
+    assert "牵头单位：省科技厅" in out
+    assert "不高于担保金额0.5%的保费补贴" in out
+
+
+def test_show_unknown_clause_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "sd-2023-155#99"]) == 2
+    assert "sd-2023-155#99" in capsys.readouterr().err
+
+
+def test_unknown_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clauses", "--doc", "bj-2020-1"]) == 2
+    assert "bj-2020-1" in capsys.readouterr().err
