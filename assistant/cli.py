@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import time
 from collections.abc import Callable, Sequence
 
 from index.corpus import Corpus, load_corpus
 from index.errors import PolicyAssistantError
 from index.model import Clause
+from index.search import MODES, Filters
 from index.settings import Settings
+from index.store import build_index, open_index
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("show", _show, "print one clause: label, units, full text")
     p.add_argument("clause_id")
+
+    command("build", _build, "build the search index (also done on first use)")
+
+    p = command("search", _search, "ranked clauses for a query, the matching sentence highlighted")
+    p.add_argument("query")
+    p.add_argument("--mode", choices=MODES, default="hybrid")
+    p.add_argument("--region", help="e.g. 山东 or 内蒙古")
+    p.add_argument("--doc", help="document id")
+    p.add_argument("-k", type=int, default=5)
     return parser
 
 
@@ -59,6 +72,32 @@ def _clauses(args: argparse.Namespace) -> None:
 
 def _show(args: argparse.Namespace) -> None:
     print(format_clause(_corpus().clause(args.clause_id)))
+
+
+def _build(args: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    folder = build_index(Settings.from_env())
+    print(f"索引已建成：{folder}（{time.perf_counter() - started:.1f} 秒）")
+
+
+def _search(args: argparse.Namespace) -> None:
+    index = open_index(Settings.from_env())
+    hits = index.search(args.query, k=args.k, mode=args.mode, filters=Filters(args.region, args.doc))
+    if not hits:
+        print("没有找到相关条款。")
+    for rank, hit in enumerate(hits, start=1):
+        clause = index.corpus.clause(hit.clause_id)
+        print(f"{rank}. {hit.clause_id}  {clause.heading}  (score {hit.score:.3f})")
+        print(f"   {highlight(hit.sentence, hit.matched, sys.stdout.isatty())}")
+
+
+def highlight(text: str, words: Sequence[str], ansi: bool) -> str:
+    """Mark the matched words: bold on a terminal, 【】 otherwise."""
+    if not words:
+        return text
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    mark = (lambda m: f"\033[1;31m{m.group()}\033[0m") if ansi else (lambda m: f"【{m.group()}】")
+    return pattern.sub(mark, text)
 
 
 def format_clause(clause: Clause) -> str:

@@ -1,0 +1,107 @@
+"""Chinese text analysis shared by indexing and querying: jieba with the policy lexicon,
+synonym expansion, stopwords.
+
+Importing this module prints nothing and loads no dictionary; the first ``Analyzer`` does,
+keeping jieba's cache in the project's cache folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jieba
+
+from index.errors import CorpusError
+
+LEXICON_DIR = "lexicon"
+_LEXICON_FILES = ("terms.txt", "synonyms.toml", "stopwords.txt")
+_WORDLIKE = re.compile(r"\w")  # a token with no letter, digit or CJK character is punctuation
+# jieba splits at brackets, so "首台（套）" is analysed as "首台套".
+_BRACKETS = re.compile(r"[（）()]")
+
+_TERM_FREQ = 20000  # high enough that a lexicon term is kept whole
+
+jieba.setLogLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    terms: tuple[str, ...]
+    synonyms: dict[str, tuple[str, ...]]  # everyday word → policy words
+    stopwords: frozenset[str]
+    fingerprint: str = field(compare=False)
+
+
+def load_lexicon(corpus_dir: Path) -> Lexicon:
+    folder = corpus_dir / LEXICON_DIR
+    digest = hashlib.sha256()
+    for name in _LEXICON_FILES:
+        path = folder / name
+        if not path.is_file():
+            raise CorpusError(f"{path}: lexicon file missing")
+        digest.update(path.read_bytes())
+    terms = tuple(_lines(folder / "terms.txt"))
+    try:
+        table = tomllib.loads((folder / "synonyms.toml").read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise CorpusError(f"{folder / 'synonyms.toml'}: {err}") from None
+    synonyms: dict[str, list[str]] = {}
+    for policy_word, everyday in table.items():
+        if not isinstance(everyday, list) or not all(isinstance(w, str) for w in everyday):
+            raise CorpusError(f"{folder / 'synonyms.toml'}: '{policy_word}' must list words")
+        for word in everyday:
+            synonyms.setdefault(word, []).append(policy_word)
+    stopwords = frozenset(_lines(folder / "stopwords.txt"))
+    return Lexicon(terms, {k: tuple(v) for k, v in synonyms.items()}, stopwords, digest.hexdigest()[:16])
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: not UTF-8 text") from None
+    return [line.split()[0] for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+class Analyzer:
+    """Turns text into search tokens; the same callable serves BM25 indexing and queries."""
+
+    def __init__(self, lexicon: Lexicon, cache_dir: Path) -> None:
+        self.lexicon = lexicon
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.tmp_dir = str(cache_dir)
+        self._jieba.cache_file = "jieba.cache"
+        self._jieba.initialize()
+        for word in {*lexicon.terms, *lexicon.synonyms, *(w for ws in lexicon.synonyms.values() for w in ws)}:
+            self._jieba.add_word(_BRACKETS.sub("", word), freq=_TERM_FREQ)
+
+    def words(self, text: str) -> list[str]:
+        """Segmented words, stopwords and punctuation removed, no synonym expansion."""
+        return [
+            w
+            for w in (t.strip().lower() for t in self._jieba.cut_for_search(_BRACKETS.sub("", text)))
+            if w and _WORDLIKE.search(w) and w not in self.lexicon.stopwords
+        ]
+
+    def __call__(self, text: str) -> list[str]:
+        """Search tokens: the words, each followed by the policy words it stands for."""
+        tokens: list[str] = []
+        for word in self.words(text):
+            tokens.append(word)
+            tokens += self.lexicon.synonyms.get(word, ())
+        return tokens
+
+    def expansions(self, text: str) -> list[str]:
+        """The policy words the text's everyday words stand for (for the dense query)."""
+        found: list[str] = []
+        for word in self.words(text):
+            for policy_word in self.lexicon.synonyms.get(word, ()):
+                if policy_word not in found and policy_word not in text:
+                    found.append(policy_word)
+        return found

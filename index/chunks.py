@@ -1,0 +1,39 @@
+"""Clause-aware chunks: a chunk never spans two clauses; long clauses split at sentence ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.model import Clause, Document
+
+
+@dataclass(frozen=True)
+class Chunk:
+    clause_id: str
+    doc_id: str
+    start: int  # span in the clause text
+    end: int
+    text: str
+    context: str  # region, short title and clause heading, prepended when embedding
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.context}：{self.text}"
+
+
+def chunk_document(doc: Document, max_chars: int) -> list[Chunk]:
+    return [chunk for clause in doc.all_clauses for chunk in chunk_clause(clause, doc, max_chars)]
+
+
+def chunk_clause(clause: Clause, doc: Document, max_chars: int) -> list[Chunk]:
+    context = f"{doc.region} {doc.short_title} {clause.heading}"
+    chunks: list[Chunk] = []
+    start = end = 0
+    for sentence in clause.sentences:
+        if end > start and sentence.end - start > max_chars:
+            chunks.append(Chunk(clause.id, doc.id, start, end, clause.text[start:end], context))
+            start = sentence.start
+        end = sentence.end
+    if end > start:
+        chunks.append(Chunk(clause.id, doc.id, start, end, clause.text[start:end], context))
+    return chunks

