@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import time
 from collections.abc import Callable, Sequence
 
 from index.corpus import Corpus, load_corpus
@@ -75,9 +74,10 @@ def _show(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    started = time.perf_counter()
-    folder = build_index(Settings.from_env())
-    print(f"索引已建成：{folder}（{time.perf_counter() - started:.1f} 秒）")
+    report = build_index(Settings.from_env())
+    print(
+        f"索引已建成：{report.folder}（{report.chunks} 个片段，新嵌入 {report.embedded} 个，{report.seconds:.1f} 秒）"
+    )
 
 
 def _search(args: argparse.Namespace) -> None:

@@ -56,7 +56,7 @@ class SentenceTransformerEmbedder:
         except OSError as err:  # not a local path and not in the hub cache
             raise ConfigError(f"embedder '{model}' cannot be loaded offline: {err}") from None
         self.name = _ST_PREFIX + model
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.dim = int(self._model.get_embedding_dimension() or 0)
         e5 = "e5" in model.lower()
         self._query_prefix, self._passage_prefix = ("query: ", "passage: ") if e5 else ("", "")
 

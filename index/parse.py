@@ -191,8 +191,4 @@ def parse_units(text: str) -> tuple[Unit, ...]:
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
-    return tuple(
-        Sentence(m.group(), m.start(), m.end())
-        for m in _SENTENCE_END.finditer(text)
-        if m.group().strip()
-    )
+    return tuple(Sentence(m.group(), m.start(), m.end()) for m in _SENTENCE_END.finditer(text) if m.group().strip())

@@ -36,8 +36,7 @@ def apply_repairs(text: str, repairs: list[Repair], file: str) -> tuple[str, lis
             raise CorpusError(f"{file}: repair {repair.find!r} → {repair.replace!r} matches nothing")
         if len(offsets) != repair.count:
             raise CorpusError(
-                f"{file}: repair {repair.find!r} matches {len(offsets)} places, "
-                f"the metadata declares {repair.count}"
+                f"{file}: repair {repair.find!r} matches {len(offsets)} places, the metadata declares {repair.count}"
             )
         changes += [Change(o, repair.find, repair.replace, repair.why) for o in offsets]
         text = text.replace(repair.find, repair.replace)

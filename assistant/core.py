@@ -1,0 +1,299 @@
+"""The assistant: understand a question, retrieve the clause, run its rule, compose a grounded answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant import compose, guard
+from assistant.answer import Answer, Citation
+from assistant.bind import bind
+from assistant.rules import CalcResult, Rule, RuleBook, calculate, load_rules
+from assistant.understand import MAX_QUESTION_CHARS, Scope, Understanding, load_scope, understand
+from index.errors import InputError
+from index.model import Clause, Document
+from index.search import MODES, Filters, Hit, SearchIndex
+from index.settings import Settings
+from index.store import open_index
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Relevance gate: a question naming no policy term must match some clause at least this well.
+MIN_BM25 = 6.0
+MIN_DENSE = 0.84
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A calculation waiting for inputs the user has not given yet."""
+
+    rule_id: str
+    clause_id: str
+    inputs: dict[str, object]
+    dates: tuple[dt.date, ...]
+    party: str | None
+
+
+@dataclass
+class Conversation:
+    """Multi-turn state: a follow-up can supply a missing input; a new topic starts afresh."""
+
+    assistant: Assistant
+    pending: Pending | None = None
+    history: list[Answer] = field(default_factory=list)
+
+    def ask(self, question: str) -> Answer:
+        answer, self.pending = self.assistant.respond(question, self.pending)
+        self.history.append(answer)
+        return answer
+
+
+class Assistant:
+    def __init__(self, settings: Settings, index: SearchIndex, rules: RuleBook, scope: Scope, mode: str = "hybrid"):
+        if mode not in MODES:
+            raise InputError(f"检索模式 {mode!r} 无效，可选：{'、'.join(MODES)}")
+        self.settings = settings
+        self.index = index
+        self.rules = rules
+        self.scope = scope
+        self.mode = mode
+        self._terms = tuple(index.analyzer.lexicon.terms)
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, log: Callable[[str], None] | None = None) -> Assistant:
+        """Load (building when needed) the index, rules and scope lists. No network."""
+        settings = settings or Settings.from_env()
+        index = open_index(settings, log) if log else open_index(settings)
+        rules = load_rules(settings.corpus_dir / "rules", index.corpus)
+        return cls(settings, index, rules, load_scope(settings.corpus_dir))
+
+    def with_mode(self, mode: str) -> Assistant:
+        """The same assistant retrieving with another mode (bm25, dense or hybrid)."""
+        return Assistant(self.settings, self.index, self.rules, self.scope, mode)
+
+    # -- public API ------------------------------------------------------------------------
+    def ask(self, question: str) -> Answer:
+        return self.conversation().ask(question)
+
+    def conversation(self) -> Conversation:
+        return Conversation(self)
+
+    def clause(self, clause_id: str) -> Clause:
+        return self.index.corpus.clause(clause_id)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        mode: str | None = None,
+        region: str | None = None,
+        doc_id: str | None = None,
+        in_force_on: dt.date | None = None,
+    ) -> list[Hit]:
+        query = validate_question(query)
+        return self.index.search(query, k=k, mode=mode or self.mode, filters=Filters(region, doc_id, in_force_on))
+
+    # -- the pipeline ----------------------------------------------------------------------
+    def respond(self, question: str, pending: Pending | None = None) -> tuple[Answer, Pending | None]:
+        question = validate_question(question)
+        u = understand(question, self.scope, self._terms)
+        if pending and self._continues(pending, u):
+            return self._calculate(question, u, self.rules.get(pending.rule_id), pending, score=1.0)
+        decline = self._decline_reason(u)
+        if decline:
+            return self._declined(question, decline), None
+        if ("compare" in u.intents and len(u.regions) != 1) or len(u.regions) > 1:
+            compared = self._compare(question, u)
+            if compared:
+                return compared, None
+        named = self._named_clause(u)
+        hits = self._hits(u)
+        if named is None and not hits:
+            return self._declined(question, "未找到相关条款"), None
+        if named is None and not self._relevant(u, hits):
+            return self._declined(question, "问题与收录文件的内容无关"), None
+        clause = named or self.clause(hits[0].clause_id)
+        score = 1.0 if named else hits[0].score
+        rule = self._pick_rule(clause, u)
+        if rule is not None and (u.wants_amount or u.amounts or u.percents or u.periods):
+            return self._calculate(question, u, rule, None, score)
+        hit = next((h for h in hits if h.clause_id == clause.id), None)
+        return self._lookup(question, u, clause, hit, score), None
+
+    # -- deciding ----------------------------------------------------------------------------
+    def _decline_reason(self, u: Understanding) -> str | None:
+        if u.outside_regions and not u.regions:
+            return f"所问地区（{'、'.join(u.outside_regions)}）的政策不在收录范围内"
+        if u.outside_topics and not self._policy_terms(u.text):
+            return f"所问事项（{'、'.join(u.outside_topics)}）不属于科技金融政策"
+        return None
+
+    def _relevant(self, u: Understanding, hits: list[Hit]) -> bool:
+        if self._policy_terms(u.text) or u.regions:
+            return True
+        bm25, dense = self.index.relevance(u.text)
+        return bm25 >= MIN_BM25 or dense >= MIN_DENSE
+
+    def _policy_terms(self, text: str) -> list[str]:
+        return [t for t in self._terms if len(t) > 1 and t in text]
+
+    def _hits(self, u: Understanding, region: str | None = None) -> list[Hit]:
+        if region is None and len(u.regions) == 1:
+            region = u.regions[0]
+        hits = self.index.search(u.text, k=10, mode=self.mode, filters=Filters(region=region))
+        return [h for h in hits if self.clause(h.clause_id).kind in ("item", "paragraph")]
+
+    def _named_clause(self, u: Understanding) -> Clause | None:
+        corpus = self.index.corpus
+        if u.clause_id and corpus.has_clause(u.clause_id):
+            return corpus.clause(u.clause_id)
+        if u.clause_number is None:
+            return None
+        docs = [d for d in corpus.documents if self._doc_named(d, u)] or list(corpus.documents)
+        if len(docs) > 1:
+            return None  # ambiguous: let retrieval decide
+        return next((c for c in docs[0].clauses if c.number == u.clause_number), None)
+
+    @staticmethod
+    def _doc_named(doc: Document, u: Understanding) -> bool:
+        return bool(u.doc_hint and u.doc_hint in doc.doc_number) or doc.region in u.regions
+
+    def _pick_rule(self, clause: Clause, u: Understanding) -> Rule | None:
+        rules = self.rules.for_clause(clause.id)
+        if not rules:
+            return None
+        scored = [(sum(t in u.text for t in r.triggers), -i, r) for i, r in enumerate(rules)]
+        best = max(scored, key=lambda s: (s[0], s[1]))
+        return best[2]
+
+    def _continues(self, pending: Pending, u: Understanding) -> bool:
+        rule = self.rules.get(pending.rule_id)
+        new = {k: v for k, v in bind(rule, u).items() if pending.inputs.get(k) != v}
+        if not new:
+            return False
+        clause_text = self.clause(pending.clause_id).text
+        return all(t in clause_text for t in self._policy_terms(u.text))
+
+    # -- answering ---------------------------------------------------------------------------
+    def _calculate(
+        self, question: str, u: Understanding, rule: Rule, pending: Pending | None, score: float
+    ) -> tuple[Answer, Pending | None]:
+        inputs = {**(pending.inputs if pending else {}), **bind(rule, u)}
+        dates = u.dates or (pending.dates if pending else ())
+        party = u.party or (pending.party if pending else None)
+        result = calculate(rule, inputs, on=dates[0] if dates else None, party=party)
+        clause = self.clause(rule.clause_id)
+        doc = self.index.corpus.document(clause.doc_id)
+        lines = [
+            compose.conclusion_for_calc(rule, result),
+            "",
+            *compose.clause_block(clause, [rule.quote]),
+            *compose.steps_block(result),
+            *compose.conditions_block(result),
+            *compose.period_block(doc, dates),
+            *compose.units_block(clause),
+            "",
+            compose.DISCLAIMER,
+        ]
+        follow_up = None
+        next_pending = None
+        if result.missing and result.eligible is not False:
+            follow_up = compose.ask_for(rule, result.missing)
+            next_pending = Pending(rule.id, clause.id, inputs, dates, party)
+        citations = (compose.citation(clause, rule.quote, score),)
+        return self._finish(question, lines, citations, result, follow_up, doc), next_pending
+
+    def _lookup(self, question: str, u: Understanding, clause: Clause, hit: Hit | None, score: float) -> Answer:
+        doc = self.index.corpus.document(clause.doc_id)
+        quotes = _quotes(clause, hit, units="units" in u.intents)
+        citations = [compose.citation(clause, "".join(quotes), score)]
+        lines = [compose.conclusion_for_lookup(clause, u), "", *compose.clause_block(clause, quotes)]
+        validity = "validity" in u.intents or bool(u.dates)
+        closing = next((s for s in doc.statements if s.kind == "closing" and "有效期" in s.text), None)
+        if validity and closing:
+            sentence = next(s.text for s in closing.sentences if "有效期" in s.text)
+            citations.append(compose.citation(closing, sentence, score))
+            lines += [f"> {sentence}（{closing.label}）"]
+        if u.wants_amount and not self.rules.for_clause(clause.id):
+            lines += ["", "本条未写明具体金额或计算标准，金额文件未明确。"]
+        lines += [*compose.period_block(doc, u.dates), *compose.units_block(clause), "", compose.DISCLAIMER]
+        return self._finish(question, lines, tuple(citations), None, None, doc)
+
+    def _compare(self, question: str, u: Understanding) -> Answer | None:
+        picks: list[tuple[Clause, Hit]] = []
+        for doc in self.index.corpus.documents:
+            hits = self._hits(u, region=doc.region)
+            if hits:
+                picks.append((self.clause(hits[0].clause_id), hits[0]))
+        if len(picks) < 2:
+            return None
+        lines = ["**结论**：两地文件的相关规定如下，可对照比较：", ""]
+        citations: list[Citation] = []
+        docs = []
+        for clause, hit in picks:
+            doc = self.index.corpus.document(clause.doc_id)
+            docs.append(doc)
+            quotes = _quotes(clause, hit, units=False)
+            citations.append(compose.citation(clause, "".join(quotes), hit.score))
+            lines += [f"**{doc.region}**", *compose.clause_block(clause, quotes), ""]
+        for doc in docs:
+            lines.append(f"- {doc.region}施行期：{doc.in_force.describe()}")
+        lines += ["", compose.DISCLAIMER]
+        return self._finish(question, lines, tuple(citations), None, None, *docs)
+
+    def _declined(self, question: str, reason: str) -> Answer:
+        docs = self.index.corpus.documents
+        covered = "；".join(f"{d.region}《{d.title}》（{d.doc_number}）" for d in docs)
+        text = (
+            f"抱歉，这个问题超出了本助手的范围：{reason}。\n\n"
+            f"本助手只收录以下科技金融政策文件：{covered}。"
+            "可以问这些文件中的贷款贴息、担保、保险补贴、创投奖励、上市支持、责任单位和施行期等问题；"
+            "其他地区或其他事项请咨询当地主管部门。"
+        )
+        sources = [text]  # the declined text names only metadata
+        return Answer(question, False, guard.enforce(text, sources)[0], (), None, None)
+
+    def _finish(
+        self,
+        question: str,
+        lines: list[str],
+        citations: tuple[Citation, ...],
+        result: CalcResult | None,
+        follow_up: str | None,
+        *docs: Document,
+    ) -> Answer:
+        text = "\n".join(lines)
+        sources = [c.quote for c in citations] + [c.label for c in citations]
+        if result is not None:
+            sources += [*result.steps, *result.notes, *(str(v) for v in result.inputs.values())]
+            sources += [compose.amount_text(result)]
+            sources += [c.text for c in result.conditions]
+        for doc in docs:
+            sources += [doc.doc_number, doc.in_force.describe(), doc.in_force.basis]
+        sources += [c.clause_id for c in citations]
+        text, _dropped = guard.enforce(text, sources)
+        return Answer(question, True, text, citations, result, follow_up)
+
+
+def validate_question(question: object) -> str:
+    if not isinstance(question, str):
+        raise InputError("问题必须是文字")
+    text = _CONTROL.sub("", question).strip()
+    if not text:
+        raise InputError("问题不能为空")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"问题过长（{len(text)}字），请控制在{MAX_QUESTION_CHARS}字以内")
+    return text
+
+
+def _quotes(clause: Clause, hit: Hit | None, units: bool) -> list[str]:
+    """The verbatim sentences to show: the best-matching one (never the bare heading), or the units."""
+    body = [s for s in clause.sentences[1:] if not s.text.startswith("（")] or list(clause.sentences)
+    if units:
+        return [clause.sentences[-1].text]
+    if hit is not None:
+        best = next((s for s in body if s.start == hit.span[0]), None)
+        if best is not None:
+            return [best.text]
+    return [body[0].text]

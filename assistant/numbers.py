@@ -1,0 +1,129 @@
+"""Numbers in questions: amounts of money, rates, periods and years, in the usual written forms.
+
+``80万`` ``80万元`` ``八十万元`` ``2亿`` ``3.9亿元`` ``三点九亿`` ``1,250,000元`` ``１２０万`` · ``0.5%``
+``百分之四十`` ``一半`` ``三成`` · ``满2年`` ``两年半`` ``18个月`` · ``2029年`` ``2028年12月31日``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import cn2an
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_NUM = f"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?"
+_AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
+_SCALE = {"亿": 1e8, "万": 1e4, "千": 1e3, "": 1.0}
+
+_MONEY = re.compile(rf"({_NUM})\s*(亿|万|千)?\s*(元|块钱|块)?(?!\s*[%年个月天倍层])")
+_PERCENT = re.compile(rf"({_AR_NUM})\s*%|百分之({_NUM})")
+_CHENG = re.compile(rf"(?<![{_CN_DIGITS}十])([一二两三四五六七八九])成(?![果长功本立为员])")
+_HALF = re.compile(r"一半")
+_PERIOD = re.compile(rf"(?<!第)({_NUM}|半)\s*(?:个)?\s*(年半?|个月)(?!度)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
+_ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A number found in text, with its span."""
+
+    value: float
+    text: str
+    start: int
+    end: int
+
+
+def normalise(text: str) -> str:
+    """Full-width digits and signs to ASCII (NFKC), so ``１２０万`` reads as ``120万``."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def cn_number(text: str) -> float:
+    """``1,250,000`` → 1250000; ``八十万`` → 800000; ``三点九`` → 3.9."""
+    text = text.replace(",", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    whole, _, decimals = text.partition("点")
+    value = float(cn2an.cn2an(whole, "smart")) if whole else 0.0
+    if decimals:
+        value += float("0." + "".join(str(_digit(c)) for c in decimals))
+    return value
+
+
+def _digit(c: str) -> int:
+    return {"零": 0, "〇": 0, "两": 2}.get(c, "一二三四五六七八九".find(c) + 1)
+
+
+def amounts(text: str) -> list[Found]:
+    """Sums of money (in 元). A bare number counts only with a unit: 元, 万 or 亿."""
+    found = []
+    for m in _MONEY.finditer(text):
+        number, scale, yuan = m.group(1), m.group(2) or "", m.group(3)
+        if not scale and not yuan and not re.search("[万亿]$", number):
+            continue
+        if _is_calendar_year(text, m):
+            continue
+        try:
+            value = cn_number(number) * _SCALE[scale]
+        except ValueError:
+            continue
+        found.append(Found(value, m.group(0).strip(), m.start(), m.end()))
+    return found
+
+
+def percents(text: str) -> list[Found]:
+    """Rates as fractions: ``0.5%`` → 0.005, ``百分之四十`` → 0.4, ``一半`` → 0.5, ``三成`` → 0.3."""
+    found = []
+    for m in _PERCENT.finditer(text):
+        number = m.group(1) or m.group(2)
+        try:
+            found.append(Found(cn_number(number) / 100, m.group(0), m.start(), m.end()))
+        except ValueError:
+            continue
+    found += [Found(_digit(m.group(1)) / 10, m.group(0), m.start(), m.end()) for m in _CHENG.finditer(text)]
+    found += [Found(0.5, m.group(0), m.start(), m.end()) for m in _HALF.finditer(text)]
+    return sorted(found, key=lambda f: f.start)
+
+
+def periods(text: str) -> list[Found]:
+    """Durations in years: ``满2年`` → 2, ``两年半`` → 2.5, ``18个月`` → 1.5. Calendar years are not periods."""
+    found = []
+    for m in _PERIOD.finditer(text):
+        if _is_calendar_year(text, m) or re.match(r"(?:19|20)\d{2}", m.group(1)):
+            continue
+        number, unit = m.group(1), m.group(2)
+        try:
+            value = 0.5 if number == "半" else cn_number(number)
+        except ValueError:
+            continue
+        if unit == "个月":
+            value /= 12
+        elif unit == "年半":
+            value += 0.5
+        found.append(Found(value, m.group(0), m.start(), m.end()))
+    return found
+
+
+def dates(text: str) -> list[dt.date]:
+    """Dates named in the text; a bare year ``2029年`` is read as that year's first day."""
+    found = []
+    for m in _YEAR.finditer(text):
+        try:
+            found.append(dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)))
+        except ValueError:
+            continue
+    for m in _ISO_DATE.finditer(text):
+        try:
+            found.append(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            continue
+    return found
+
+
+def _is_calendar_year(text: str, m: re.Match[str]) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d{2}", m.group(1))) and text[m.end(1) : m.end(1) + 1] == "年"

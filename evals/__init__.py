@@ -1,0 +1,1 @@
+"""Answer-accuracy evaluation: case files, metrics, runner and reports."""

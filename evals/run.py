@@ -1,0 +1,192 @@
+"""Run eval case files through the public ``Assistant`` API and report accuracy per retrieval mode.
+
+    python -m evals.run [--cases FILE ...] [--mode bm25|dense|hybrid|all] [--out evals]
+
+Writes ``report.md``, ``report.json`` and ``report.png`` (modes side by side) under ``--out`` and
+prints the table. Any case file in the DESIGN.md format works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from assistant import Assistant
+from assistant.errors import PolicyAssistantError
+from evals.cases import Case, load_cases
+from evals.metrics import Outcome, Summary, score, summarise
+from index.search import MODES
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CASES = sorted((HERE / "cases").glob("*.jsonl"))
+_TABLE_ROWS = [
+    ("cases", "cases"),
+    ("hit1", "clause hit@1"),
+    ("hit3", "clause hit@3"),
+    ("mrr10", "MRR@10"),
+    ("citation_precision", "citation precision"),
+    ("quote_fidelity", "quote fidelity"),
+    ("amount_exact", "amount exact match"),
+    ("ineligible_detected", "ineligible detected"),
+    ("refusal_rate", "refusal rate (out of scope)"),
+    ("false_refusal_rate", "false-refusal rate (in scope)"),
+    ("must_contain", "must-contain rate"),
+    ("crag", "CRAG score (+1/0/-1)"),
+    ("latency_p50_ms", "latency p50 (ms)"),
+    ("latency_p95_ms", "latency p95 (ms)"),
+]
+
+
+def run_case(assistant: Assistant, case: Case) -> Outcome:
+    started = time.perf_counter()
+    conversation = assistant.conversation()
+    answer = conversation.ask(case.question)
+    for turn in case.turns:
+        answer = conversation.ask(turn)
+    seconds = time.perf_counter() - started
+    result = answer.to_dict()
+    cited = [c["clause_id"] for c in result["citations"]]
+    searched = [h.clause_id for h in assistant.search(" ".join((case.question, *case.turns))[:500], k=10)]
+    ranking = list(dict.fromkeys(cited + searched)) if result["in_scope"] else []
+    return score(case, result, ranking, lambda cid: _clause_text(assistant, cid), seconds)
+
+
+def _clause_text(assistant: Assistant, clause_id: str) -> str | None:
+    try:
+        return assistant.clause(clause_id).text
+    except PolicyAssistantError:
+        return None
+
+
+def run(assistant: Assistant, cases: Sequence[Case], modes: Sequence[str]) -> dict[str, list[Outcome]]:
+    results = {}
+    for mode in modes:
+        variant = assistant.with_mode(mode)
+        variant.ask(cases[0].question)  # warm caches so latency is per question, not first-load
+        results[mode] = [run_case(variant, case) for case in cases]
+    return results
+
+
+def table(summaries: dict[str, Summary]) -> str:
+    modes = list(summaries)
+    lines = ["| metric | " + " | ".join(modes) + " |", "|---|" + "---|" * len(modes)]
+    for key, label in _TABLE_ROWS:
+        cells = [_cell(getattr(summaries[m], key)) for m in modes]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(value: float | int) -> str:
+    return str(value) if isinstance(value, int) else f"{value:.3f}" if value == value else "n/a"
+
+
+def failures(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
+    rows = []
+    for o in outcomes:
+        if o.crag == 1:
+            continue
+        rows.append(
+            {
+                "id": o.case.id,
+                "kind": o.case.kind,
+                "question": o.case.question + "".join(f" → {t}" for t in o.case.turns),
+                "expected": {
+                    "clauses": list(o.case.expected_clauses),
+                    "amount": o.case.expected_amount_yuan,
+                    "refusal": o.case.expect_refusal,
+                },
+                "got": {"clauses": list(o.ranking[:3]), "amount": o.got_amount, "refused": o.refused},
+                "failed": [
+                    name
+                    for name, ok in (
+                        ("hit@1", o.hit1),
+                        ("amount", o.amount_ok),
+                        ("ineligible", o.ineligible_ok),
+                        ("must_contain", o.must_contain_ok),
+                        ("refusal", o.refused == o.case.expect_refusal),
+                    )
+                    if ok is False
+                ],
+            }
+        )
+    return rows
+
+
+def write_reports(out: Path, case_files: Sequence[Path], results: dict[str, list[Outcome]]) -> None:
+    summaries = {mode: summarise(outcomes) for mode, outcomes in results.items()}
+    out.mkdir(parents=True, exist_ok=True)
+    data = {
+        "case_files": [p.name for p in case_files],
+        "summaries": {m: asdict(s) for m, s in summaries.items()},
+        "failures": {m: failures(o) for m, o in results.items()},
+    }
+    (out / "report.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    md = [
+        "# Eval report",
+        "",
+        "Generated by `python -m evals.run`; do not edit by hand.",
+        f"Case files: {', '.join(p.name for p in case_files)}.",
+        "",
+        table(summaries),
+        "",
+    ]
+    for mode, rows in data["failures"].items():
+        md += [f"## Failing cases: {mode} ({len(rows)})", ""]
+        if rows:
+            md += ["| id | question | expected | got | failed |", "|---|---|---|---|---|"]
+            md += [
+                f"| {r['id']} | {_md(r['question'])} | {_md(json.dumps(r['expected'], ensure_ascii=False))} | "
+                f"{_md(json.dumps(r['got'], ensure_ascii=False))} | {', '.join(r['failed'])} |"
+                for r in rows
+            ]
+        md.append("")
+    (out / "report.md").write_text("\n".join(md), encoding="utf-8")
+    chart(summaries, out / "report.png")
+
+
+def chart(summaries: dict[str, Summary], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = ["hit1", "hit3", "mrr10", "citation_precision", "amount_exact", "refusal_rate", "must_contain", "crag"]
+    fig, ax = plt.subplots(figsize=(10, 4))
+    width = 0.8 / max(1, len(summaries))
+    for i, (mode, summary) in enumerate(summaries.items()):
+        values = [getattr(summary, k) for k in keys]
+        ax.bar([x + i * width for x in range(len(keys))], values, width, label=mode)
+    ax.set_xticks([x + width * (len(summaries) - 1) / 2 for x in range(len(keys))], keys, rotation=20)
+    ax.set_ylim(-0.1, 1.05)
+    ax.set_title("Answer accuracy by retrieval mode")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="evals.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=Path, nargs="+", default=DEFAULT_CASES)
+    parser.add_argument("--mode", choices=[*MODES, "all"], default="all")
+    parser.add_argument("--out", type=Path, default=HERE)
+    args = parser.parse_args(argv)
+    cases = [c for path in args.cases for c in load_cases(path)]
+    modes = list(MODES) if args.mode == "all" else [args.mode]
+    results = run(Assistant.load(), cases, modes)
+    write_reports(args.out, args.cases, results)
+    print(table({m: summarise(o) for m, o in results.items()}))
+    print(f"\nreport: {args.out / 'report.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
