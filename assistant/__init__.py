@@ -1,5 +1,12 @@
-"""Grounded question answering over the policy corpus."""
+"""Grounded question answering over the policy corpus.
 
-from assistant.errors import PolicyAssistantError
+    from assistant import Assistant
+    a = Assistant.load()
+    a.ask("鲁科贷实际支付利息80万元，能贴息多少？").to_dict()
+"""
 
-__all__ = ["PolicyAssistantError"]
+from assistant.answer import Answer, Citation
+from assistant.core import Assistant, Conversation
+from assistant.errors import InputError, NotFoundError, PolicyAssistantError
+
+__all__ = ["Answer", "Assistant", "Citation", "Conversation", "InputError", "NotFoundError", "PolicyAssistantError"]

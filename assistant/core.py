@@ -116,7 +116,7 @@ class Assistant:
         clause = named or self.clause(hits[0].clause_id)
         score = 1.0 if named else hits[0].score
         rule = self._pick_rule(clause, u)
-        if rule is not None and (u.wants_amount or u.amounts or u.percents or u.periods):
+        if rule is not None and self._wants_calculation(rule, u):
             return self._calculate(question, u, rule, None, score)
         hit = next((h for h in hits if h.clause_id == clause.id), None)
         return self._lookup(question, u, clause, hit, score), None
@@ -167,6 +167,13 @@ class Assistant:
         best = max(scored, key=lambda s: (s[0], s[1]))
         return best[2]
 
+    @staticmethod
+    def _wants_calculation(rule: Rule, u: Understanding) -> bool:
+        """Run the rule when the question gives numbers or facts, or asks for an amount or eligibility."""
+        if u.amounts or u.percents or u.periods or "calc" in u.intents:
+            return True
+        return "eligibility" in u.intents and (bool(bind(rule, u)) or "validity" not in u.intents)
+
     def _continues(self, pending: Pending, u: Understanding) -> bool:
         rule = self.rules.get(pending.rule_id)
         new = {k: v for k, v in bind(rule, u).items() if pending.inputs.get(k) != v}
@@ -182,6 +189,7 @@ class Assistant:
         inputs = {**(pending.inputs if pending else {}), **bind(rule, u)}
         dates = u.dates or (pending.dates if pending else ())
         party = u.party or (pending.party if pending else None)
+        party = party if rule.parties else None  # "省财政给多少" names the payer of a non-split rule
         result = calculate(rule, inputs, on=dates[0] if dates else None, party=party)
         clause = self.clause(rule.clause_id)
         doc = self.index.corpus.document(clause.doc_id)

@@ -1,0 +1,250 @@
+"""The formula kinds: small pure functions from a rule's numbers to an amount and the steps showing it.
+
+A formula gets the rule's constants as plain numbers and its inputs as ``Quantity`` (value None when
+the user has not given it), and returns an ``Outcome``. ``KINDS`` states, for each kind, its function
+and what each argument must be; the rule loader checks every rule file against it, so a formula never
+sees an argument of the wrong sort. Steps only show inputs, constants and what is computed from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from assistant.money import dec, fmt, percent, round_yuan, yuan
+
+
+@dataclass(frozen=True)
+class Constant:
+    value: float
+    unit: str  # "元" | "ratio" | "年" | "个百分点" | "%"
+
+
+@dataclass(frozen=True)
+class Part:
+    party: str
+    amount: float
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An input as a formula sees it; ``label`` names it in the steps."""
+
+    name: str
+    label: str
+    value: float | bool | None
+
+
+@dataclass(frozen=True)
+class Tier:
+    low: float
+    low_inclusive: bool
+    high: float | None  # inclusive, as texts write "（含）"; None: no upper bound
+    amount: float
+
+
+@dataclass(frozen=True)
+class Share:
+    party: str
+    share: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    amount: float | None  # None: an input is missing, or the text states no amount
+    steps: tuple[str, ...]
+    eligible: bool = True  # False when the base falls short (below the lowest tier, less than one step)
+    parts: tuple[Part, ...] = ()
+    notes: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...]) -> Outcome:
+    if base.value is None:
+        return _needs(base, f"{base.label} × {percent(rate)}{_cap_text(caps)}")
+    return _capped(_times(base.value, rate), f"{yuan(base.value)} × {percent(rate)}", caps)
+
+
+def conditional_rate(
+    base: Quantity, flag: Quantity, rate_if: float, rate_else: float, caps: tuple[float, ...]
+) -> Outcome:
+    """``rate_if`` when ``flag`` holds (e.g. the first year), else ``rate_else``; unknown: the higher."""
+    if base.value is None:
+        text = f"{base.label} × {percent(rate_if)}（{flag.label}）或 × {percent(rate_else)}（其他情形）"
+        return _needs(base, text + _cap_text(caps))
+    if flag.value is None:
+        high, low = max(rate_if, rate_else), min(rate_if, rate_else)
+        out = _capped(_times(base.value, high), f"{yuan(base.value)} × {percent(high)}", caps)
+        note = f"未说明是否{flag.label}，按较高比例{percent(high)}计；另一情形按{percent(low)}计"
+        return Outcome(out.amount, out.steps, notes=(note,))
+    chosen = rate_if if flag.value else rate_else
+    return _capped(_times(base.value, chosen), f"{yuan(base.value)} × {percent(chosen)}", caps)
+
+
+def per_step_with_cap(base: Quantity, step: float, reward: float, caps: tuple[float, ...]) -> Outcome:
+    """``reward`` for every full ``step`` of the base."""
+    if base.value is None:
+        return _needs(base, f"{base.label}每满{yuan(step)}奖励{yuan(reward)}{_cap_text(caps)}")
+    count = int(dec(base.value) // dec(step))
+    if count == 0:
+        return Outcome(0.0, (f"{yuan(base.value)}不满{yuan(step)}，不予奖励",), eligible=False)
+    out = _capped(_times(count, reward), f"{count} × {yuan(reward)}", caps)
+    return Outcome(out.amount, (f"{yuan(base.value)}中满{yuan(step)}的共{count}个", *out.steps))
+
+
+def tiers(base: Quantity, tiers: tuple[Tier, ...]) -> Outcome:
+    """The amount of the tier the base falls in; outside every tier, nothing."""
+    if base.value is None:
+        listed = "；".join(f"{_range(t)}最高{yuan(t.amount)}" for t in tiers)
+        return _needs(base, f"按{base.label}分档：{listed}")
+    for t in tiers:
+        if _within(base.value, t):
+            return Outcome(
+                t.amount, (f"{base.label}{yuan(base.value)}，属{_range(t)}档，最高{yuan(t.amount)}",)
+            )
+    listed = "、".join(_range(t) for t in tiers)
+    return Outcome(
+        0.0, (f"{base.label}{yuan(base.value)}，不在所列档次（{listed}）内，不予奖励",), eligible=False
+    )
+
+
+def fixed(amount: float) -> Outcome:
+    return Outcome(amount, (f"定额{yuan(amount)}",))
+
+
+def cap_only(cap: float) -> Outcome:
+    """The text states a ceiling but no scale: the most it allows is the ceiling."""
+    return Outcome(
+        cap, (f"文件未明确计算标准，按最高{yuan(cap)}计",), notes=(f"金额文件未明确，最高{yuan(cap)}",)
+    )
+
+
+def not_stated() -> Outcome:
+    return Outcome(None, ("文件未明确金额或计算标准",), notes=("金额文件未明确",))
+
+
+def split(
+    base: Quantity,
+    shares: tuple[Share, ...],
+    flag: Quantity | None = None,
+    shares_if: tuple[Share, ...] = (),
+    note_if: str = "",
+) -> Outcome:
+    """Each party's share of the base; ``shares_if`` replace ``shares`` where ``flag`` holds.
+
+    An unknown flag keeps the general shares: the other split is an exception the user must confirm.
+    ``amount`` is the total over the parties; the caller picks a party's share from ``parts``.
+    """
+    notes: tuple[str, ...] = ()
+    if flag is not None and flag.value:
+        shares, notes = shares_if, (note_if,)
+    elif flag is not None and flag.value is None:
+        exception = "、".join(f"{s.party}{percent(s.share)}" for s in shares_if)
+        notes = (f"未说明是否属于{flag.label}；如属于，按{exception}计（{note_if}）",)
+    if base.value is None:
+        listed = "、".join(f"{s.party}{percent(s.share)}" for s in shares)
+        out = _needs(base, f"{base.label}按{listed}分担")
+        return Outcome(None, out.steps, notes=notes, missing=out.missing)
+    parts = tuple(Part(s.party, _times(base.value, s.share)) for s in shares)
+    steps = tuple(
+        f"{p.party}：{yuan(base.value)} × {percent(s.share)} = {yuan(p.amount)}"
+        for s, p in zip(shares, parts, strict=True)
+    )
+    return Outcome(round_yuan(sum(dec(p.amount) for p in parts)), steps, parts=parts, notes=notes)
+
+
+def percentage_points(base: Quantity, points: float) -> Outcome:
+    """A rate (in %) raised by up to ``points`` percentage points."""
+    if base.value is None:
+        return _needs(base, f"{base.label} + {fmt(points, '个百分点')}")
+    total = float(dec(base.value) + dec(points))
+    return Outcome(total, (f"{fmt(base.value, '%')} + {fmt(points, '个百分点')} = {fmt(total, '%')}",))
+
+
+@dataclass(frozen=True)
+class Param:
+    role: str  # see ROLES
+    required: bool = True
+
+
+# What a rule file gives for each role: an input name of that unit, a constant name of that unit,
+# a list of 元 constants, tier or share tables, or plain text.
+INPUT_ROLES = {"money_input": "元", "percent_input": "%", "flag_input": "bool"}
+CONSTANT_ROLES = {"rate": "ratio", "money": "元", "points": "个百分点"}
+ROLES = (*INPUT_ROLES, *CONSTANT_ROLES, "caps", "tiers", "shares", "text")
+
+
+@dataclass(frozen=True)
+class Kind:
+    function: Callable[..., Outcome]
+    params: Mapping[str, Param]  # optional params come as a group: all given or none
+    unit: str  # of the amount
+
+
+_BASE, _CAPS, _RATE = Param("money_input"), Param("caps"), Param("rate")
+KINDS: Mapping[str, Kind] = {
+    "rate_with_cap": Kind(rate_with_cap, {"base": _BASE, "rate": _RATE, "caps": _CAPS}, "元"),
+    "conditional_rate": Kind(
+        conditional_rate,
+        {"base": _BASE, "flag": Param("flag_input"), "rate_if": _RATE, "rate_else": _RATE, "caps": _CAPS},
+        "元",
+    ),
+    "per_step_with_cap": Kind(
+        per_step_with_cap,
+        {"base": _BASE, "step": Param("money"), "reward": Param("money"), "caps": _CAPS},
+        "元",
+    ),
+    "tiers": Kind(tiers, {"base": _BASE, "tiers": Param("tiers")}, "元"),
+    "fixed": Kind(fixed, {"amount": Param("money")}, "元"),
+    "cap_only": Kind(cap_only, {"cap": Param("money")}, "元"),
+    "not_stated": Kind(not_stated, {}, "元"),
+    "split": Kind(
+        split,
+        {
+            "base": _BASE,
+            "shares": Param("shares"),
+            "flag": Param("flag_input", required=False),
+            "shares_if": Param("shares", required=False),
+            "note_if": Param("text", required=False),
+        },
+        "元",
+    ),
+    "percentage_points": Kind(
+        percentage_points, {"base": Param("percent_input"), "points": Param("points")}, "%"
+    ),
+}
+
+
+def _times(a: float, b: float) -> float:
+    return round_yuan(dec(a) * dec(b))
+
+
+def _capped(raw: float, expression: str, caps: tuple[float, ...]) -> Outcome:
+    text = f"{expression} = {yuan(raw)}"
+    if not caps:
+        return Outcome(raw, (text,))
+    cap = min(caps)
+    if raw > cap:
+        return Outcome(cap, (f"{text}，超过上限{yuan(cap)}，按{yuan(cap)}计",))
+    return Outcome(raw, (f"{text}，未超过上限{yuan(cap)}",))
+
+
+def _cap_text(caps: tuple[float, ...]) -> str:
+    return f"，最高{yuan(min(caps))}" if caps else ""
+
+
+def _needs(base: Quantity, formula: str) -> Outcome:
+    """The amount waits for ``base``: show the formula instead."""
+    return Outcome(None, (formula,), missing=(base.name,))
+
+
+def _within(value: float, t: Tier) -> bool:
+    above_low = value >= t.low if t.low_inclusive else value > t.low
+    return above_low and (t.high is None or value <= t.high)
+
+
+def _range(t: Tier) -> str:
+    low = yuan(t.low) if t.low_inclusive else f"超过{yuan(t.low)}"
+    if t.high is None:
+        return f"{low}及以上" if t.low_inclusive else low
+    return f"{low}至{yuan(t.high)}（含）"

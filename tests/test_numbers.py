@@ -1,0 +1,82 @@
+"""Number, rate, period and date extraction, table-driven."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.numbers import amounts, dates, normalise, percents, periods
+
+AMOUNTS = [
+    ("利息80万", [800_000]),
+    ("利息80万元", [800_000]),
+    ("八十万元", [800_000]),
+    ("投了2亿", [200_000_000]),
+    ("3.9亿元", [390_000_000]),
+    ("三点九亿", [390_000_000]),
+    ("1,250,000元", [1_250_000]),
+    ("１２０万", [1_200_000]),
+    ("一千二百五十万元", [12_500_000]),
+    ("8000元", [8_000]),
+    ("两千万", [20_000_000]),
+    ("50亿元规模", [5_000_000_000]),
+    ("先投了2亿，又投了3.9亿元", [200_000_000, 390_000_000]),
+    ("持有3年", []),
+    ("2029年", []),
+    ("费率0.5%", []),
+    ("第二年", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AMOUNTS)
+def test_amounts(text: str, expected: list[float]) -> None:
+    assert [f.value for f in amounts(normalise(text))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("费率0.5%", [0.005]),
+        ("0.5%/年", [0.005]),
+        ("百分之四十", [0.4]),
+        ("补一半", [0.5]),
+        ("占三成", [0.3]),
+        ("５０％以上", [0.5]),
+        ("科技成果转化", []),
+        ("成长期企业", []),
+    ],
+)
+def test_percents(text: str, expected: list[float]) -> None:
+    assert [pytest.approx(f.value) for f in percents(normalise(text))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("满2年", [2]),
+        ("满两年", [2]),
+        ("两年半", [2.5]),
+        ("持有1.5年", [1.5]),
+        ("18个月", [1.5]),
+        ("第二年", []),
+        ("2029年", []),
+        ("首年度", []),
+    ],
+)
+def test_periods(text: str, expected: list[float]) -> None:
+    assert [f.value for f in periods(normalise(text))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2029年还能申请吗", [dt.date(2029, 1, 1)]),
+        ("2028年12月31日", [dt.date(2028, 12, 31)]),
+        ("2024-01-01起", [dt.date(2024, 1, 1)]),
+        ("2023年2月30日", []),
+        ("满2年", []),
+    ],
+)
+def test_dates(text: str, expected: list[dt.date]) -> None:
+    assert dates(normalise(text)) == expected
