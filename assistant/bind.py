@@ -14,7 +14,7 @@ from assistant.numbers import Found
 from assistant.rules import InputSpec, Rule
 from assistant.understand import Understanding
 
-_NEGATION = re.compile(r"(?:没有|没|未|不是|不|无|非|并非)$")
+_NEGATION = re.compile(r"(?:没有|没|从没|从未|未|不是|不属于|不算|不|无|非|并非)[过了有]?$")
 _CUE_WINDOW = 14  # characters between a cue word and its number
 
 
@@ -70,12 +70,17 @@ def _nearest(spec: InputSpec, found: Sequence[Found], text: str, taken: set[int]
 
 
 def _bool(spec: InputSpec, text: str) -> bool | None:
-    if any(w in text for w in spec.no_cues):
-        return False
-    for cue in spec.cues:
-        for m in re.finditer(re.escape(cue), text):
-            return not _NEGATION.search(text[max(0, m.start() - 3) : m.start()])
-    return None
+    """Yes when a cue is stated, no when it is negated or a no-cue is stated (a negated no-cue is a yes)."""
+    votes = [_stated(text, m.start()) for cue in spec.cues for m in re.finditer(re.escape(cue), text)]
+    votes += [not _stated(text, m.start()) for cue in spec.no_cues for m in re.finditer(re.escape(cue), text)]
+    if not votes:
+        return None
+    return all(votes)
+
+
+def _stated(text: str, at: int) -> bool:
+    """False when the words just before ``at`` negate what follows (没有逾期, 不属于中小企业)."""
+    return not _NEGATION.search(text[max(0, at - 4) : at])
 
 
 def _choice(spec: InputSpec, text: str) -> str | None:

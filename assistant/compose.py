@@ -16,6 +16,7 @@ from assistant.rules import CalcResult, Rule
 from assistant.understand import Understanding
 from index.model import Clause, Document, cn_date
 
+NEWLINE = chr(10)
 DISCLAIMER = "*以上依据文件原文整理，具体以责任部门的解释为准。*"
 _UNIT_LABEL = {"ratio": "%", "bool": "是/否", "choice": "请说明"}
 _STATUS = {"met": "✅ 已满足", "unmet": "❌ 不满足", "unknown": "❔ 待确认"}
@@ -39,6 +40,37 @@ def conclusion_for_calc(rule: Rule, result: CalcResult) -> str:
     return f"**结论**：{rule.label}按本条规定，{who} **{shown}**{tail}。"
 
 
+def document_card(doc: Document, u: Understanding) -> list[str]:
+    """Conclusion about a whole document, from its metadata."""
+    lines = [
+        f"**结论**：{doc.region}《{doc.title}》，文号{doc.doc_number}，{cn_date(doc.issued)}印发，"
+        f"施行期：{doc.in_force.describe()}。",
+        f"- 发文单位：{'、'.join(doc.issuers)}",
+    ]
+    return [*lines, *_date_flags(doc, u.dates), ""]
+
+
+def document_evidence(doc: Document, u: Understanding) -> tuple[Clause | None, str]:
+    """The document statement and the verbatim line of it that supports the card."""
+    by_kind = {s.kind: s for s in doc.statements}
+    closing, notice = by_kind.get("closing"), by_kind.get("notice")
+    wants_closing = "validity" in u.intents or any(w in u.text for w in ("调整", "评估"))
+    if wants_closing and closing is not None and doc.in_force.basis in closing.text:
+        words = ("调整", "评估") if any(w in u.text for w in ("调整", "评估")) else ("有效期", "实施")
+        return closing, _line_with(closing.text, words)
+    if notice is not None:
+        words = tuple(doc.issuers) if "docmeta" in u.intents and "联合" in u.text else (cn_date(doc.issued),)
+        return notice, _line_with(notice.text, words)
+    return None, ""
+
+
+def _line_with(text: str, words: Sequence[str]) -> str:
+    """The lines of ``text`` from the first to the last one naming any of ``words`` (verbatim)."""
+    lines = text.split(NEWLINE)
+    found = [i for i, line in enumerate(lines) if any(w in line for w in words)] or [0]
+    return NEWLINE.join(lines[found[0] : found[-1] + 1])
+
+
 def conclusion_for_lookup(clause: Clause, u: Understanding) -> str:
     if "units" in u.intents and clause.units:
         if clause.lead_units:
@@ -56,9 +88,11 @@ def amount_text(result: CalcResult) -> str:
     return money.fmt(result.amount, result.unit) if result.amount is not None else ""
 
 
-def clause_block(clause: Clause, quotes: Sequence[str]) -> list[str]:
+def clause_block(clause: Clause | None, quotes: Sequence[str]) -> list[str]:
+    if clause is None:
+        return []
     lines = [f"**依据**：{clause.label}"]
-    lines += [f"> {q}" for q in quotes]
+    lines += [f"> {line}" for q in quotes for line in q.split(NEWLINE)]
     return lines
 
 
@@ -75,15 +109,16 @@ def conditions_block(result: CalcResult) -> list[str]:
 
 
 def period_block(doc: Document, asked: Sequence[dt.date]) -> list[str]:
-    line = f"**施行期**：{doc.in_force.describe()}（{doc.doc_number}）。"
-    outside = [d for d in asked if not doc.in_force.contains(d)]
-    lines = ["", line]
-    for day in outside:
-        lines.append(f"- ⚠️ 所问时间{cn_date(day)}不在本文件施行期内，届时是否仍有效请以最新文件为准。")
-    inside = [d for d in asked if doc.in_force.contains(d)]
-    for day in inside:
-        lines.append(f"- 所问时间{cn_date(day)}在本文件施行期内。")
-    return lines
+    return ["", f"**施行期**：{doc.in_force.describe()}（{doc.doc_number}）。", *_date_flags(doc, asked)]
+
+
+def _date_flags(doc: Document, asked: Sequence[dt.date]) -> list[str]:
+    return [
+        f"- 所问时间{cn_date(day)}在本文件施行期内。"
+        if doc.in_force.contains(day)
+        else f"- ⚠️ 所问时间{cn_date(day)}不在本文件施行期内，届时是否仍有效请以最新文件为准。"
+        for day in asked
+    ]
 
 
 def units_block(clause: Clause) -> list[str]:

@@ -13,7 +13,7 @@ from assistant.bind import bind
 from assistant.rules import CalcResult, Rule, RuleBook, calculate, load_rules
 from assistant.understand import MAX_QUESTION_CHARS, Scope, Understanding, load_scope, understand
 from index.errors import InputError
-from index.model import Clause, Document
+from index.model import Clause, Document, cn_date
 from index.search import MODES, Filters, Hit, SearchIndex
 from index.settings import Settings
 from index.store import open_index
@@ -59,6 +59,9 @@ class Assistant:
         self.scope = scope
         self.mode = mode
         self._terms = tuple(index.analyzer.lexicon.terms)
+        # Terms found in at most two clauses name a measure; the others (科技型企业 …) do not.
+        items = [c.text for c in index.corpus.clauses]
+        self._specific_terms = tuple(t for t in self._terms if 0 < sum(t in text for text in items) <= 2)
 
     @classmethod
     def load(cls, settings: Settings | None = None, log: Callable[[str], None] | None = None) -> Assistant:
@@ -107,6 +110,8 @@ class Assistant:
             compared = self._compare(question, u)
             if compared:
                 return compared, None
+        if self._about_documents(u):
+            return self._document_answer(question, u), None
         named = self._named_clause(u)
         hits = self._hits(u)
         if named is None and not hits:
@@ -134,6 +139,16 @@ class Assistant:
             return True
         bm25, dense = self.index.relevance(u.text)
         return bm25 >= MIN_BM25 or dense >= MIN_DENSE
+
+    def _about_documents(self, u: Understanding) -> bool:
+        """A question about a whole document (文号, issue date, issuers, validity), not one measure."""
+        if u.clause_number is not None or u.clause_id or any(t in u.text for t in self._specific_terms):
+            return False
+        return "docmeta" in u.intents or ("validity" in u.intents and not u.wants_amount)
+
+    def _documents_named(self, u: Understanding) -> list[Document]:
+        docs = self.index.corpus.documents
+        return [d for d in docs if self._doc_named(d, u)] or list(docs)
 
     def _policy_terms(self, text: str) -> list[str]:
         return [t for t in self._terms if len(t) > 1 and t in text]
@@ -205,10 +220,10 @@ class Assistant:
             compose.DISCLAIMER,
         ]
         follow_up = None
-        next_pending = None
         if result.missing and result.eligible is not False:
             follow_up = compose.ask_for(rule, result.missing)
-            next_pending = Pending(rule.id, clause.id, inputs, dates, party)
+        # Kept even when complete: a later turn may add a fact ("不过有两期逾期了").
+        next_pending = Pending(rule.id, clause.id, inputs, dates, party)
         citations = (compose.citation(clause, rule.quote, score),)
         return self._finish(question, lines, citations, result, follow_up, doc), next_pending
 
@@ -227,6 +242,18 @@ class Assistant:
             lines += ["", "本条未写明具体金额或计算标准，金额文件未明确。"]
         lines += [*compose.period_block(doc, u.dates), *compose.units_block(clause), "", compose.DISCLAIMER]
         return self._finish(question, lines, tuple(citations), None, None, doc)
+
+    def _document_answer(self, question: str, u: Understanding) -> Answer:
+        lines = []
+        citations: list[Citation] = []
+        docs = self._documents_named(u)
+        for doc in docs:
+            statement, line = compose.document_evidence(doc, u)
+            lines += [*compose.document_card(doc, u), *compose.clause_block(statement, [line]), ""]
+            if statement is not None:
+                citations.append(compose.citation(statement, line, 1.0))
+        lines.append(compose.DISCLAIMER)
+        return self._finish(question, lines, tuple(citations), None, None, *docs)
 
     def _compare(self, question: str, u: Understanding) -> Answer | None:
         picks: list[tuple[Clause, Hit]] = []
@@ -278,7 +305,7 @@ class Assistant:
             sources += [compose.amount_text(result)]
             sources += [c.text for c in result.conditions]
         for doc in docs:
-            sources += [doc.doc_number, doc.in_force.describe(), doc.in_force.basis]
+            sources += [doc.doc_number, doc.in_force.describe(), doc.in_force.basis, cn_date(doc.issued)]
         sources += [c.clause_id for c in citations]
         text, _dropped = guard.enforce(text, sources)
         return Answer(question, True, text, citations, result, follow_up)

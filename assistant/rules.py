@@ -156,10 +156,12 @@ def calculate(
 ) -> CalcResult:
     """The most ``rule`` allows for ``inputs``; bad inputs raise ``InputError`` with a Chinese message."""
     values = _values(rule, inputs)
-    who = _party(rule, party)
+    who = _party(rule, party) if rule.parties else None
     checked = [_check(c, rule, values) for c in rule.conditions]
     outcome = KINDS[rule.kind].function(**_bind(rule, values))
     notes = [*outcome.notes, *([rule.note] if rule.note else []), *_period(rule, on)]
+    if party is not None and not rule.parties:  # a payer named in the question does not change the sum
+        notes.append(f"本项不按分担方计算，所问“{party}”不影响金额")
     reasons = tuple(reason for _, reason in checked if reason)
     amount, parts, steps = outcome.amount, outcome.parts, outcome.steps
     if reasons:  # a stated fact breaks a condition: nothing is due, and the steps say why
@@ -226,11 +228,9 @@ def _number(spec: InputSpec, raw: object) -> float:
 
 
 def _party(rule: Rule, party: str | None) -> str | None:
-    """The party whose share is asked; None for the government's total."""
-    if party is None or (rule.parties and party in GOVERNMENT):
+    """The party of a split whose share is asked; None for the government's total."""
+    if party is None or party in GOVERNMENT:
         return None
-    if not rule.parties:
-        raise InputError(f"“{rule.label}”不按分担方计算，不能指定“{party}”")
     if party in rule.parties:
         return party
     found = [p for p in rule.parties if party in p]  # "银行" → "贷款银行"

@@ -211,8 +211,8 @@ def test_party(book: RuleBook) -> None:
     assert calculate(loss, {"loss": 1000000}, party="市财政").amount == 350000
     with pytest.raises(InputError, match="分担方应为"):
         calculate(loss, {"loss": 1000000}, party="保险公司")
-    with pytest.raises(InputError, match="不按分担方计算"):
-        calculate(book.get("sd-lukedai-interest"), {"interest": 1}, party="省财政")
+    other = calculate(book.get("sd-lukedai-interest"), {"interest": 800000}, party="省财政")
+    assert other.amount == 320000 and other.notes[-1] == "本项不按分担方计算，所问“省财政”不影响金额"
 
 
 def test_a_period_flag_keeps_the_amount(book: RuleBook) -> None:
