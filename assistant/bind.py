@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.money import dec
 from assistant.numbers import Found
 from assistant.rules import InputSpec, Rule
 from assistant.understand import Understanding
@@ -27,7 +28,7 @@ def bind(rule: Rule, u: Understanding) -> dict[str, object]:
         "元": u.amounts,
         "年": u.periods,
         "ratio": u.percents,
-        "%": tuple(Found(f.value * 100, f.text, f.start, f.end) for f in u.percents),
+        "%": tuple(Found(float(dec(f.value) * 100), f.text, f.start, f.end) for f in u.percents),
     }
     for unit, specs in by_unit.items():
         if unit in numbers_by_unit:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
 import cn2an
 
@@ -82,7 +83,7 @@ def percents(text: str) -> list[Found]:
     for m in _PERCENT.finditer(text):
         number = m.group(1) or m.group(2)
         try:
-            found.append(Found(cn_number(number) / 100, m.group(0), m.start(), m.end()))
+            found.append(Found(float(Decimal(repr(cn_number(number))) / 100), m.group(0), m.start(), m.end()))
         except ValueError:
             continue
     found += [Found(_digit(m.group(1)) / 10, m.group(0), m.start(), m.end()) for m in _CHENG.finditer(text)]

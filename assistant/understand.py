@@ -110,6 +110,7 @@ class Scope:
     regions: dict[str, tuple[str, ...]]  # corpus region → words naming it
     outside_regions: tuple[str, ...]
     outside_topics: tuple[str, ...]
+    both_regions: tuple[str, ...]  # words naming both regions at once (两地)
 
 
 def load_scope(corpus_dir: Path) -> Scope:
@@ -120,6 +121,7 @@ def load_scope(corpus_dir: Path) -> Scope:
             {k: tuple(v) for k, v in data["regions"].items()},
             tuple(data["outside"]["regions"]),
             tuple(data["outside"]["topics"]),
+            tuple(data["outside"]["both"]),
         )
     except (OSError, KeyError, tomllib.TOMLDecodeError) as err:
         raise CorpusError(f"{path}: cannot read the scope lists ({err})") from None
@@ -163,7 +165,9 @@ def understand(question: str, scope: Scope, policy_terms: tuple[str, ...] = ()) 
         percents=tuple(numbers.percents(text)),
         periods=tuple(numbers.periods(text)),
         dates=tuple(numbers.dates(text)),
-        regions=tuple(r for r, words in scope.regions.items() if any(w in text for w in (r, *words))),
+        regions=tuple(
+            r for r, words in scope.regions.items() if any(w in text for w in (r, *words, *scope.both_regions))
+        ),
         outside_regions=tuple(w for w in scope.outside_regions if w in plain),
         outside_topics=tuple(w for w in scope.outside_topics if w in plain),
         party=next((p for p, words in _PARTIES.items() if any(w in text for w in words)), None),

@@ -21,7 +21,7 @@ from index.chunks import Chunk
 from index.corpus import Corpus
 from index.embed import Embedder
 from index.errors import ConfigError
-from index.model import Clause
+from index.model import Clause, Sentence
 from index.settings import Settings
 
 MODES = ("bm25", "dense", "hybrid")
@@ -85,6 +85,10 @@ class SearchIndex:
         order = [i for i in np.argsort(-scores, kind="stable") if allowed[i] and scores[i] > 0][:k]
         return [self._hit(self._clauses[i], float(scores[i]), tokens) for i in order]
 
+    def clear_query_cache(self) -> None:
+        """Forget cached query vectors (for latency measurements)."""
+        self._query_vector.cache_clear()
+
     def relevance(self, query: str) -> tuple[float, float]:
         """How well the best chunk matches: (BM25 score, cosine similarity); for the scope gate."""
         bm25 = float(self._bm25_scores(self.analyzer(query)).max(initial=0.0))
@@ -138,6 +142,17 @@ class SearchIndex:
         return np.array([c.doc_id in docs for c in self._clauses])
 
     # -- presentation ----------------------------------------------------------------------
+    def best_sentences(self, clause: Clause, query: str, n: int = 2) -> list[Sentence]:
+        """The ``n`` body sentences sharing the rarest words with the query, in text order.
+
+        The heading sentence and the units in parentheses are left out where the clause has more.
+        """
+        tokens = set(self.analyzer(query))
+        pairs = list(zip(clause.sentences, self._sentence_words[clause.id], strict=True))
+        body = [(s, w) for s, w in pairs[1:] if not s.text.startswith("（")] or pairs
+        ranked = sorted(body, key=lambda p: -sum(self._idf.get(t, 0.0) for t in tokens & p[1]))
+        return sorted((s for s, _ in ranked[:n]), key=lambda s: s.start)
+
     def _hit(self, clause: Clause, score: float, tokens: list[str]) -> Hit:
         best, best_score, best_words = clause.sentences[0], -1.0, ()
         for sentence, sentence_words in zip(clause.sentences, self._sentence_words[clause.id], strict=True):

