@@ -34,6 +34,7 @@ class Answer:
     citations: tuple[Citation, ...]  # best first
     calculation: CalcResult | None
     follow_up: str | None  # the question back to the user when an input is missing
+    guard_dropped: tuple[str, ...] = ()  # numbers the guard removed (not part of the JSON contract)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 
+from assistant import money
+from assistant.core import Assistant
+from assistant.rules import calculate, load_rules
 from index.corpus import Corpus, load_corpus
-from index.errors import PolicyAssistantError
+from index.errors import InputError, PolicyAssistantError
 from index.model import Clause
 from index.search import MODES, Filters
 from index.settings import Settings
@@ -17,12 +23,17 @@ from index.store import build_index, open_index
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.run is not _calc:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.inputs = extra
     try:
         args.run(args)
     except PolicyAssistantError as err:
         print(f"错误：{err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stdout must stay open until exit
     return 0
 
 
@@ -50,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="e.g. 山东 or 内蒙古")
     p.add_argument("--doc", help="document id")
     p.add_argument("-k", type=int, default=5)
+
+    p = command("ask", _ask, "answer one question (grounded, with the clause and any calculation)")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the answer JSON (Answer.to_dict())")
+
+    command("chat", _chat, "multi-turn chat in the terminal (empty line or Ctrl-D ends)")
+
+    command("rules", _rules, "list the rules (quantitative provisions) and their inputs")
+
+    p = command("calc", _calc, "run one rule: calc <rule id> --<input> <value> …")
+    p.add_argument("rule_id")
+    p.add_argument("--on", type=dt.date.fromisoformat, help="the date asked about, YYYY-MM-DD")
+    p.add_argument("--party", help="for a split: 省财政, 市财政, 贷款银行")
+    p.add_argument("--json", action="store_true")
     return parser
 
 
@@ -98,6 +123,72 @@ def highlight(text: str, words: Sequence[str], ansi: bool) -> str:
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     mark = (lambda m: f"\033[1;31m{m.group()}\033[0m") if ansi else (lambda m: f"【{m.group()}】")
     return pattern.sub(mark, text)
+
+
+def _assistant() -> Assistant:
+    return Assistant.load()
+
+
+def _ask(args: argparse.Namespace) -> None:
+    answer = _assistant().ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(answer.answer)
+
+
+def _chat(args: argparse.Namespace) -> None:
+    conversation = _assistant().conversation()
+    print("科技金融政策助手：请提问（空行结束）。")
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        try:
+            answer = conversation.ask(line)
+        except InputError as err:
+            print(f"错误：{err}")
+            continue
+        print(answer.answer)
+        if answer.follow_up:
+            print(f"\n→ {answer.follow_up}")
+        print()
+
+
+def _rules(args: argparse.Namespace) -> None:
+    corpus = _corpus()
+    book = load_rules(Settings.from_env().corpus_dir / "rules", corpus)
+    for rule in book.rules:
+        inputs = " ".join(f"--{i.name} <{i.label}，{i.unit}>" for i in rule.inputs)
+        print(f"{rule.id}\t{rule.label}\t{rule.clause_id}\t{rule.kind}\t{inputs}")
+
+
+def _calc(args: argparse.Namespace) -> None:
+    corpus = _corpus()
+    rule = load_rules(Settings.from_env().corpus_dir / "rules", corpus).get(args.rule_id)
+    result = calculate(rule, _input_pairs(args.inputs), on=args.on, party=args.party)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return
+    print(rule.label)
+    print(f"依据：{corpus.clause(rule.clause_id).label}")
+    print(f"> {rule.quote}")
+    amount = "金额文件未明确" if result.amount is None else money.fmt(result.amount, result.unit)
+    print(f"结果：{amount}" + ("（不符合条件）" if result.eligible is False else ""))
+    for step in result.steps:
+        print(f"- {step}")
+    for condition in result.conditions:
+        print(f"- [{condition.status}] {condition.text}")
+    for note in result.notes:
+        print(f"- 注：{note}")
+    if result.missing:
+        print("缺少输入：" + " ".join(f"--{name}" for name in result.missing))
+
+
+def _input_pairs(tokens: Sequence[str]) -> dict[str, str]:
+    """``--interest 800000 --on_time true`` → {"interest": "800000", "on_time": "true"}."""
+    if len(tokens) % 2 or not all(t.startswith("--") for t in tokens[::2]):
+        raise InputError("输入应成对给出：--名称 值，例如 --interest 800000")
+    return {name[2:]: value for name, value in zip(tokens[::2], tokens[1::2], strict=True)}
 
 
 def format_clause(clause: Clause) -> str:

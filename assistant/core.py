@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant import compose, guard
+from assistant import compose, guard, numbers
 from assistant.answer import Answer, Citation
 from assistant.bind import bind
 from assistant.rules import CalcResult, Rule, RuleBook, calculate, load_rules
@@ -309,7 +309,9 @@ class Assistant:
         *docs: Document,
     ) -> Answer:
         text = "\n".join(lines)
-        sources = [c.quote for c in citations] + [c.label for c in citations]
+        # The user's own dates may be echoed (to flag them against the period in force).
+        sources = [cn_date(d) for d in numbers.dates(numbers.normalise(question))]
+        sources += [c.quote for c in citations] + [c.label for c in citations]
         if result is not None:
             sources += [*result.steps, *result.notes, *(str(v) for v in result.inputs.values())]
             sources += [compose.amount_text(result)]
@@ -317,8 +319,8 @@ class Assistant:
         for doc in docs:
             sources += [doc.doc_number, doc.in_force.describe(), doc.in_force.basis, cn_date(doc.issued)]
         sources += [c.clause_id for c in citations]
-        text, _dropped = guard.enforce(text, sources)
-        return Answer(question, True, text, citations, result, follow_up)
+        text, dropped = guard.enforce(text, sources)
+        return Answer(question, True, text, citations, result, follow_up, tuple(dropped))
 
 
 def validate_question(question: object) -> str:

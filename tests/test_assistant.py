@@ -1,0 +1,173 @@
+"""The assistant end to end through its public API (DESIGN.md contracts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, InputError, money
+from assistant.numbers import dates, normalise
+from evals.cases import load_cases
+from index.model import cn_date
+from index.settings import Settings
+
+EVAL_DIR = Path(__file__).resolve().parent.parent / "evals" / "cases"
+
+
+@pytest.fixture(scope="module")
+def assistant(built_cache: Path) -> Assistant:
+    return Assistant.load(Settings.make(cache_dir=built_cache))
+
+
+def test_answer_contract(assistant: Assistant) -> None:
+    d = assistant.ask("鲁科贷实际支付利息80万元，能贴息多少？").to_dict()
+    assert set(d) == {"question", "in_scope", "answer", "citations", "calculation", "follow_up"}
+    assert isinstance(d["answer"], str) and d["in_scope"] is True and d["follow_up"] is None
+    citation = d["citations"][0]
+    assert set(citation) == {"clause_id", "doc_id", "label", "quote", "score"}
+    assert isinstance(citation["score"], float)
+    calc = d["calculation"]
+    assert {
+        "rule_id",
+        "clause_id",
+        "inputs",
+        "amount",
+        "unit",
+        "eligible",
+        "steps",
+        "conditions",
+        "parts",
+        "missing",
+    } <= set(calc)
+    assert calc["amount"] == 320000 and calc["unit"] == "元"
+    assert all(c["status"] in ("met", "unmet", "unknown") for c in calc["conditions"])
+    assert "80万元 × 40% = 32万元" in calc["steps"][0]
+
+
+def test_calculation_answer_quotes_the_clause_verbatim(assistant: Assistant) -> None:
+    answer = assistant.ask("我们去年鲁科贷付了80万利息，能贴多少？")
+    assert "**32万元**" in answer.answer
+    clause = assistant.clause("sd-2023-155#1")
+    assert answer.citations[0].clause_id == clause.id
+    assert answer.citations[0].quote in clause.text
+    assert "（鲁政办字〔2023〕155号）第（一）条" in answer.answer
+    assert "2024年1月1日至2028年12月31日" in answer.answer
+    assert "以责任部门的解释为准" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "rule_id", "amount"),
+    [
+        ("鲁科贷利息付了150万，贴息最多多少", "sd-lukedai-interest", 500000),
+        ("鲁科贷贷款本金损失1000万元，省财政承担多少", "sd-lukedai-loss", 3500000),
+        ("鲁科担担保金额2000万元，费率0.5%，保费补贴多少", "sd-lukedan-fee", 100000),
+        ("鲁科担业务担保金额1000万元发生了代偿，风险补偿多少", "sd-lukedan-risk", 2000000),
+        ("创投机构投了1000万初创期企业首次投资满2年奖励多少", "sd-vc-early-reward", 500000),
+        ("增资扩股投的初创企业满3年首轮实际损失500万补贴多少", "sd-vc-loss-subsidy", 1000000),
+    ],
+)
+def test_rule_selection_within_a_clause(assistant: Assistant, question: str, rule_id: str, amount: float) -> None:
+    calc = assistant.ask(question).calculation
+    assert calc is not None and (calc.rule_id, calc.amount) == (rule_id, amount)
+
+
+def test_a_broken_condition_makes_it_ineligible(assistant: Assistant) -> None:
+    calc = assistant.ask("鲁科担业务担保金额2000万，实际收取担保费率1%，能拿多少保费补贴？").calculation
+    assert calc is not None and calc.eligible is False and calc.amount == 0
+
+
+def test_multi_turn_completion_and_new_topic(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    first = conversation.ask("鲁科贷能贴息多少？")
+    assert first.follow_up and "实际支付利息" in first.follow_up
+    assert first.calculation is not None and first.calculation.missing == ("interest",)
+    second = conversation.ask("利息是80万元")
+    assert second.calculation is not None and second.calculation.amount == 320000
+    assert second.follow_up is None
+    third = conversation.ask("鲁科保第二年保费50万能补多少")  # a new topic
+    assert third.calculation is not None and third.calculation.rule_id == "sd-lukebao-premium"
+    assert third.calculation.amount == 150000
+
+
+def test_a_later_fact_updates_the_calculation(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("鲁科贷利息60万元能贴多少")
+    later = conversation.ask("不过有两期还款逾期了")
+    assert later.calculation is not None and later.calculation.eligible is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["上海的科技贷款贴息是多少？", "个人所得税年度汇算怎么申报？", "你好，给我讲个笑话吧", "今天天气怎么样？"],
+)
+def test_out_of_scope_is_declined(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.in_scope is False and answer.citations == () and answer.calculation is None
+    assert "山东省" in answer.answer and "内蒙古自治区" in answer.answer
+
+
+def test_a_date_after_the_period_is_flagged(assistant: Assistant) -> None:
+    answer = assistant.ask("2029年鲁科贷利息80万还能贴息吗")
+    assert "所问时间2029年1月1日不在本文件施行期内" in answer.answer
+    assert answer.calculation is not None
+    assert any("2029年1月1日" in note for note in answer.calculation.notes)
+
+
+def test_last_day_in_force_is_not_flagged(assistant: Assistant) -> None:
+    answer = assistant.ask("2028年12月31日鲁科贷利息80万能贴多少")
+    assert f"所问时间{cn_date(dt.date(2028, 12, 31))}在本文件施行期内" in answer.answer
+
+
+def test_comparison_cites_both_regions(assistant: Assistant) -> None:
+    answer = assistant.ask("山东和内蒙古对融资担保的支持有何不同")
+    assert {c.doc_id for c in answer.citations} == {"sd-2023-155", "nm-2025-15"}
+
+
+def test_units_question(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科保这事归哪个部门管？")
+    assert "省科技厅、省工业和信息化厅牵头" in answer.answer
+
+
+def test_clause_named_by_number(assistant: Assistant) -> None:
+    answer = assistant.ask("155号文第三条讲的什么？")
+    assert answer.citations[0].clause_id == "sd-2023-155#3"
+    assert answer.citations[0].quote == assistant.clause("sd-2023-155#3").text
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "问" * 501, None, 42])
+def test_bad_questions_are_clear_errors(assistant: Assistant, bad: object) -> None:
+    with pytest.raises(InputError):
+        assistant.ask(bad)  # type: ignore[arg-type]
+
+
+def test_number_guard_holds_on_every_public_eval_answer(assistant: Assistant) -> None:
+    """Every number in every answer comes from a quote, the calculation or document metadata."""
+    metadata: list[str] = []
+    for doc in assistant.index.corpus.documents:
+        metadata += [doc.doc_number, cn_date(doc.issued), doc.in_force.describe(), doc.in_force.basis]
+    for path in sorted(EVAL_DIR.glob("*.jsonl")):
+        for case in load_cases(path):
+            conversation = assistant.conversation()
+            answers = [conversation.ask(q) for q in (case.question, *case.turns)]
+            for answer in answers:
+                assert answer.guard_dropped == (), (case.id, answer.guard_dropped)
+                asked = [cn_date(d) for q in (case.question, *case.turns) for d in dates(normalise(q))]
+                sources = [
+                    *metadata,
+                    *asked,
+                    *(c.quote for c in answer.citations),
+                    *(c.label for c in answer.citations),
+                ]
+                sources += [c.clause_id for c in answer.citations]
+                if answer.calculation is not None:
+                    calc = answer.calculation
+                    sources += [*calc.steps, *calc.notes, *(c.text for c in calc.conditions)]
+                    sources += [str(v) for v in calc.inputs.values()]
+                    if calc.amount is not None:
+                        sources.append(money.fmt(calc.amount, calc.unit))
+                allowed = {n for s in sources for n in re.findall(r"\d+(?:\.\d+)?", s)}
+                found = set(re.findall(r"\d+(?:\.\d+)?", answer.answer))
+                assert found <= allowed, (case.id, found - allowed)
