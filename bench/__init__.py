@@ -1,0 +1,1 @@
+"""Performance benchmark: ``make bench`` writes ``bench/report.md`` and ``bench/report.json``."""

@@ -1,0 +1,317 @@
+"""One benchmark run: cold start, ask/search latency per mode, index builds, memory, scaling, REST load.
+
+    python -m bench.run [--quick] [--out bench]
+
+Every figure is measured in this run, beside its baselines (bm25 only, dense only). ``--quick``
+skips the 100k-chunk corpus and shortens the REST load (for a smoke run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from assistant import Assistant
+from bench.scaling import ScalingRow, measure
+from evals.cases import load_cases
+from evals.metrics import percentile
+from index.search import MODES
+from index.settings import PROJECT_ROOT, Settings
+from index.store import build_index
+
+HERE = Path(__file__).resolve().parent
+_COLD = """
+import json, resource, time
+t0 = time.perf_counter()
+from assistant import Assistant
+a = Assistant.load()
+t1 = time.perf_counter()
+a.ask("鲁科贷实际支付利息80万元，能贴息多少？")
+t2 = time.perf_counter()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"load_s": t1 - t0, "first_answer_s": t2 - t0, "rss_mb": rss}))
+"""
+
+
+def questions() -> list[str]:
+    return [c.question for p in sorted((PROJECT_ROOT / "evals" / "cases").glob("*.jsonl")) for c in load_cases(p)]
+
+
+def cold_start(cache_dir: Path, runs: int) -> dict[str, float]:
+    """New process → first answer, as a user's first request after `make run` would see it."""
+    env = {**os.environ, "POLICY_ASSISTANT_CACHE_DIR": str(cache_dir)}
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _COLD], env=env, capture_output=True, text=True, check=True)
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        figures["wall_s"] = time.perf_counter() - started
+        samples.append(figures)
+    return {k: round(statistics.median(s[k] for s in samples), 2) for k in samples[0]}
+
+
+def latencies(fn: Callable[[str], object], items: Sequence[str]) -> dict[str, float]:
+    millis = []
+    for item in items:
+        started = time.perf_counter()
+        fn(item)
+        millis.append((time.perf_counter() - started) * 1000)
+    millis.sort()
+    return {f"p{p}_ms": round(percentile(millis, p), 2) for p in (50, 95, 99)} | {"n": len(millis)}
+
+
+def builds(settings: Settings) -> dict[str, float]:
+    """A full build from nothing (no embedding cache), then a rebuild after adding one document."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cache, corpus = Path(tmp) / "cache", Path(tmp) / "corpus"
+        shutil.copytree(settings.corpus_dir, corpus)
+        fresh = Settings.make(corpus_dir=corpus, cache_dir=cache, embedder=settings.embedder)
+        full = build_index(fresh)
+        _add_document(corpus)
+        incremental = build_index(fresh)
+    return {
+        "full_build_s": round(full.seconds, 2),
+        "full_chunks": full.chunks,
+        "incremental_build_s": round(incremental.seconds, 2),
+        "incremental_embedded_chunks": incremental.embedded,
+    }
+
+
+def _add_document(corpus: Path) -> None:
+    """A copy of sd-2023-155 under another id: the build must embed only what is new (its context)."""
+    docs = corpus / "documents"
+    text = (docs / "sd-2023-155.txt").read_text(encoding="utf-8")
+    first_items = text.split("(三)")[0] + "本措施自2024年1月1日起实施。"
+    (docs / "xx-2024-1.txt").write_text(first_items, encoding="utf-8")
+    meta = (docs / "sd-2023-155.toml").read_text(encoding="utf-8")
+    meta = meta.replace('"sd-2023-155"', '"xx-2024-1"').replace("sd-2023-155.txt", "xx-2024-1.txt")
+    meta = meta.replace('short_title = "山东科技财政金融协同若干措施"', 'short_title = "基准测试新增文件"')
+    meta = meta.split("# The received text dropped")[0]
+    (docs / "xx-2024-1.toml").write_text(meta, encoding="utf-8")
+
+
+def scaling(assistant: Assistant, sizes: Sequence[int], queries: list[str]) -> list[ScalingRow]:
+    clauses = [c for d in assistant.index.corpus.documents for c in d.all_clauses]
+    sentences = [s.text for c in clauses for s in c.sentences if len(s.text) > 8]
+    vectors = assistant.index.embedder.passages(sentences)
+    return [measure(n, sentences, vectors, assistant.index.analyzer, assistant.index.embedder, queries) for n in sizes]
+
+
+def rest_load(concurrency: Sequence[int], seconds: float, max_requests: int, questions_: list[str]) -> list[dict]:
+    """Answers/s through POST /api/ask on loopback; bounded in count and time, stops by itself."""
+    import httpx
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "app.py"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, timeout=120)
+        rows = []
+        for clients in concurrency:
+            for endpoint in ("ask", "search-bm25"):
+                rows.append(_load_level(httpx, base, clients, endpoint, seconds, max_requests, questions_))
+        return rows
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _load_level(
+    httpx, base: str, clients: int, endpoint: str, seconds: float, max_requests: int, questions_: list[str]
+) -> dict:  # type: ignore[no-untyped-def]
+    counts = {"ok": 0, "errors": 0}
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        with httpx.Client(base_url=base, timeout=30) as http:
+            i = offset
+            while time.perf_counter() < deadline:
+                with lock:
+                    if counts["ok"] + counts["errors"] >= max_requests:
+                        return
+                q = questions_[i % len(questions_)]
+                i += clients
+                try:
+                    if endpoint == "ask":
+                        r = http.post("/api/ask", json={"question": q})
+                    else:
+                        r = http.get("/api/search", params={"q": q[:200], "k": 5, "mode": "bm25"})
+                    ok = r.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                with lock:
+                    counts["ok" if ok else "errors"] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "endpoint": endpoint,
+        "clients": clients,
+        "requests": counts["ok"] + counts["errors"],
+        "per_second": round(counts["ok"] / elapsed, 1),
+        "errors": counts["errors"],
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(base: str, timeout: float) -> None:
+    import httpx
+
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("the app did not become healthy")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", type=Path, default=HERE)
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    report: dict[str, object] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+
+    print("builds …", flush=True)
+    report["builds"] = builds(settings)
+    build_index(settings)  # the project's own cache, built, for the cold start with an index
+    print("cold start …", flush=True)
+    report["cold_start_built"] = cold_start(settings.cache_dir, runs=3)
+    with tempfile.TemporaryDirectory() as tmp:
+        report["cold_start_unbuilt"] = cold_start(Path(tmp), runs=1)
+
+    assistant = Assistant.load(settings)
+    qs = questions()
+    print("ask and search latency …", flush=True)
+    ask, search = {}, {}
+    for mode in MODES:
+        variant = assistant.with_mode(mode)
+        variant.index.clear_query_cache()
+        ask[mode] = latencies(variant.ask, qs)
+        variant.index.clear_query_cache()
+        search[mode] = latencies(lambda q, m=mode: assistant.search(q, k=5, mode=m), qs)
+    ask["hybrid_repeated"] = latencies(assistant.ask, qs)  # the same questions again: cached query vectors
+    report["ask_latency"] = ask
+    report["search_latency"] = search
+
+    print("scaling …", flush=True)
+    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    report["scaling"] = [asdict(r) for r in scaling(assistant, sizes, qs[:100])]
+    report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+    if (PROJECT_ROOT / "app.py").exists():
+        print("REST load …", flush=True)
+        seconds = 5.0 if args.quick else 15.0
+        report["rest"] = rest_load([1, 8, 32], seconds, max_requests=3000, questions_=qs)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (args.out / "report.md").write_text(render(report), encoding="utf-8")
+    print(render(report))
+    return 0
+
+
+def render(r: dict) -> str:  # type: ignore[type-arg]
+    lines = [
+        "# Benchmark report",
+        "",
+        "Generated by `make bench` (`python -m bench.run`); do not edit by hand.",
+        f"Machine: {r['machine']['cpus']} CPUs, Python {r['machine']['python']}.",
+        "",
+    ]
+    b = r["builds"]
+    lines += [
+        "## Index builds",
+        "",
+        "| build | seconds | chunks embedded |",
+        "|---|---|---|",
+        f"| full, empty cache | {b['full_build_s']} | {b['full_chunks']} |",
+        f"| after adding one document | {b['incremental_build_s']} | {b['incremental_embedded_chunks']} |",
+        "",
+    ]
+    lines += [
+        "## Cold start (new process → first answer)",
+        "",
+        "| index | load s | first answer s | wall s | RSS MB |",
+        "|---|---|---|---|---|",
+    ]
+    for key, label in (("cold_start_built", "built"), ("cold_start_unbuilt", "not built (build included)")):
+        c = r[key]
+        lines.append(f"| {label} | {c['load_s']} | {c['first_answer_s']} | {c['wall_s']} | {c['rss_mb']:.0f} |")
+    lines += [
+        "",
+        "## Latency over the public eval questions (ms)",
+        "",
+        "| call | mode | p50 | p95 | p99 | n |",
+        "|---|---|---|---|---|---|",
+    ]
+    for call in ("ask_latency", "search_latency"):
+        for mode, f in r[call].items():
+            lines.append(
+                f"| {call.split('_')[0]}() | {mode} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} | {f['n']} |"
+            )
+    lines += [
+        "",
+        f"Peak RSS of the benchmark process: {r['peak_rss_mb']} MB.",
+        "",
+        "## Scaling (synthetic chunks recombined from real sentences)",
+        "",
+        "| chunks | FAISS index | BM25 p50/p95 ms | dense p50/p95 ms | BM25 build s | dense build s | BM25 MB "
+        "| FAISS MB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in r["scaling"]:
+        lines.append(
+            f"| {s['chunks']} | {s['faiss_type']} | {s['bm25_p50_ms']} / {s['bm25_p95_ms']} | "
+            f"{s['dense_p50_ms']} / {s['dense_p95_ms']} | {s['bm25_build_s']} | {s['dense_build_s']} | "
+            f"{s['bm25_mb']} | {s['dense_mb']} |"
+        )
+    if "rest" in r:
+        lines += [
+            "",
+            "## REST on loopback",
+            "",
+            "| endpoint | clients | requests | answers/s | errors |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {x['endpoint']} | {x['clients']} | {x['requests']} | {x['per_second']} | {x['errors']} |"
+            for x in r["rest"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
