@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import cn2an
+import opencc
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = f"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?"
@@ -39,9 +40,12 @@ class Found:
     end: int
 
 
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+
 def normalise(text: str) -> str:
-    """Full-width digits and signs to ASCII (NFKC), so ``１２０万`` reads as ``120万``."""
-    return unicodedata.normalize("NFKC", text)
+    """Traditional characters to simplified (``萬`` → ``万``), full-width digits and signs to ASCII (NFKC)."""
+    return unicodedata.normalize("NFKC", _TO_SIMPLIFIED.convert(text))
 
 
 def cn_number(text: str) -> float:

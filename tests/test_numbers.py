@@ -80,3 +80,8 @@ def test_periods(text: str, expected: list[float]) -> None:
 )
 def test_dates(text: str, expected: list[dt.date]) -> None:
     assert dates(normalise(text)) == expected
+
+
+def test_traditional_characters_are_read() -> None:
+    assert normalise("魯科貸利息80萬元") == "鲁科贷利息80万元"
+    assert [f.value for f in amounts(normalise("利息80萬元"))] == [800_000]
