@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ _WORDLIKE = re.compile(r"\w")  # a token with no letter, digit or CJK character 
 _BRACKETS = re.compile(r"[（）()]")
 
 _TERM_FREQ = 20000  # high enough that a lexicon term is kept whole
+# jieba's main dictionary without its rarest words (frequency < 5: 61% of 349k entries) loads in a
+# third of the time, and the policy terms come from our lexicon anyway. Measured: eval accuracy
+# unchanged (see the retrieval issue note); cold start about 0.9 s shorter on this machine.
+MAIN_DICT_MIN_FREQ = 5
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -45,6 +50,7 @@ def load_lexicon(corpus_dir: Path) -> Lexicon:
         if not path.is_file():
             raise CorpusError(f"{path}: lexicon file missing")
         digest.update(path.read_bytes())
+    digest.update(f"main dictionary min frequency {MAIN_DICT_MIN_FREQ}".encode())
     terms = tuple(_lines(folder / "terms.txt"))
     try:
         table = tomllib.loads((folder / "synonyms.toml").read_text(encoding="utf-8"))
@@ -58,6 +64,22 @@ def load_lexicon(corpus_dir: Path) -> Lexicon:
             synonyms.setdefault(word, []).append(policy_word)
     stopwords = frozenset(_lines(folder / "stopwords.txt"))
     return Lexicon(terms, {k: tuple(v) for k, v in synonyms.items()}, stopwords, digest.hexdigest()[:16])
+
+
+def _main_dictionary(cache_dir: Path) -> Path:
+    """jieba's dictionary less its rarest words, written once into the cache folder."""
+    path = cache_dir / f"jieba-main-min{MAIN_DICT_MIN_FREQ}.txt"
+    if not path.is_file():
+        source = Path(jieba.__file__).with_name("dict.txt")
+        kept = [
+            line
+            for line in source.read_text(encoding="utf-8").splitlines(keepends=True)
+            if int(line.split()[1]) >= MAIN_DICT_MIN_FREQ
+        ]
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text("".join(kept), encoding="utf-8")
+        os.replace(tmp, path)
+    return path
 
 
 def _lines(path: Path) -> list[str]:
@@ -74,9 +96,9 @@ class Analyzer:
     def __init__(self, lexicon: Lexicon, cache_dir: Path) -> None:
         self.lexicon = lexicon
         cache_dir.mkdir(parents=True, exist_ok=True)
-        self._jieba = jieba.Tokenizer()
+        self._jieba = jieba.Tokenizer(dictionary=str(_main_dictionary(cache_dir)))
         self._jieba.tmp_dir = str(cache_dir)
-        self._jieba.cache_file = "jieba.cache"
+        self._jieba.cache_file = f"jieba-min{MAIN_DICT_MIN_FREQ}.cache"
         self._jieba.initialize()
         for word in {*lexicon.terms, *lexicon.synonyms, *(w for ws in lexicon.synonyms.values() for w in ws)}:
             self._jieba.add_word(_BRACKETS.sub("", word), freq=_TERM_FREQ)
