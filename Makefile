@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 # Elsewhere than this machine, get PyTorch's CPU build with
 #   make TORCH_INDEX=https://download.pytorch.org/whl/cpu run
 TORCH_INDEX ?=
+# The browser test drives Debian's Chromium (Playwright cannot download browsers here).
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test check lint eval bench build clean
+.PHONY: setup run test check lint eval bench build clean browser
 
 setup: $(STAMP)
 
@@ -27,13 +29,40 @@ run: build
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: lint
-	$(PY) -m pytest -q
+# Chromium for the browser test: installed with apt-get when missing and run as root, else a clear error.
+# A Chinese font too, so that the screenshots are legible (only a warning when it cannot be installed).
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Chromium not found at $(CHROMIUM): installing it with apt-get"; \
+	    apt-get update && apt-get install -y chromium fonts-wqy-zenhei || exit 1; \
+	    [ -x "$(CHROMIUM)" ] || { echo "error: Chromium is still not at $(CHROMIUM)" >&2; exit 1; }; \
+	  else \
+	    echo "error: the browser test needs Chromium at $(CHROMIUM)." >&2; \
+	    echo "  Install it as root: apt-get update && apt-get install -y chromium" >&2; \
+	    echo "  or point CHROMIUM=/path/to/chromium at another build." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@if command -v fc-list >/dev/null && [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y fonts-wqy-zenhei >/dev/null || echo "warning: no Chinese font; screenshots will show boxes" >&2; \
+	  else \
+	    echo "warning: no Chinese font installed; screenshots will show boxes (apt-get install fonts-wqy-zenhei)" >&2; \
+	  fi; \
+	fi
+
+# REQUIRE_BROWSER: the browser test fails, never skips, when Chromium cannot be driven.
+test: lint browser
+	REQUIRE_BROWSER=1 CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
 
 check: test
 
 eval: $(STAMP)
 	$(PY) -m evals.run --mode all
+
+bench: build
+	$(PY) -m bench.run
 
 clean:
 	rm -rf .cache artifacts

@@ -22,7 +22,7 @@ _UNIT_LABEL = {"ratio": "%", "bool": "是/否", "choice": "请说明"}
 _STATUS = {"met": "✅ 已满足", "unmet": "❌ 不满足", "unknown": "❔ 待确认"}
 
 
-def conclusion_for_calc(rule: Rule, result: CalcResult) -> str:
+def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None) -> str:
     if result.eligible is False:
         reasons = "；".join(c.text for c in result.conditions if c.status == "unmet")
         return f"**结论**：按您所述情况，**不符合**{rule.label}的条件（{reasons}），本项不能享受。"
@@ -33,8 +33,10 @@ def conclusion_for_calc(rule: Rule, result: CalcResult) -> str:
     if result.amount is None:
         return f"**结论**：{rule.label}的具体金额文件未明确。"
     shown = money.fmt(result.amount, result.unit)
-    party = next((p.party for p in result.parts if p.amount == result.amount and len(result.parts) > 1), None)
-    who = f"{party}承担" if party else "最高可获"
+    who = "最高可获"
+    if len(result.parts) > 1:
+        named = next((p.party for p in result.parts if party and p.party == party), None)
+        who = f"{named}承担" if named else "省市财政合计承担"
     unknown = [c for c in result.conditions if c.status == "unknown"]
     tail = "（须满足下列待确认条件）" if unknown else ""
     return f"**结论**：{rule.label}按本条规定，{who} **{shown}**{tail}。"

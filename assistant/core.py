@@ -96,8 +96,30 @@ class Assistant:
         doc_id: str | None = None,
         in_force_on: dt.date | None = None,
     ) -> list[Hit]:
+        """Ranked hits; clauses the query names (sd-2023-155#3, 155号文第三条) come first."""
         query = validate_question(query)
-        return self.index.search(query, k=k, mode=mode or self.mode, filters=Filters(region, doc_id, in_force_on))
+        named = [_named_hit(c) for c in self.named_clauses(query, region, doc_id)]
+        filters = Filters(region, doc_id, in_force_on)
+        hits = self.index.search(query, k=k, mode=mode or self.mode, filters=filters)
+        return (named + [h for h in hits if h.clause_id not in {n.clause_id for n in named}])[:k]
+
+    def named_clauses(self, text: str, region: str | None = None, doc_id: str | None = None) -> list[Clause]:
+        """Clauses a text names by id, or by number (第三条) narrowed by 文号, region or filters."""
+        u = understand(validate_question(text), self.scope, self._terms)
+        corpus = self.index.corpus
+        if u.clause_id and corpus.has_clause(u.clause_id):
+            return [corpus.clause(u.clause_id)]
+        if u.clause_number is None:
+            return []
+        docs = [
+            d
+            for d in corpus.documents
+            if (doc_id is None or d.id == doc_id)
+            and (region is None or region in d.region)
+            and (not u.regions or d.region in u.regions)
+            and (u.doc_hint is None or u.doc_hint in d.doc_number)
+        ]
+        return [c for d in docs for c in d.clauses if c.number == u.clause_number]
 
     # -- the pipeline ----------------------------------------------------------------------
     def respond(self, question: str, pending: Pending | None = None) -> tuple[Answer, Pending | None]:
@@ -161,15 +183,8 @@ class Assistant:
         return [h for h in hits if self.clause(h.clause_id).kind in ("item", "paragraph")]
 
     def _named_clause(self, u: Understanding) -> Clause | None:
-        corpus = self.index.corpus
-        if u.clause_id and corpus.has_clause(u.clause_id):
-            return corpus.clause(u.clause_id)
-        if u.clause_number is None:
-            return None
-        docs = [d for d in corpus.documents if self._doc_named(d, u)] or list(corpus.documents)
-        if len(docs) > 1:
-            return None  # ambiguous: let retrieval decide
-        return next((c for c in docs[0].clauses if c.number == u.clause_number), None)
+        named = self.named_clauses(u.text)
+        return named[0] if len(named) == 1 else None  # several (第三条 of both documents): retrieval decides
 
     @staticmethod
     def _doc_named(doc: Document, u: Understanding) -> bool:
@@ -216,7 +231,7 @@ class Assistant:
         clause = self.clause(rule.clause_id)
         doc = self.index.corpus.document(clause.doc_id)
         lines = [
-            compose.conclusion_for_calc(rule, result),
+            compose.conclusion_for_calc(rule, result, party),
             "",
             *compose.clause_block(clause, [rule.quote]),
             *compose.steps_block(result),
@@ -340,3 +355,8 @@ def _quotes(index: SearchIndex, clause: Clause, query: str, units: bool) -> list
         return [clause.sentences[-1].text]
     best = index.best_sentences(clause, query, n=2)
     return [clause.text[best[0].start : best[-1].end]]
+
+
+def _named_hit(clause: Clause) -> Hit:
+    first = clause.sentences[1] if len(clause.sentences) > 1 else clause.sentences[0]
+    return Hit(clause.id, clause.doc_id, 1.0, first.text, (first.start, first.end), ())

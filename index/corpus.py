@@ -52,7 +52,7 @@ class Corpus:
         try:
             return self._by_id[clause_id]
         except KeyError:
-            raise NotFoundError(f"no clause {clause_id!r}") from None
+            raise NotFoundError(f"没有编号为“{clause_id}”的条款") from None
 
     def has_clause(self, clause_id: str) -> bool:
         return clause_id in self._by_id
@@ -61,7 +61,7 @@ class Corpus:
         for doc in self.documents:
             if doc.id == doc_id:
                 return doc
-        raise NotFoundError(f"no document {doc_id!r}")
+        raise NotFoundError(f"没有编号为“{doc_id}”的文件")
 
 
 def load_corpus(root: Path) -> Corpus:

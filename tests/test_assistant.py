@@ -171,3 +171,20 @@ def test_number_guard_holds_on_every_public_eval_answer(assistant: Assistant) ->
                 allowed = {n for s in sources for n in re.findall(r"\d+(?:\.\d+)?", s)}
                 found = set(re.findall(r"\d+(?:\.\d+)?", answer.answer))
                 assert found <= allowed, (case.id, found - allowed)
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("鲁科贷贷款本金损失100万元，市财政承担多少？", "市财政承担 **35万元**"),
+        ("鲁科贷贷款本金损失100万元，省财政承担多少？", "省财政承担 **35万元**"),
+        ("鲁科贷贷款本金损失100万元，政府能补偿多少？", "省市财政合计承担 **70万元**"),
+    ],
+)
+def test_split_conclusion_names_the_party_asked_about(assistant: Assistant, question: str, who: str) -> None:
+    assert who in assistant.ask(question).answer
+
+
+def test_search_puts_a_named_clause_first(assistant: Assistant) -> None:
+    assert assistant.search("sd-2023-155#3", k=3)[0].clause_id == "sd-2023-155#3"
+    assert assistant.search("155号文第三条", k=3)[0].clause_id == "sd-2023-155#3"

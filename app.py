@@ -1,0 +1,64 @@
+"""科技金融政策问答助手 — the web app: `python app.py [--host 127.0.0.1] [--port 7860]`.
+
+Serves the page (智能问答, 条款查询, 补贴测算) at "/" and the REST API under /api on one port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import sys
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no calls home
+
+from assistant import PolicyAssistantError
+from web.server import PortInUseError, bind, create_app, serve
+from web.service import PolicyService
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"端口应为整数，收到 {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应在 1–65535 之间，收到 {port}")
+    return port
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="科技金融政策问答助手（网页与 REST API，同一端口）")
+    parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    parser.add_argument("--port", type=_port, default=7860, help="端口（默认 7860）")
+    args = parser.parse_args(argv)
+    try:
+        sock = bind(args.host, args.port)  # first, so a taken port fails fast and nobody takes it meanwhile
+    except PortInUseError as err:
+        taken = err.errno == errno.EADDRINUSE
+        reason = "已被其他程序占用" if taken else f"无法监听（{err.strerror}）"
+        print(
+            f"错误：端口 {args.port}（{args.host}）{reason}，未启动。\n"
+            f"请关闭占用该端口的程序，或换一个端口：python app.py --port {args.port + 1}",
+            file=sys.stderr,
+        )
+        return 1
+    print("正在加载检索索引和测算规则……", file=sys.stderr, flush=True)
+    try:
+        service = PolicyService.load()
+    except PolicyAssistantError as err:
+        sock.close()
+        print(f"错误：无法加载政策库：{err}", file=sys.stderr)
+        return 1
+    app = create_app(service)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(
+        f"科技金融政策问答助手已启动：http://{shown}:{args.port}/  （API：/api/health，接口说明：/openapi.json）",
+        flush=True,
+    )
+    serve(app, sock)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,443 @@
+"""The REST API beside the page: every endpoint, validation errors, and the ask contract (DESIGN.md)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from assistant import Assistant
+from index.settings import PROJECT_ROOT, Settings
+from web.server import create_app
+from web.service import PolicyService
+
+ANSWER_KEYS = {"question", "in_scope", "answer", "citations", "calculation", "follow_up"}
+CALC_KEYS = {"rule_id", "clause_id", "inputs", "amount", "unit", "eligible", "steps", "conditions", "parts", "missing"}
+CITATION_KEYS = {"clause_id", "doc_id", "label", "quote", "score"}
+SCRIPT = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+@pytest.fixture(scope="session")
+def service(built_cache: Path) -> PolicyService:
+    return PolicyService(Assistant.load(Settings.make(cache_dir=built_cache)))
+
+
+@pytest.fixture(scope="session")
+def app(service: PolicyService):  # type: ignore[no-untyped-def]
+    return create_app(service)
+
+
+@pytest.fixture(scope="session")
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def ask(client: TestClient, question: object, conversation_id: str | None = None) -> dict:  # type: ignore[type-arg]
+    body: dict[str, object] = {"question": question}
+    if conversation_id is not None:
+        body["conversation_id"] = conversation_id
+    r = client.post("/api/ask", json=body)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def assert_error(r, status: int, *words: str) -> None:  # type: ignore[no-untyped-def]
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert set(body) <= {"error", "message", "detail"} and body["message"]
+    for word in words:
+        assert word in body["message"], body["message"]
+    assert "Traceback" not in r.text
+
+
+# ---------------------------------------------------------------- health, page, OpenAPI
+
+
+def test_health(client: TestClient) -> None:
+    r = client.get("/api/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "documents": 2, "clauses": 35, "rules": 19}
+
+
+def test_openapi_lists_every_endpoint_with_typed_models(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {
+        "/api/health": {"get"},
+        "/api/ask": {"post"},
+        "/api/search": {"get"},
+        "/api/clauses/{clause_id}": {"get"},
+        "/api/rules": {"get"},
+        "/api/calc/{rule_id}": {"post"},
+    }.items() <= {path: set(ops) for path, ops in spec["paths"].items()}.items()
+    schemas = spec["components"]["schemas"]
+    assert {"AskRequest", "AskResponse", "Citation", "Calculation", "SearchResponse", "ClauseOut", "RuleOut"} <= set(
+        schemas
+    )
+    assert schemas["AskRequest"]["properties"]["question"]["maxLength"] == 500
+
+
+def test_the_page_is_served_on_the_same_app(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert "text/html" in r.headers["content-type"]
+    config = client.get("/config").text
+    assert "科技金融政策问答助手" in config
+    assert "fonts.googleapis" not in config and "fonts.gstatic" not in config
+
+
+def test_json_is_not_sniffed_as_html(client: TestClient) -> None:
+    assert client.get("/api/health").headers["x-content-type-options"] == "nosniff"
+
+
+# ---------------------------------------------------------------- ask: the contract
+
+
+def test_ask_returns_the_answer_shape_of_the_design(client: TestClient, service: PolicyService) -> None:
+    body = ask(client, "鲁科贷实际支付利息80万元，能贴息多少？")
+    assert set(body) == ANSWER_KEYS | {"conversation_id"}
+    assert body["in_scope"] is True
+    assert "32万元" in body["answer"]
+    calc = body["calculation"]
+    assert set(calc) >= CALC_KEYS
+    assert calc["amount"] == 320000 and isinstance(calc["amount"], int)
+    assert calc["unit"] == "元" and calc["rule_id"] == "sd-lukedai-interest"
+    assert calc["steps"] and all(c["status"] in ("met", "unmet", "unknown") for c in calc["conditions"])
+    assert body["citations"]
+    for citation in body["citations"]:
+        assert set(citation) == CITATION_KEYS
+        assert citation["quote"] in service.clause(citation["clause_id"]).text  # verbatim
+    assert body["citations"][0]["clause_id"] == "sd-2023-155#1"
+    assert len(body["conversation_id"]) == 32
+
+
+def test_ask_lookup_has_no_calculation(client: TestClient) -> None:
+    body = ask(client, "创投机构落户山东的奖励由哪个部门牵头？")
+    assert body["in_scope"] is True
+    assert body["citations"][0]["clause_id"] == "sd-2023-155#5"
+
+
+def test_ask_declines_out_of_scope(client: TestClient) -> None:
+    body = ask(client, "北京的个税怎么报？")
+    assert body["in_scope"] is False
+    assert body["citations"] == [] and body["calculation"] is None
+
+
+def test_a_follow_up_in_the_same_conversation_supplies_the_missing_input(client: TestClient) -> None:
+    first = ask(client, "鲁科贷能贴息多少？")
+    assert first["calculation"]["missing"] == ["interest"]
+    assert first["calculation"]["amount"] is None
+    assert first["follow_up"]
+    second = ask(client, "利息是80万元", first["conversation_id"])
+    assert second["conversation_id"] == first["conversation_id"]
+    assert second["calculation"]["amount"] == 320000
+    assert second["follow_up"] is None
+
+
+def test_each_conversation_keeps_its_own_pending_question(client: TestClient) -> None:
+    loan = ask(client, "鲁科贷能贴息多少？")
+    insurance = ask(client, "首年度购买鲁科保能补贴多少？")
+    assert loan["conversation_id"] != insurance["conversation_id"]
+    assert ask(client, "是80万元", loan["conversation_id"])["calculation"]["amount"] == 320000  # 80万元 × 40%
+    assert ask(client, "是80万元", insurance["conversation_id"])["calculation"]["amount"] == 300000  # capped
+    assert ask(client, "是80万元")["in_scope"] is False  # no conversation: nothing to continue
+
+
+def test_an_unknown_conversation_is_404(client: TestClient) -> None:
+    r = client.post("/api/ask", json={"question": "利息是80万元", "conversation_id": "0" * 32})
+    assert_error(r, 404, "不存在或已过期")
+
+
+def test_conversations_are_bounded_and_expire(service: PolicyService) -> None:
+    from web.conversations import ConversationStore
+
+    now = [0.0]
+    store: ConversationStore[object] = ConversationStore(object, capacity=2, ttl=10, clock=lambda: now[0])
+    a, _ = store.start()
+    b, _ = store.start()
+    store.get(a)  # a is now the most recently used
+    c, _ = store.start()
+    assert len(store) == 2
+    with pytest.raises(Exception, match="不存在或已过期"):
+        store.get(b)
+    now[0] = 11.0
+    with pytest.raises(Exception, match="不存在或已过期"):
+        store.get(a)
+    assert len(store) == 0 and c
+
+
+def test_html_in_a_question_comes_back_as_text(client: TestClient) -> None:
+    question = f"{SCRIPT}鲁科贷能贴息多少？"
+    r = client.post("/api/ask", json={"question": question})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert body["question"] == question  # data, echoed as a JSON string, never markup
+    assert "<script" not in body["answer"] and "<img" not in body["answer"]
+
+
+# ---------------------------------------------------------------- ask: validation
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"question": ""}, ["问题不能为空"]),
+        ({"question": "   \n "}, ["问题不能为空"]),
+        ({"question": "问" * 501}, ["问题过长", "500"]),
+        ({"question": 123}, ["问题应为文字"]),
+        ({"question": None}, ["问题应为文字"]),
+        ({"question": ["鲁科贷"]}, ["问题应为文字"]),
+        ({}, ["缺少问题"]),
+        ({"question": "鲁科贷", "extra": 1}, ["不支持的字段"]),
+        ({"question": "鲁科贷", "conversation_id": "abc"}, ["对话编号格式不正确"]),
+        ({"question": "鲁科贷", "conversation_id": 5}, ["对话编号应为文字"]),
+        (["鲁科贷"], ["请求体应为 JSON 对象"]),
+    ],
+)
+def test_ask_rejects_bad_requests_with_a_clear_message(client: TestClient, body: object, words: list[str]) -> None:
+    assert_error(client.post("/api/ask", json=body), 422, *words)
+
+
+def test_ask_rejects_invalid_json(client: TestClient) -> None:
+    r = client.post("/api/ask", content=b"{not json", headers={"content-type": "application/json"})
+    assert_error(r, 422, "JSON")
+
+
+def test_a_question_of_exactly_500_characters_is_accepted(client: TestClient) -> None:
+    question = ("鲁科贷能贴息多少？" * 60)[:500]
+    assert ask(client, question)["question"] == question
+
+
+def test_control_characters_only_is_empty(client: TestClient) -> None:
+    assert_error(client.post("/api/ask", json={"question": "\x00\x01"}), 422, "问题不能为空")
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_search_ranks_clauses_and_marks_matched_words(client: TestClient) -> None:
+    r = client.get("/api/search", params={"q": "担保费补贴", "k": 3})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["query"] == "担保费补贴" and body["exact"] == []
+    hits = body["hits"]
+    assert 0 < len(hits) <= 3
+    assert hits[0]["clause_id"] == "sd-2023-155#3"
+    assert hits[0]["matched"] and hits[0]["label"].endswith("第（三）条")
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_search_filters_by_region_document_and_unit(client: TestClient, service: PolicyService) -> None:
+    nm = client.get("/api/search", params={"q": "担保", "region": "内蒙古", "k": 10}).json()["hits"]
+    assert nm and all(h["doc_id"] == "nm-2025-15" for h in nm)
+    sd = client.get("/api/search", params={"q": "担保", "doc_id": "sd-2023-155"}).json()["hits"]
+    assert sd and all(h["doc_id"] == "sd-2023-155" for h in sd)
+    unit = client.get("/api/search", params={"q": "担保", "unit": "省财政厅", "k": 50}).json()["hits"]
+    assert unit and all(any(u.name == "省财政厅" for u in service.clause(h["clause_id"]).units) for h in unit)
+
+
+@pytest.mark.parametrize(
+    ("params", "exact"),
+    [
+        ({"q": "sd-2023-155#3"}, ["sd-2023-155#3"]),
+        ({"q": "第三条"}, ["sd-2023-155#3", "nm-2025-15#3"]),
+        ({"q": "第三条", "doc_id": "nm-2025-15"}, ["nm-2025-15#3"]),
+        ({"q": "山东第（三）条"}, ["sd-2023-155#3"]),
+        ({"q": "155号第3条"}, ["sd-2023-155#3"]),
+    ],
+)
+def test_search_finds_clauses_by_number(client: TestClient, params: dict[str, str], exact: list[str]) -> None:
+    body = client.get("/api/search", params=params).json()
+    assert [c["clause_id"] for c in body["exact"]] == exact
+    assert not {h["clause_id"] for h in body["hits"]} & set(exact)
+
+
+def test_search_finds_a_product_name(client: TestClient) -> None:
+    assert client.get("/api/search", params={"q": "鲁科担"}).json()["hits"][0]["clause_id"] == "sd-2023-155#3"
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "words"),
+    [
+        ({}, 422, ["缺少查询词"]),
+        ({"q": ""}, 422, ["查询词不能为空"]),
+        ({"q": "   "}, 422, ["问题不能为空"]),
+        ({"q": "担" * 501}, 422, ["查询词过长", "500"]),
+        ({"q": "担保", "k": 0}, 422, ["结果条数应不小于1"]),
+        ({"q": "担保", "k": 51}, 422, ["结果条数应不大于50"]),
+        ({"q": "担保", "k": "abc"}, 422, ["结果条数应为整数"]),
+        ({"q": "担保", "doc_id": "xx-0000-1"}, 404, ["没有编号为“xx-0000-1”的文件"]),
+    ],
+)
+def test_search_rejects_bad_parameters(client: TestClient, params: dict, status: int, words: list[str]) -> None:  # type: ignore[type-arg]
+    assert_error(client.get("/api/search", params=params), status, *words)
+
+
+# ---------------------------------------------------------------- clauses
+
+
+def test_clause_by_id(client: TestClient, service: PolicyService) -> None:
+    r = client.get("/api/clauses/sd-2023-155%231")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["id"] == "sd-2023-155#1" and body["number"] == 1
+    assert body["text"] == service.clause("sd-2023-155#1").text
+    assert body["doc_number"] == "鲁政办字〔2023〕155号" and body["region"] == "山东省"
+    assert body["in_force"] == "2024年1月1日至2028年12月31日"
+    assert {"name": "省科技厅", "lead": True} in body["units"]
+    assert set(body["rules"]) == {"sd-lukedai-interest", "sd-lukedai-loss"}
+
+
+def test_document_statements_are_clauses_too(client: TestClient) -> None:
+    body = client.get("/api/clauses/nm-2025-15%23closing").json()
+    assert body["kind"] == "closing" and body["number"] is None
+
+
+def test_unknown_clause_is_404_with_a_hint(client: TestClient) -> None:
+    assert_error(client.get("/api/clauses/sd-2023-155%2399"), 404, "sd-2023-155#99")
+    assert_error(client.get("/api/clauses/sd-2023-155"), 404, "%23")
+
+
+# ---------------------------------------------------------------- rules and calculators
+
+
+def test_rules_list_inputs_with_units_and_labels(client: TestClient, service: PolicyService) -> None:
+    rules = client.get("/api/rules").json()
+    assert len(rules) == 19 and len({r["id"] for r in rules}) == 19
+    by_id = {r["id"]: r for r in rules}
+    interest = by_id["sd-lukedai-interest"]
+    assert interest["clause_id"] == "sd-2023-155#1"
+    assert {"name": "interest", "label": "所选贷款实际支付利息", "unit": "元", "choices": []} in interest["inputs"]
+    assert "按时还本付息" in interest["conditions"]
+    assert by_id["sd-lukedai-loss"]["parties"] == ["省财政", "市财政", "贷款银行", "省市财政"]
+    for rule in rules:
+        assert rule["quote"] in service.clause(rule["clause_id"]).text
+
+
+def test_calc_computes_with_steps_conditions_and_quote(client: TestClient) -> None:
+    r = client.post("/api/calc/sd-lukedai-interest", json={"inputs": {"interest": 800000, "tech_sme": True}})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["amount"] == 320000 and body["amount_text"] == "32万元" and body["eligible"] is True
+    assert body["steps"] == ["80万元 × 40% = 32万元，未超过上限50万元"]
+    assert {"text": "科技型中小企业", "status": "met"} in body["conditions"]
+    assert "按实际支付利息的40%" in body["quote"]
+    assert body["clause_label"].endswith("第（一）条")
+
+
+def test_calc_caps_and_breaks_conditions(client: TestClient) -> None:
+    capped = client.post("/api/calc/sd-lukedai-interest", json={"inputs": {"interest": 5_000_000}}).json()
+    assert capped["amount"] == 500000
+    broken = client.post("/api/calc/sd-lukedai-interest", json={"inputs": {"interest": 800000, "on_time": "否"}})
+    assert broken.json()["eligible"] is False and broken.json()["amount"] == 0
+
+
+def test_calc_takes_a_party_a_ratio_and_a_date(client: TestClient) -> None:
+    share = client.post("/api/calc/sd-lukedai-loss", json={"inputs": {"loss": 1_000_000}, "party": "市财政"}).json()
+    assert share["amount"] == 350000 and len(share["parts"]) == 3
+    fee = client.post(
+        "/api/calc/sd-lukedan-fee",
+        json={"inputs": {"guaranteed": 10_000_000, "fee_rate": 0.006, "counter_guarantee": "无形资产"}},
+    ).json()
+    assert fee["eligible"] is False  # 0.6% > the 0.5% the clause allows
+    late = client.post("/api/calc/sd-lukedai-interest", json={"inputs": {"interest": 1}, "on": "2029-01-01"}).json()
+    assert any("2029年1月1日" in note for note in late["notes"])
+
+
+def test_calc_without_a_body_reports_what_is_missing(client: TestClient) -> None:
+    body = client.post("/api/calc/sd-lukedai-interest").json()
+    assert body["amount"] is None and body["missing"] == ["interest"] and body["amount_text"] is None
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "body", "status", "words"),
+    [
+        ("no-such-rule", {}, 404, ["没有编号为“no-such-rule”的计算规则"]),
+        ("sd-lukedai-interest", {"inputs": {"interest": "abc"}}, 422, ["应为数字"]),
+        ("sd-lukedai-interest", {"inputs": {"interest": -5}}, 422, ["不能为负数"]),
+        ("sd-lukedai-interest", {"inputs": {"rate": 1}}, 422, ["没有输入项rate"]),
+        ("sd-lukedai-interest", {"inputs": {"on_time": "maybe"}}, 422, ["应为“是”或“否”"]),
+        ("sd-lukedai-interest", {"inputs": [1, 2]}, 422, ["输入项"]),
+        ("sd-lukedai-interest", {"inputs": {}, "on": "yesterday"}, 422, ["on"]),
+        ("sd-lukedan-fee", {"inputs": {"fee_rate": 5}}, 422, ["数值过大"]),
+    ],
+)
+def test_calc_rejects_bad_input_with_a_clear_message(
+    client: TestClient,
+    rule_id: str,
+    body: dict,
+    status: int,
+    words: list[str],  # type: ignore[type-arg]
+) -> None:
+    assert_error(client.post(f"/api/calc/{rule_id}", json=body), status, *words)
+
+
+# ---------------------------------------------------------------- never a 500 with a traceback
+
+
+def test_an_unexpected_error_is_a_clean_500(client: TestClient, service: PolicyService, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(service, "lookup", boom)
+    r = client.get("/api/search", params={"q": "担保"})
+    assert_error(r, 500, "服务器内部错误")
+    assert "secret internal detail" not in r.text
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_generated_requests_never_cause_a_server_error(app, mode: GenerationMode) -> None:  # type: ignore[no-untyped-def]
+    """Requests generated from /openapi.json, valid and invalid: never a 5xx; valid ones match the schema."""
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    checks = [not_a_server_error, response_schema_conformance]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 6
+
+    for operation in operations:
+        if mode is GenerationMode.NEGATIVE and operation.path in ("/api/health", "/api/rules"):
+            continue  # nothing to get wrong
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def call(case) -> None:  # type: ignore[no-untyped-def]
+            case.call_and_validate(checks=checks)
+
+        call()
+
+
+# ---------------------------------------------------------------- start-up
+
+
+def test_start_up_refuses_a_taken_port() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run(
+            [sys.executable, "app.py", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert run.returncode == 1
+    assert f"端口 {port}" in run.stderr and "已被其他程序占用" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_start_up_rejects_a_bad_port() -> None:
+    run = subprocess.run(
+        [sys.executable, "app.py", "--port", "70000"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 2 and "1–65535" in run.stderr

@@ -1,0 +1,53 @@
+"""The one process: FastAPI with the REST API, the Gradio page mounted at "/", served by uvicorn."""
+
+from __future__ import annotations
+
+import socket
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI
+
+from web.api import create_api
+from web.service import PolicyService
+from web.ui import CSS, JS, THEME, build_ui
+
+
+class PortInUseError(OSError):
+    """The port is taken by another program."""
+
+
+def create_app(service: PolicyService) -> FastAPI:
+    """The API routes first, then the page at "/" (so /api/* and /openapi.json stay the API's)."""
+    api = create_api(service)
+    return gr.mount_gradio_app(
+        api,
+        build_ui(service),
+        path="/",
+        theme=THEME,
+        css=CSS,
+        js=JS,
+        ssr_mode=False,  # no Node server; the page is the static bundle shipped with gradio
+        mcp_server=False,
+        footer_links=[],
+    )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port; ``PortInUseError`` when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does; a listener still blocks it
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as err:
+        sock.close()
+        raise PortInUseError(err.errno, f"{host}:{port} ({err.strerror})") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(app: FastAPI, sock: socket.socket) -> None:
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])

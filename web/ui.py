@@ -1,0 +1,178 @@
+"""The Gradio page: 智能问答, 条款查询 and 补贴测算 tabs over one shared ``PolicyService``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from assistant import InputError, PolicyAssistantError
+from assistant.understand import MAX_QUESTION_CHARS
+from web import render
+from web.service import PolicyService
+from web.ui_calc import build_calc_tab
+from web.ui_lookup import LookupTab, build_lookup_tab
+
+TITLE = "科技金融政策问答助手"
+EXAMPLES = (
+    "鲁科贷实际支付利息80万元，能贴息多少？",
+    "“鲁科担”担保金额1000万元，保费补贴最多多少？",
+    "首年度购买鲁科保，保费60万元，省财政能补贴多少？",
+    "内蒙古科技创新专板优选层挂牌有什么奖补？",
+    "创投机构落户山东的奖励由哪个部门牵头？",
+    "山东这份文件的有效期到什么时候？",
+    "鲁科贷能贴息多少？",
+)
+# System fonts only: the page must not fetch any font from a CDN.
+THEME = gr.themes.Default(
+    font=["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "system-ui", "sans-serif"],
+    font_mono=["ui-monospace", "Consolas", "monospace"],
+)
+CSS = """
+.pa-results { display: flex; flex-direction: column; gap: 8px; }
+.pa-hit { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; }
+.pa-hit-head { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
+.pa-rank { background: var(--color-accent-soft); border-radius: 4px; padding: 0 6px; font-size: 0.85em; }
+.pa-cid, .pa-score { color: var(--body-text-color-subdued); font-size: 0.85em; }
+.pa-hit-text { margin-top: 4px; line-height: 1.7; }
+.pa-hit mark { background: #fde68a; padding: 0 1px; border-radius: 2px; }
+.pa-clause h3 { margin: 0 0 8px; font-size: 1.05em; }
+.pa-clause th { white-space: nowrap; text-align: left; padding-right: 12px; vertical-align: top; }
+.pa-empty { color: var(--body-text-color-subdued); padding: 8px 0; }
+.pa-outline ul { margin: 0 0 8px 1.2em; }
+.pa-link { cursor: pointer; }
+.pa-link:hover { color: var(--color-accent); text-decoration: underline; }
+.pa-hit[data-clause] { cursor: pointer; }
+.pa-hit[data-clause]:hover { border-color: var(--color-accent); background: var(--background-fill-secondary); }
+.pa-hint { color: var(--body-text-color-subdued); font-size: 0.85em; }
+#chatbot details summary { cursor: pointer; font-weight: 600; }
+"""
+# A click on a citation link in the chat or on a lookup result puts the clause id into the hidden
+# #open-clause box; its input event opens the clause in 条款查询 without leaving the page.
+JS = """
+() => {
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    const link = target.closest("a[href*='?clause=']");
+    const card = target.closest(".pa-results [data-clause], .pa-outline [data-clause]");
+    const id = link ? new URL(link.href, location.href).searchParams.get("clause") : card?.dataset.clause;
+    const box = document.querySelector("#open-clause textarea, #open-clause input");
+    if (!id || !box) return;
+    event.preventDefault();
+    event.stopPropagation();
+    box.value = id;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }, true);
+}
+"""
+
+
+def build_ui(service: PolicyService) -> gr.Blocks:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(_header(service), elem_id="header")
+        open_box = gr.Textbox(visible="hidden", elem_id="open-clause")
+        with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
+            with gr.Tab("智能问答", id="chat", elem_id="tab-chat"):
+                _build_chat_tab(service)
+            with gr.Tab("条款查询", id="lookup", elem_id="tab-lookup"):
+                lookup = build_lookup_tab(service)
+            with gr.Tab("补贴测算", id="calc", elem_id="tab-calc"):
+                build_calc_tab(service)
+        _wire_clause_links(service, demo, tabs, open_box, lookup)
+    return demo
+
+
+def _header(service: PolicyService) -> str:
+    docs = "；".join(f"{d.region}《{d.title}》（{d.doc_number}）" for d in service.documents)
+    return (
+        f"## {TITLE}\n"
+        f"依据{render.text_md(docs)}原文作答：引用条款、逐步测算、列明条件。"
+        "结果仅供参考，以责任部门解释为准。"
+    )
+
+
+def _build_chat_tab(service: PolicyService) -> None:
+    chatbot = gr.Chatbot(
+        label="对话",
+        elem_id="chatbot",
+        height=620,
+        sanitize_html=True,
+        render_markdown=True,
+        latex_delimiters=[],
+        feedback_options=None,
+        buttons=["copy"],
+        placeholder="请在下方输入问题，或点击示例问题。可以连续追问，例如先问“鲁科贷能贴息多少？”再补充“利息是80万元”。",
+    )
+    with gr.Row():
+        question = gr.Textbox(
+            show_label=False,
+            placeholder=f"请输入问题（{MAX_QUESTION_CHARS}字以内），例如：鲁科贷实际支付利息80万元，能贴息多少？",
+            max_length=MAX_QUESTION_CHARS,
+            lines=1,
+            scale=8,
+            elem_id="question",
+            autofocus=True,
+        )
+        send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+        clear = gr.Button("清空对话", scale=1, min_width=80, elem_id="clear")
+    examples = gr.Dataset(
+        components=[question],
+        samples=[[q] for q in EXAMPLES],
+        label="示例问题（点击即问）",
+        elem_id="examples",
+    )
+    conversation = gr.State(None)
+
+    def respond(text: str, history: list[dict[str, Any]], cid: str | None) -> tuple[Any, ...]:
+        text = (text or "").strip()
+        if not text:
+            return gr.skip(), gr.skip(), gr.skip()
+        try:
+            cid, answer = service.ask(text, cid, restart_expired=True)
+        except InputError as err:
+            raise gr.Error(str(err)) from None
+        except PolicyAssistantError as err:
+            raise gr.Error(f"系统出错：{err}") from None
+        data = answer.to_dict()
+        history = [
+            *history,
+            {"role": "user", "content": render.question_markdown(text)},
+            {"role": "assistant", "content": render.answer_markdown(data)},
+        ]
+        return history, "", cid
+
+    def ask_example(sample: list[str], history: list[dict[str, Any]], cid: str | None) -> tuple[Any, ...]:
+        return respond(sample[0], history, cid)
+
+    def reset(cid: str | None) -> tuple[Any, ...]:
+        if cid:
+            service.conversations.drop(cid)
+        return [], "", None
+
+    outputs = [chatbot, question, conversation]
+    question.submit(respond, [question, chatbot, conversation], outputs)
+    send.click(respond, [question, chatbot, conversation], outputs)
+    examples.click(ask_example, [examples, chatbot, conversation], outputs)
+    clear.click(reset, conversation, outputs)
+    chatbot.clear(reset, conversation, outputs)  # the chat's own trash button forgets the conversation too
+
+
+def _wire_clause_links(
+    service: PolicyService, demo: gr.Blocks, tabs: gr.Tabs, open_box: gr.Textbox, lookup: LookupTab
+) -> None:
+    """A citation or a result clicked (via ``JS`` and ``open_box``), or ``?clause=<id>`` in the address,
+    opens the clause in 条款查询."""
+    view = [lookup.header, lookup.text]
+
+    def open_clause(clause_id: str | None) -> tuple[Any, ...]:
+        if not clause_id or not service.assistant.index.corpus.has_clause(clause_id):
+            return gr.skip(), gr.skip(), gr.skip(), ""
+        return gr.Tabs(selected="lookup"), *lookup.show(clause_id), ""
+
+    def open_from_url(request: gr.Request) -> tuple[Any, ...]:
+        clause_id = request.query_params.get("clause") if request else None
+        return open_clause(clause_id)[:3]
+
+    open_box.change(open_clause, open_box, [tabs, *view, open_box])
+    demo.load(open_from_url, None, [tabs, *view])
