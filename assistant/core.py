@@ -154,6 +154,8 @@ class Assistant:
     def _decline_reason(self, u: Understanding) -> str | None:
         if u.outside_regions and not u.regions:
             return f"所问地区（{'、'.join(u.outside_regions)}）的政策不在收录范围内"
+        if u.asks_criteria:
+            return "收录文件只规定对已认定企业的支持措施，未规定认定标准或条件"
         if u.outside_topics and not self._policy_terms(u.text):
             return f"所问事项（{'、'.join(u.outside_topics)}）不属于科技金融政策"
         return None

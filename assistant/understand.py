@@ -111,6 +111,7 @@ class Scope:
     outside_regions: tuple[str, ...]
     outside_topics: tuple[str, ...]
     both_regions: tuple[str, ...]  # words naming both regions at once (两地)
+    criteria: tuple[str, ...]  # recognition criteria: not in the corpus, whatever term is named
 
 
 def load_scope(corpus_dir: Path) -> Scope:
@@ -122,6 +123,7 @@ def load_scope(corpus_dir: Path) -> Scope:
             tuple(data["outside"]["regions"]),
             tuple(data["outside"]["topics"]),
             tuple(data["outside"]["both"]),
+            tuple(data["outside"]["criteria"]),
         )
     except (OSError, KeyError, tomllib.TOMLDecodeError) as err:
         raise CorpusError(f"{path}: cannot read the scope lists ({err})") from None
@@ -137,6 +139,7 @@ class Understanding:
     regions: tuple[str, ...]  # corpus regions named (山东省, 内蒙古自治区)
     outside_regions: tuple[str, ...]
     outside_topics: tuple[str, ...]
+    asks_criteria: bool  # asks how an enterprise is recognised (认定标准): the corpus does not say
     party: str | None
     first_year: bool | None
     intents: frozenset[str]
@@ -170,6 +173,7 @@ def understand(question: str, scope: Scope, policy_terms: tuple[str, ...] = ()) 
         ),
         outside_regions=tuple(w for w in scope.outside_regions if w in plain),
         outside_topics=tuple(w for w in scope.outside_topics if w in plain),
+        asks_criteria=any(w in text for w in scope.criteria),
         party=next((p for p, words in _PARTIES.items() if any(w in text for w in words)), None),
         first_year=_first_year(text),
         intents=frozenset(intents),

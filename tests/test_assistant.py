@@ -188,3 +188,9 @@ def test_split_conclusion_names_the_party_asked_about(assistant: Assistant, ques
 def test_search_puts_a_named_clause_first(assistant: Assistant) -> None:
     assert assistant.search("sd-2023-155#3", k=3)[0].clause_id == "sd-2023-155#3"
     assert assistant.search("155号文第三条", k=3)[0].clause_id == "sd-2023-155#3"
+
+
+def test_recognition_criteria_are_declined_even_with_a_policy_term(assistant: Assistant) -> None:
+    answer = assistant.ask("高新技术企业认定标准是什么？")
+    assert answer.in_scope is False and "未规定认定标准" in answer.answer
+    assert assistant.ask("首次认定的国家高新技术企业有奖补吗？").in_scope is True
