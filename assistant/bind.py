@@ -46,6 +46,11 @@ def _bind_numbers(specs: list[InputSpec], found: Sequence[Found], text: str) -> 
     values: dict[str, object] = {}
     taken: set[int] = set()
     for spec in specs:
+        listed = _listed_after_cue(spec, found, text) if spec.many else []
+        if len(listed) > 1:  # "损失分别是2000万、1500万和1000万"
+            values[spec.name] = tuple(found[i].value for i in listed)
+            taken.update(listed)
+            continue
         best = _nearest(spec, found, text, taken)
         if best is not None:
             values[spec.name] = found[best].value
@@ -55,6 +60,23 @@ def _bind_numbers(specs: list[InputSpec], found: Sequence[Found], text: str) -> 
     if len(unbound) == 1 and len(untaken) == 1 and len(specs) == 1:
         values[unbound[0].name] = found[untaken[0]].value
     return values
+
+
+def _listed_after_cue(spec: InputSpec, found: Sequence[Found], text: str) -> list[int]:
+    """Indexes of the numbers listed after a cue with 分别 (each item of a ``many`` input)."""
+    if "分别" not in text:
+        return []
+    starts = [m.end() for cue in spec.cues for m in re.finditer(re.escape(cue), text)]
+    if not starts:
+        return []
+    after = [i for i, f in enumerate(found) if f.start >= min(starts)]
+    # The list ends where the text between two numbers is more than a separator (、，和及与).
+    listed = after[:1]
+    for i in after[1:]:
+        if not re.fullmatch(r"[、，,和及与\s]*", text[found[listed[-1]].end : found[i].start]):
+            break
+        listed.append(i)
+    return listed
 
 
 def _nearest(spec: InputSpec, found: Sequence[Found], text: str, taken: set[int]) -> int | None:

@@ -32,7 +32,7 @@ class Quantity:
 
     name: str
     label: str
-    value: float | bool | None
+    value: float | bool | tuple[float, ...] | None  # a tuple: several items (projects), each capped alone
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,23 @@ class Outcome:
     missing: tuple[str, ...] = ()
 
 
-def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...]) -> Outcome:
+def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...], total_caps: tuple[float, ...] = ()) -> Outcome:
+    """base × rate within ``caps``; several items are each capped, then their sum within ``total_caps``."""
     if base.value is None:
-        return _needs(base, f"{base.label} × {percent(rate)}{_cap_text(caps)}")
-    return _capped(_times(base.value, rate), f"{yuan(base.value)} × {percent(rate)}", caps)
+        return _needs(base, f"{base.label} × {percent(rate)}{_cap_text(caps)}{_cap_text(total_caps, '合计')}")
+    items = base.value if isinstance(base.value, tuple) else (base.value,)
+    each = [_capped(_times(v, rate), f"{yuan(v)} × {percent(rate)}", caps) for v in items]
+    if len(each) == 1:
+        single = each[0]
+        if not total_caps or single.amount <= min(total_caps):
+            return single
+        total = _capped(single.amount, yuan(single.amount), total_caps)
+        return Outcome(total.amount, (*single.steps, *total.steps))
+    steps = [f"第{n}项：{o.steps[0]}" for n, o in enumerate(each, start=1)]
+    total = float(sum(dec(o.amount) for o in each))
+    expression = "合计 " + " + ".join(yuan(o.amount) for o in each)
+    summed = _capped(total, expression, total_caps)
+    return Outcome(summed.amount, (*steps, *summed.steps))
 
 
 def conditional_rate(
@@ -99,13 +112,9 @@ def tiers(base: Quantity, tiers: tuple[Tier, ...]) -> Outcome:
         return _needs(base, f"按{base.label}分档：{listed}")
     for t in tiers:
         if _within(base.value, t):
-            return Outcome(
-                t.amount, (f"{base.label}{yuan(base.value)}，属{_range(t)}档，最高{yuan(t.amount)}",)
-            )
+            return Outcome(t.amount, (f"{base.label}{yuan(base.value)}，属{_range(t)}档，最高{yuan(t.amount)}",))
     listed = "、".join(_range(t) for t in tiers)
-    return Outcome(
-        0.0, (f"{base.label}{yuan(base.value)}，不在所列档次（{listed}）内，不予奖励",), eligible=False
-    )
+    return Outcome(0.0, (f"{base.label}{yuan(base.value)}，不在所列档次（{listed}）内，不予奖励",), eligible=False)
 
 
 def fixed(amount: float) -> Outcome:
@@ -114,9 +123,7 @@ def fixed(amount: float) -> Outcome:
 
 def cap_only(cap: float) -> Outcome:
     """The text states a ceiling but no scale: the most it allows is the ceiling."""
-    return Outcome(
-        cap, (f"文件未明确计算标准，按最高{yuan(cap)}计",), notes=(f"金额文件未明确，最高{yuan(cap)}",)
-    )
+    return Outcome(cap, (f"文件未明确计算标准，按最高{yuan(cap)}计",), notes=(f"金额文件未明确，最高{yuan(cap)}",))
 
 
 def not_stated() -> Outcome:
@@ -183,7 +190,11 @@ class Kind:
 
 _BASE, _CAPS, _RATE = Param("money_input"), Param("caps"), Param("rate")
 KINDS: Mapping[str, Kind] = {
-    "rate_with_cap": Kind(rate_with_cap, {"base": _BASE, "rate": _RATE, "caps": _CAPS}, "元"),
+    "rate_with_cap": Kind(
+        rate_with_cap,
+        {"base": _BASE, "rate": _RATE, "caps": _CAPS, "total_caps": Param("caps", required=False)},
+        "元",
+    ),
     "conditional_rate": Kind(
         conditional_rate,
         {"base": _BASE, "flag": Param("flag_input"), "rate_if": _RATE, "rate_else": _RATE, "caps": _CAPS},
@@ -209,9 +220,7 @@ KINDS: Mapping[str, Kind] = {
         },
         "元",
     ),
-    "percentage_points": Kind(
-        percentage_points, {"base": Param("percent_input"), "points": Param("points")}, "%"
-    ),
+    "percentage_points": Kind(percentage_points, {"base": Param("percent_input"), "points": Param("points")}, "%"),
 }
 
 
@@ -229,8 +238,8 @@ def _capped(raw: float, expression: str, caps: tuple[float, ...]) -> Outcome:
     return Outcome(raw, (f"{text}，未超过上限{yuan(cap)}",))
 
 
-def _cap_text(caps: tuple[float, ...]) -> str:
-    return f"，最高{yuan(min(caps))}" if caps else ""
+def _cap_text(caps: tuple[float, ...], prefix: str = "") -> str:
+    return f"，{prefix}最高{yuan(min(caps))}" if caps else ""
 
 
 def _needs(base: Quantity, formula: str) -> Outcome:

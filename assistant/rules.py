@@ -42,6 +42,7 @@ __all__ = [
 CONSTANT_UNITS = ("元", "ratio", "年", "个百分点", "%")
 INPUT_UNITS = ("元", "年", "ratio", "%", "bool", "choice")
 # Beyond these an input is a typo (a unit slip), not a case the clauses were written for.
+MAX_ITEMS = 50  # items one ``many`` input may list
 INPUT_LIMITS = {"元": 1e13, "年": 100.0, "ratio": 1.0, "%": 100.0}
 _OPS = {
     "<=": operator.le,
@@ -69,6 +70,7 @@ class InputSpec:
     choices: tuple[str, ...] = ()  # for unit "choice"
     no_cues: tuple[str, ...] = ()  # for a bool: words that state "no" (逾期 for 按时还本付息)
     choice_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # choice → words naming it
+    many: bool = False  # a 元 input that may list several items (one loss per project)
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,17 @@ def _value(spec: InputSpec, raw: object) -> float | bool | str:
         if isinstance(raw, str) and raw.strip() in spec.choices:
             return raw.strip()
         raise InputError(f"{spec.label}应为{'、'.join(spec.choices)}之一，收到“{raw}”")
+    if spec.many and (isinstance(raw, list | tuple) or _listed(spec, raw)):
+        items = raw.split(",") if isinstance(raw, str) else raw
+        if not 1 <= len(items) <= MAX_ITEMS:
+            raise InputError(f"{spec.label}应列出1至{MAX_ITEMS}项，收到{len(items)}项")
+        return tuple(_number(spec, item) for item in items)
     return _number(spec, raw)
+
+
+def _listed(spec: InputSpec, raw: object) -> bool:
+    """``"20000000,15000000"``: several items of a ``many`` input written as one text."""
+    return spec.many and isinstance(raw, str) and "," in raw
 
 
 def _number(spec: InputSpec, raw: object) -> float:
@@ -290,6 +302,8 @@ def _period(rule: Rule, on: dt.date | None) -> list[str]:
 
 
 def _json_number(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_json_number(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -435,7 +449,7 @@ def _constant(name: str, table: object, clause: Clause, where: str) -> Constant:
 def _input(table: object, where: str) -> InputSpec:
     if not isinstance(table, dict):
         raise RuleError(f"{where}: must be a table")
-    optional = {"choices": list, "no_cues": list, "choice_cues": dict}
+    optional = {"choices": list, "no_cues": list, "choice_cues": dict, "many": bool}
     _fields(table, {"name": str, "label": str, "unit": str, "cues": list}, optional, where)
     if not _NAME.match(table["name"]):
         raise RuleError(f"{where}: name must be a lowercase identifier")
@@ -448,6 +462,8 @@ def _input(table: object, where: str) -> InputSpec:
         raise RuleError(f"{where}: cues and no_cues must be lists of words")
     if "no_cues" in table and unit != "bool":
         raise RuleError(f"{where}: no_cues are for a bool input")
+    if table.get("many") and unit != "元":
+        raise RuleError(f"{where}: many is for a 元 input")
     choice_cues = table.get("choice_cues", {})
     if set(choice_cues) - set(choices) or not all(_words_list(w) for w in choice_cues.values()):
         raise RuleError(f"{where}: choice_cues map choices to lists of words")
@@ -459,6 +475,7 @@ def _input(table: object, where: str) -> InputSpec:
         choices=choices,
         no_cues=tuple(table.get("no_cues", ())),
         choice_cues={c: tuple(choice_cues.get(c, [c])) for c in choices},
+        many=table.get("many", False),
     )
 
 
@@ -513,9 +530,7 @@ def _args(
     where = f"{where}: formula"
     unknown = set(table) - set(kind.params)
     if unknown:
-        raise RuleError(
-            f"{where}: unknown argument(s) {sorted(unknown)} (arguments: {', '.join(kind.params)})"
-        )
+        raise RuleError(f"{where}: unknown argument(s) {sorted(unknown)} (arguments: {', '.join(kind.params)})")
     optional = [name for name, p in kind.params.items() if not p.required]
     if any(name in table for name in optional) and not all(name in table for name in optional):
         raise RuleError(f"{where}: {', '.join(optional)} are given together or not at all")
@@ -529,9 +544,7 @@ def _args(
     return args
 
 
-def _arg(
-    raw: object, role: str, specs: Mapping[str, InputSpec], constants: Mapping[str, Constant], where: str
-) -> Any:
+def _arg(raw: object, role: str, specs: Mapping[str, InputSpec], constants: Mapping[str, Constant], where: str) -> Any:
     if role in INPUT_ROLES:
         spec = specs.get(raw) if isinstance(raw, str) else None
         if spec is None or spec.unit != INPUT_ROLES[role]:

@@ -213,3 +213,32 @@ def test_dates_are_optional_and_checked_against_the_period() -> None:
     outside = calculate(rule, {"interest": 1}, on=dt.date(2029, 1, 1))
     assert inside.notes == ("可任选一笔贷款，一次性贴息",)
     assert outside.notes[-1].startswith("所问日期2029年1月1日不在本条施行期")
+
+
+def test_rate_with_cap_caps_each_item_then_the_total() -> None:
+    from assistant.formulas import Quantity, rate_with_cap
+
+    out = rate_with_cap(
+        Quantity("loss", "损失", (20_000_000.0, 15_000_000.0, 10_000_000.0)), 0.2, (3_000_000.0,), (6_000_000.0,)
+    )
+    assert out.amount == 6_000_000
+    assert out.steps[0] == "第1项：2000万元 × 20% = 400万元，超过上限300万元，按300万元计"
+    assert out.steps[-1] == "合计 300万元 + 300万元 + 200万元 = 800万元，超过上限600万元，按600万元计"
+    single = rate_with_cap(Quantity("loss", "损失", 50_000_000.0), 0.2, (30_000_000.0,), (6_000_000.0,))
+    assert single.amount == 6_000_000 and len(single.steps) == 2
+
+
+def test_bind_lists_several_items_after_a_cue() -> None:
+    from pathlib import Path
+
+    from assistant.bind import bind
+    from assistant.rules import load_rules
+    from assistant.understand import load_scope, understand
+    from index.corpus import load_corpus
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    rule = load_rules(root / "rules", load_corpus(root)).get("sd-vc-loss-subsidy")
+    u = understand("三个项目首轮实际损失分别是2000万、1500万和1000万，补多少", load_scope(root))
+    assert bind(rule, u)["first_round_loss"] == (20_000_000, 15_000_000, 10_000_000)
+    one = understand("首轮实际损失1000万，另外投资了3000万", load_scope(root))
+    assert bind(rule, one)["first_round_loss"] == 10_000_000
