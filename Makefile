@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 build: $(STAMP)
-	$(VENV)/bin/policy-assistant build
+	$(VENV)/bin/policy-assistant build --if-needed
 
 run: build
 	$(PY) app.py

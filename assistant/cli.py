@@ -18,7 +18,7 @@ from index.errors import InputError, PolicyAssistantError
 from index.model import Clause
 from index.search import MODES, Filters
 from index.settings import Settings
-from index.store import build_index, open_index
+from index.store import build_index, index_dir, open_index
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command("show", _show, "print one clause: label, units, full text")
     p.add_argument("clause_id")
 
-    command("build", _build, "build the search index (also done on first use)")
+    p = command("build", _build, "build the search index (also done on first use)")
+    p.add_argument("--if-needed", action="store_true", help="only when missing, stale or corrupted")
 
     p = command("search", _search, "ranked clauses for a query, the matching sentence highlighted")
     p.add_argument("query")
@@ -99,7 +100,12 @@ def _show(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    report = build_index(Settings.from_env())
+    settings = Settings.from_env()
+    if args.if_needed:
+        open_index(settings)  # checks the manifest; rebuilds, with a one-line message, only when needed
+        print(f"索引可用：{index_dir(settings)}")
+        return
+    report = build_index(settings)
     print(
         f"索引已建成：{report.folder}（{report.chunks} 个片段，新嵌入 {report.embedded} 个，{report.seconds:.1f} 秒）"
     )

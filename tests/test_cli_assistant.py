@@ -53,3 +53,9 @@ def test_chat_completes_a_follow_up(capsys: pytest.CaptureFixture[str], monkeypa
     assert main(["chat"]) == 0
     out = capsys.readouterr().out
     assert "→ 请提供所选贷款实际支付利息" in out and "**32万元**" in out
+
+
+def test_build_if_needed_keeps_a_good_index(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--if-needed"]) == 0
+    captured = capsys.readouterr()
+    assert "索引可用" in captured.out and "正在重建" not in captured.err
