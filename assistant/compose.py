@@ -19,7 +19,8 @@ from index.model import Clause, Document, cn_date
 NEWLINE = chr(10)
 DISCLAIMER = "*以上依据文件原文整理，具体以责任部门的解释为准。*"
 _UNIT_LABEL = {"ratio": "%", "bool": "是/否", "choice": "请说明"}
-_STATUS = {"met": "✅ 已满足", "unmet": "❌ 不满足", "unknown": "❔ 待确认"}
+# Text marks, not emoji: they show in any font (emoji came out as boxes in the browser test).
+_STATUS = {"met": "【已满足】", "unmet": "【不满足】", "unknown": "【待确认】"}
 
 
 def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None) -> str:
@@ -107,7 +108,7 @@ def steps_block(result: CalcResult) -> list[str]:
 def conditions_block(result: CalcResult) -> list[str]:
     if not result.conditions:
         return []
-    return ["", "**条件核对**", *[f"- {_STATUS[c.status]}：{c.text}" for c in result.conditions]]
+    return ["", "**条件核对**", *[f"- {_STATUS[c.status]}{c.text}" for c in result.conditions]]
 
 
 def period_block(doc: Document, asked: Sequence[dt.date]) -> list[str]:
@@ -118,7 +119,7 @@ def _date_flags(doc: Document, asked: Sequence[dt.date]) -> list[str]:
     return [
         f"- 所问时间{cn_date(day)}在本文件施行期内。"
         if doc.in_force.contains(day)
-        else f"- ⚠️ 所问时间{cn_date(day)}不在本文件施行期内，届时是否仍有效请以最新文件为准。"
+        else f"- 【注意】所问时间{cn_date(day)}不在本文件施行期内，届时是否仍有效请以最新文件为准。"
         for day in asked
     ]
 

@@ -221,7 +221,7 @@ def test_calculator_form(page) -> None:  # type: ignore[no-untyped-def]
     text = result.inner_text()
     assert "最高可获 32万元" in text
     assert "80万元 × 40% = 32万元" in text
-    assert "已满足：科技型中小企业" in text and "待确认：按时还本付息" in text
+    assert "【已满足】科技型中小企业" in text and "【待确认】按时还本付息" in text
     assert "按实际支付利息的40%给予一次性贴息支持" in result.locator("blockquote").inner_text()
     _shot(page, "calculator")
 

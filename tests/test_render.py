@@ -33,7 +33,7 @@ def _answer(**overrides: object) -> dict[str, object]:
         "question": "q",
         "in_scope": True,
         "answer": "**结论**：最高可获 **32万元**。\n\n**依据**：某条\n> 原文\n\n**测算过程**\n- 80万元 × 40% = 32万元"
-        "\n\n**条件核对**\n- ❔ 待确认：甲\n- ✅ 已满足：乙\n\n**施行期**：某日",
+        "\n\n**条件核对**\n- 【待确认】甲\n- 【已满足】乙\n\n**施行期**：某日",
         "citations": [{"clause_id": "sd-2023-155#1", "label": "《文》（号）第（一）条", "quote": "原文"}],
         "calculation": {"conditions": [{"text": "甲", "status": "unknown"}, {"text": "乙", "status": "met"}]},
     }
@@ -172,7 +172,7 @@ def test_calc_markdown_shows_amount_steps_conditions_and_quote(book: RuleBook, c
     shown = render.calc_markdown(rule, calculate(rule, {"interest": 800000}), corpus.clause(rule.clause_id))
     assert "最高可获 **32万元**（须满足下列待确认条件）" in shown
     assert "80万元 × 40% = 32万元" in shown
-    assert "❔ 待确认：按时还本付息" in shown
+    assert "【待确认】按时还本付息" in shown
     assert f"> {rule.quote}" in shown
 
 

@@ -101,7 +101,7 @@ def calc_conclusion(rule: Rule, result: CalcResult, party: str | None = None) ->
 
 
 def error_markdown(message: str) -> str:
-    return f"⚠️ {text_md(message)}"
+    return f"【注意】{text_md(message)}"
 
 
 def highlight(text: str, words: Iterable[str]) -> str:
