@@ -178,11 +178,18 @@ class Assistant:
     def _policy_terms(self, text: str) -> list[str]:
         return [t for t in self._terms if len(t) > 1 and t in text]
 
-    def _hits(self, u: Understanding, region: str | None = None) -> list[Hit]:
+    def _hits(self, u: Understanding, region: str | None = None, text: str | None = None) -> list[Hit]:
         if region is None and len(u.regions) == 1:
             region = u.regions[0]
-        hits = self.index.search(u.text, k=10, mode=self.mode, filters=Filters(region=region))
+        hits = self.index.search(text or u.text, k=10, mode=self.mode, filters=Filters(region=region))
         return [h for h in hits if self.clause(h.clause_id).kind in ("item", "paragraph")]
+
+    def _without_region_words(self, text: str) -> str:
+        """The question less the words naming regions (山东, 内蒙古, 两地): the filter does their job."""
+        words = {w for r, ws in self.scope.regions.items() for w in (r, *ws)} | set(self.scope.both_regions)
+        for word in sorted(words, key=len, reverse=True):
+            text = text.replace(word, "")
+        return text.strip() or text
 
     def _named_clause(self, u: Understanding) -> Clause | None:
         named = self.named_clauses(u.text)
@@ -284,8 +291,9 @@ class Assistant:
 
     def _compare(self, question: str, u: Understanding) -> Answer | None:
         picks: list[tuple[Clause, Hit]] = []
+        topic = self._without_region_words(u.text)
         for doc in self.index.corpus.documents:
-            hits = self._hits(u, region=doc.region)
+            hits = self._hits(u, region=doc.region, text=topic or None)
             if hits:
                 picks.append((self.clause(hits[0].clause_id), hits[0]))
         if len(picks) < 2:
