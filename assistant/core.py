@@ -28,7 +28,7 @@ MIN_BM25 = 3.0
 
 @dataclass(frozen=True)
 class Pending:
-    """A calculation waiting for inputs the user has not given yet."""
+    """The last calculation of a conversation: a later turn may add a missing input or a fact."""
 
     rule_id: str
     clause_id: str
@@ -105,7 +105,9 @@ class Assistant:
 
     def named_clauses(self, text: str, region: str | None = None, doc_id: str | None = None) -> list[Clause]:
         """Clauses a text names by id, or by number (第三条) narrowed by 文号, region or filters."""
-        u = understand(validate_question(text), self.scope, self._terms)
+        return self._clauses_named(understand(validate_question(text), self.scope, self._terms), region, doc_id)
+
+    def _clauses_named(self, u: Understanding, region: str | None = None, doc_id: str | None = None) -> list[Clause]:
         corpus = self.index.corpus
         if u.clause_id and corpus.has_clause(u.clause_id):
             return [corpus.clause(u.clause_id)]
@@ -163,7 +165,7 @@ class Assistant:
     def _relevant(self, u: Understanding, hits: list[Hit]) -> bool:
         if self._policy_terms(u.text) or u.regions:
             return True
-        return self.index.relevance(u.text)[0] >= MIN_BM25
+        return self.index.best_bm25(u.text) >= MIN_BM25
 
     def _about_documents(self, u: Understanding) -> bool:
         """A question about a whole document (文号, issue date, issuers, validity), not one measure."""
@@ -192,7 +194,7 @@ class Assistant:
         return text.strip() or text
 
     def _named_clause(self, u: Understanding) -> Clause | None:
-        named = self.named_clauses(u.text)
+        named = self._clauses_named(u)
         return named[0] if len(named) == 1 else None  # several (第三条 of both documents): retrieval decides
 
     @staticmethod
@@ -321,8 +323,7 @@ class Assistant:
             "可以问这些文件中的贷款贴息、担保、保险补贴、创投奖励、上市支持、责任单位和施行期等问题；"
             "其他地区或其他事项请咨询当地主管部门。"
         )
-        sources = [text]  # the declined text names only metadata
-        return Answer(question, False, guard.enforce(text, sources)[0], (), None, None)
+        return Answer(question, False, text, (), None, None)  # names only document metadata
 
     def _finish(
         self,

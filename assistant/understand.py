@@ -11,8 +11,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import cn2an
-
 from assistant import numbers
 from assistant.numbers import Found
 from index.errors import CorpusError
@@ -89,8 +87,23 @@ _INTENT_WORDS: dict[str, tuple[str, ...]] = {
         "哪个单位",
         "联系",
     ),
-    "docmeta": ("文号", "印发", "发文", "发布", "出台", "哪几个部门", "哪些部门联合", "联合", "发文单位", "哪天发",
-                "什么文件", "调整", "评估", "全称", "标题"),
+    "docmeta": (
+        "文号",
+        "印发",
+        "发文",
+        "发布",
+        "出台",
+        "哪几个部门",
+        "哪些部门联合",
+        "联合",
+        "发文单位",
+        "哪天发",
+        "什么文件",
+        "调整",
+        "评估",
+        "全称",
+        "标题",
+    ),
     "compare": ("不同", "区别", "差异", "对比", "比较", "哪个好", "相比", "异同"),
 }
 _PARTIES = {
@@ -177,7 +190,7 @@ def understand(question: str, scope: Scope, policy_terms: tuple[str, ...] = ()) 
         party=next((p for p, words in _PARTIES.items() if any(w in text for w in words)), None),
         first_year=_first_year(text),
         intents=frozenset(intents),
-        clause_number=_clause_number(clause_match.group(1)) if clause_match else None,
+        clause_number=int(numbers.cn_number(clause_match.group(1))) if clause_match else None,
         clause_id=clause_id.group(0) if clause_id else None,
         doc_hint=doc_hint.group(0) if doc_hint else None,
     )
@@ -189,7 +202,3 @@ def _first_year(text: str) -> bool | None:
     if any(w in text for w in _FIRST_YEAR):
         return True
     return None
-
-
-def _clause_number(numeral: str) -> int:
-    return int(numeral) if numeral.isdigit() else int(cn2an.cn2an(numeral, "smart"))

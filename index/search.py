@@ -89,11 +89,9 @@ class SearchIndex:
         """Forget cached query vectors (for latency measurements)."""
         self._query_vector.cache_clear()
 
-    def relevance(self, query: str) -> tuple[float, float]:
-        """How well the best chunk matches: (BM25 score, cosine similarity); for the scope gate."""
-        bm25 = float(self._bm25_scores(self.analyzer(query)).max(initial=0.0))
-        dense = float(self._dense_scores(query).max(initial=0.0)) - 1.0
-        return bm25, dense
+    def best_bm25(self, query: str) -> float:
+        """The best chunk's BM25 score: how well the query's words are covered (the scope gate)."""
+        return float(self._bm25_scores(self.analyzer(query)).max(initial=0.0))
 
     # -- scoring -------------------------------------------------------------------------
     def _bm25_scores(self, tokens: list[str]) -> np.ndarray:
@@ -150,17 +148,19 @@ class SearchIndex:
         tokens = set(self.analyzer(query))
         pairs = list(zip(clause.sentences, self._sentence_words[clause.id], strict=True))
         body = [(s, w) for s, w in pairs[1:] if not s.text.startswith("（")] or pairs
-        ranked = sorted(body, key=lambda p: -sum(self._idf.get(t, 0.0) for t in tokens & p[1]))
+        ranked = sorted(body, key=lambda p: -self._overlap(tokens, p[1]))
         return sorted((s for s, _ in ranked[:n]), key=lambda s: s.start)
 
+    def _overlap(self, tokens: set[str], sentence_words: set[str]) -> float:
+        """How much of the query a sentence holds, rare words counting more."""
+        return sum(self._idf.get(t, 0.0) for t in tokens & sentence_words)
+
     def _hit(self, clause: Clause, score: float, tokens: list[str]) -> Hit:
-        best, best_score, best_words = clause.sentences[0], -1.0, ()
-        for sentence, sentence_words in zip(clause.sentences, self._sentence_words[clause.id], strict=True):
-            words = tuple(w for w in dict.fromkeys(tokens) if w in sentence_words)
-            score_here = sum(self._idf.get(w, 0.0) for w in words)
-            if score_here > best_score:
-                best, best_score, best_words = sentence, score_here, words
-        return Hit(clause.id, clause.doc_id, round(score, 4), best.text, (best.start, best.end), best_words)
+        wanted = set(tokens)
+        pairs = zip(clause.sentences, self._sentence_words[clause.id], strict=True)
+        best, words = max(pairs, key=lambda p: self._overlap(wanted, p[1]))  # first of equals, as before
+        matched = tuple(w for w in dict.fromkeys(tokens) if w in words)
+        return Hit(clause.id, clause.doc_id, round(score, 4), best.text, (best.start, best.end), matched)
 
 
 def _idf(chunk_tokens: list[set[str]]) -> dict[str, float]:

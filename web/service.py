@@ -78,13 +78,10 @@ class PolicyService:
         return corpus.clause(clause_id)
 
     def document(self, doc_id: str) -> Document:
-        for doc in self.documents:
-            if doc.id == doc_id:
-                return doc
-        raise NotFoundError(f"没有编号为“{doc_id}”的文件")
+        return self.assistant.index.corpus.document(doc_id)
 
     def rules_for(self, clause_id: str) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.clause_id == clause_id)
+        return self.assistant.rules.for_clause(clause_id)
 
     def lookup(
         self,
