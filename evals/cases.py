@@ -24,21 +24,35 @@ class Case:
     expect_refusal: bool
     answer_must_contain: tuple[str, ...]
     turns: tuple[str, ...] = ()  # later user turns of a multi-turn case; the last answer is scored
+    expected_clauses_all: tuple[str, ...] = ()  # a complete answer cites every one of these
+    expect_amount_null: bool = False  # a right answer gives no computed amount (an input missing or unclear)
+    style: str = ""  # colloquial | plain | noisy, where the case file says
+    split: str = ""  # dev | test: the folder the file is in
 
     @property
     def in_scope(self) -> bool:
         return not self.expect_refusal
 
 
+SPLITS = ("dev", "test")
+
+
 def load_cases(path: Path) -> list[Case]:
+    """The cases of one file; a file under a ``dev`` or ``test`` folder gives its cases that split."""
+    split = path.parent.name if path.parent.name in SPLITS else ""
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
-            cases.append(_parse(line, f"{path}:{number}"))
+            cases.append(_parse(line, f"{path}:{number}", split))
     return cases
 
 
-def _parse(line: str, where: str) -> Case:
+def case_files(root: Path) -> list[Path]:
+    """Every case file under ``root``, the dev and test folders included."""
+    return sorted(root.rglob("*.jsonl"))
+
+
+def _parse(line: str, where: str, split: str = "") -> Case:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as err:
@@ -63,6 +77,9 @@ def _parse(line: str, where: str) -> Case:
         (isinstance(data["expect_refusal"], bool), "expect_refusal must be true or false"),
         (_strings(data["answer_must_contain"]), "answer_must_contain must be a list of strings"),
         (_strings(data.get("turns", [])), "turns must be a list of strings"),
+        (_strings(data.get("expected_clauses_all", [])), "expected_clauses_all must be a list of clause ids"),
+        (isinstance(data.get("expect_amount_null", False), bool), "expect_amount_null must be true or false"),
+        (isinstance(data.get("style", ""), str), "style must be a string"),
     ]
     for ok, message in checks:
         if not ok:
@@ -76,6 +93,10 @@ def _parse(line: str, where: str) -> Case:
         expect_refusal=data["expect_refusal"],
         answer_must_contain=tuple(data["answer_must_contain"]),
         turns=tuple(data.get("turns", [])),
+        expected_clauses_all=tuple(data.get("expected_clauses_all", [])),
+        expect_amount_null=data.get("expect_amount_null", False),
+        style=data.get("style", ""),
+        split=split,
     )
 
 

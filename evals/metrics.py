@@ -27,6 +27,9 @@ class Outcome:
     amount_ok: bool | None
     ineligible_ok: bool | None
     must_contain_ok: bool | None
+    amount_null_ok: bool | None  # no amount given where the right answer asks first
+    all_cited_ok: bool | None  # every clause of expected_clauses_all cited
+    low_confidence: bool
     got_amount: float | None
     seconds: float
 
@@ -37,7 +40,14 @@ class Outcome:
             return 1 if self.refused else -1
         if self.refused:
             return 0
-        checks = (self.hit1, self.amount_ok, self.ineligible_ok, self.must_contain_ok)
+        checks = (
+            self.hit1,
+            self.amount_ok,
+            self.ineligible_ok,
+            self.must_contain_ok,
+            self.amount_null_ok,
+            self.all_cited_ok,
+        )
         return 1 if all(c is not False for c in checks) else -1
 
 
@@ -72,6 +82,7 @@ def score(
     expected = case.expected_clauses
     ranked = case.in_scope and bool(expected)
     got_amount = calculation.get("amount")
+    cited = [c["clause_id"] for c in citations]
     return Outcome(
         case=case,
         ranking=tuple(ranking),
@@ -79,7 +90,7 @@ def score(
         hit1=hit_at(ranking, expected, 1) if ranked else None,
         hit3=hit_at(ranking, expected, 3) if ranked else None,
         reciprocal_rank=reciprocal_rank(ranking, expected) if ranked else None,
-        citation_precision=citation_precision([c["clause_id"] for c in citations], expected) if ranked else None,
+        citation_precision=citation_precision(cited, expected) if ranked else None,
         quotes_faithful=all(_faithful(c, clause_text) for c in citations) if citations else None,
         amount_ok=amount_matches(got_amount, case.expected_amount_yuan)
         if case.expected_amount_yuan is not None
@@ -88,6 +99,11 @@ def score(
         must_contain_ok=all(s in answer["answer"] for s in case.answer_must_contain)
         if case.answer_must_contain
         else None,
+        amount_null_ok=(got_amount is None or calculation.get("eligible") is False)
+        if case.expect_amount_null and case.in_scope
+        else None,
+        all_cited_ok=set(case.expected_clauses_all) <= set(cited) if case.expected_clauses_all else None,
+        low_confidence=answer.get("confidence") == "low",
         got_amount=got_amount,
         seconds=seconds,
     )
@@ -102,6 +118,7 @@ def _faithful(citation: dict, clause_text: Callable[[str], str | None]) -> bool:
 class Summary:
     cases: int
     hit1: float
+    hit1_colloquial: float
     hit3: float
     mrr10: float
     citation_precision: float
@@ -111,6 +128,9 @@ class Summary:
     refusal_rate: float  # on out-of-scope cases: higher is better
     false_refusal_rate: float  # on in-scope cases: lower is better
     must_contain: float
+    amount_withheld: float  # where the right answer asks first: no amount given
+    all_cited: float
+    low_confidence_rate: float  # in-scope answers offered as "possibly related"
     crag: float
     latency_p50_ms: float
     latency_p95_ms: float
@@ -127,6 +147,7 @@ def summarise(outcomes: Sequence[Outcome]) -> Summary:
     return Summary(
         cases=len(outcomes),
         hit1=mean([o.hit1 for o in outcomes]),
+        hit1_colloquial=mean([o.hit1 for o in outcomes if o.case.style == "colloquial"]),
         hit3=mean([o.hit3 for o in outcomes]),
         mrr10=mean([o.reciprocal_rank for o in outcomes]),
         citation_precision=mean([o.citation_precision for o in outcomes]),
@@ -136,6 +157,9 @@ def summarise(outcomes: Sequence[Outcome]) -> Summary:
         refusal_rate=mean([o.refused for o in out_scope]),
         false_refusal_rate=mean([o.refused for o in in_scope]),
         must_contain=mean([o.must_contain_ok for o in outcomes]),
+        amount_withheld=mean([o.amount_null_ok for o in outcomes]),
+        all_cited=mean([o.all_cited_ok for o in outcomes]),
+        low_confidence_rate=mean([o.low_confidence for o in in_scope if not o.refused]),
         crag=mean([o.crag for o in outcomes]),
         latency_p50_ms=round(percentile(millis, 50), 1),
         latency_p95_ms=round(percentile(millis, 95), 1),
