@@ -6,7 +6,8 @@ a.ask("鲁科贷实际支付利息80万元，能贴息多少？").to_dict()
 """
 
 from assistant.answer import Answer, Citation
-from assistant.core import Assistant, Conversation, validate_question
+from assistant.conversation import Conversation
+from assistant.core import Assistant, validate_question
 from assistant.errors import InputError, NotFoundError, PolicyAssistantError
 
 __all__ = [

@@ -1,109 +1,177 @@
-"""Bind what a question states to a rule's inputs, using the inputs' units and cue words.
+"""Bind what a question states to a rule's inputs: numbers by their roles, facts by their cue words.
 
-A number is bound to the input whose cue word is nearest to it; with a single input of a unit
-and a single number of that unit, no cue is needed. Yes/no inputs are true when a cue word is
-stated and false when it is negated (没/未/不/无 just before it) or a ``no_cues`` word is stated.
+A number input takes the number whose role (``assistant.quantities``) it accepts; a role no number
+has may be derived from others (interest from principal × annual rate × term), shown as an estimate.
+A number with no role is bound only where the assistant asked for exactly that input; otherwise it
+is reported as unclear, to be asked about. Yes/no inputs are true when a cue word is stated and false
+when it is negated (a negator earlier in the same phrase) or a ``no_cues`` word is stated; a no-cue
+``@outside_place`` stands for a place outside the corpus regions where the activity happens, and a
+cue ``@region`` for any word naming the rule's region.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from assistant.money import dec
-from assistant.numbers import Found
-from assistant.rules import InputSpec, Rule
+from assistant.money import dec, fmt, round_yuan
+from assistant.quantities import Quantity
+from assistant.rules import OUTSIDE_PLACE_CUE, REGION_CUE, InputSpec, Rule
 from assistant.understand import Understanding
-
-_NEGATION = re.compile(r"(?:没有|没|从没|从未|未|不是|不属于|不算|不|无|非|并非)[过了有]?$")
-_CUE_WINDOW = 14  # characters between a cue word and its number
+from assistant.vocab import Derivation, Negation, Vocabulary
 
 
-def bind(rule: Rule, u: Understanding) -> dict[str, object]:
-    values: dict[str, object] = {}
-    by_unit: dict[str, list[InputSpec]] = {}
+@dataclass(frozen=True)
+class Carried:
+    """What earlier turns established for the rule being computed."""
+
+    inputs: Mapping[str, object] = field(default_factory=dict)
+    roles: Mapping[str, float] = field(default_factory=dict)  # number facts by role, for derivations
+    asked: tuple[str, ...] = ()  # inputs or roles the last answer asked for
+
+
+@dataclass(frozen=True)
+class Binding:
+    values: dict[str, object]  # rule input → value
+    roles: dict[str, float]  # every number fact known by role (carried into the next turn)
+    estimates: tuple[str, ...]  # steps deriving an input (shown before the formula's steps)
+    notes: tuple[str, ...]
+    unclear: tuple[Quantity, ...]  # numbers of the rule's units whose role is not known: asked about
+    wanting: tuple[str, ...]  # roles still needed to derive a missing input (asked for with it)
+
+
+def bind(rule: Rule, u: Understanding, vocab: Vocabulary, carried: Carried | None = None) -> Binding:
+    carried = carried or Carried()
+    stated = {q.role: q.value for q in u.quantities if q.role is not None}
+    roles = {**carried.roles, **stated}
+    values: dict[str, object] = dict(carried.inputs)
+    estimates: list[str] = []
+    notes: list[str] = []
+    wanting: list[str] = []
+    unroled = [q for q in u.quantities if q.role is None]
     for spec in rule.inputs:
-        by_unit.setdefault(spec.unit, []).append(spec)
-    numbers_by_unit: dict[str, Sequence[Found]] = {
-        "元": u.amounts,
-        "年": u.periods,
-        "ratio": u.percents,
-        "%": tuple(Found(float(dec(f.value) * 100), f.text, f.start, f.end) for f in u.percents),
-    }
-    for unit, specs in by_unit.items():
-        if unit in numbers_by_unit:
-            values.update(_bind_numbers(specs, numbers_by_unit[unit], u.text))
-        elif unit == "bool":
-            values.update({s.name: v for s in specs if (v := _bool(s, u.text)) is not None})
-        elif unit == "choice":
-            values.update({s.name: v for s in specs if (v := _choice(s, u.text)) is not None})
-    return values
-
-
-def _bind_numbers(specs: list[InputSpec], found: Sequence[Found], text: str) -> dict[str, object]:
-    if not found:
-        return {}
-    values: dict[str, object] = {}
-    taken: set[int] = set()
-    for spec in specs:
-        listed = _listed_after_cue(spec, found, text) if spec.many else []
-        if len(listed) > 1:  # "损失分别是2000万、1500万和1000万"
-            values[spec.name] = tuple(found[i].value for i in listed)
-            taken.update(listed)
+        if spec.unit in ("bool", "choice"):
+            value = _bool(spec, u, vocab, rule.region) if spec.unit == "bool" else _choice(spec, u.text)
+            if value is not None:
+                values[spec.name] = value
             continue
-        best = _nearest(spec, found, text, taken)
-        if best is not None:
-            values[spec.name] = found[best].value
-            taken.add(best)
-    untaken = [i for i in range(len(found)) if i not in taken]
-    unbound = [s for s in specs if s.name not in values]
-    if len(unbound) == 1 and len(untaken) == 1 and len(specs) == 1:
-        values[unbound[0].name] = found[untaken[0]].value
-    return values
+        listed = [q for role in spec.roles for q in u.quantities if q.role == role]
+        if listed:
+            best_role = listed[0].role
+            same = [q.value for q in listed if q.role == best_role]
+            values[spec.name] = tuple(same) if spec.many and len(same) > 1 else same[0]
+            continue
+        known = next((roles[r] for r in spec.roles if r in roles), None)
+        if known is not None and spec.name not in values:
+            values[spec.name] = known
+            continue
+        answered = _answer_to_question(spec, unroled, carried.asked)
+        if answered is not None:
+            values[spec.name] = answered.value
+            unroled.remove(answered)
+            continue
+        derived = _best_derivation(spec, roles, unroled, vocab, carried.asked)
+        if derived is not None:
+            derivation, missing = derived
+            if not missing:
+                value, step = _derive(derivation, roles, vocab)
+                values[spec.name] = value
+                estimates.append(step)
+                notes.append(derivation.note)
+            else:
+                wanting += missing
+    unclear = tuple(q for q in unroled if any(_unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
+    return Binding(values, roles, tuple(estimates), tuple(notes), unclear, tuple(dict.fromkeys(wanting)))
 
 
-def _listed_after_cue(spec: InputSpec, found: Sequence[Found], text: str) -> list[int]:
-    """Indexes of the numbers listed after a cue with 分别 (each item of a ``many`` input)."""
-    if "分别" not in text:
-        return []
-    starts = [m.end() for cue in spec.cues for m in re.finditer(re.escape(cue), text)]
-    if not starts:
-        return []
-    after = [i for i, f in enumerate(found) if f.start >= min(starts)]
-    # The list ends where the text between two numbers is more than a separator (、，和及与).
-    listed = after[:1]
-    for i in after[1:]:
-        if not re.fullmatch(r"[、，,和及与\s]*", text[found[listed[-1]].end : found[i].start]):
-            break
-        listed.append(i)
-    return listed
+def _unit_fits(spec: InputSpec, q: Quantity) -> bool:
+    return spec.unit == q.unit or (spec.unit == "%" and q.unit == "ratio")
 
 
-def _nearest(spec: InputSpec, found: Sequence[Found], text: str, taken: set[int]) -> int | None:
-    best: tuple[int, int] | None = None  # (distance, index)
-    for cue in spec.cues:
-        for m in re.finditer(re.escape(cue), text):
-            for i, f in enumerate(found):
-                if i in taken:
-                    continue
-                distance = f.start - m.end() if f.start >= m.end() else m.start() - f.end
-                if 0 <= distance <= _CUE_WINDOW and (best is None or distance < best[0]):
-                    best = (distance, i)
-    return best[1] if best else None
+def _answer_to_question(spec: InputSpec, unroled: Sequence[Quantity], asked: Sequence[str]) -> Quantity | None:
+    """A bare number in reply to a question about this very input ("利息是多少？" — "80万")."""
+    if spec.name not in asked:
+        return None
+    fitting = [q for q in unroled if _unit_fits(spec, q)]
+    return fitting[0] if len(fitting) == 1 else None
 
 
-def _bool(spec: InputSpec, text: str) -> bool | None:
+def _best_derivation(
+    spec: InputSpec, roles: dict[str, float], unroled: list[Quantity], vocab: Vocabulary, asked: Sequence[str]
+) -> tuple[Derivation, list[str]] | None:
+    """The derivation of ``spec`` with the most sources known (bare numbers answering an ask count),
+    and the sources it still lacks; None when no source of any derivation is known."""
+    best: tuple[Derivation, list[str]] | None = None
+    for derivation in (d for d in vocab.derived if d.role in spec.roles):
+        missing = [s for s in derivation.sources if s not in roles]
+        if len(missing) == len(derivation.sources):
+            continue
+        answered = _answer_sources(missing, unroled, vocab, asked)
+        roles.update(answered)
+        missing = [s for s in missing if s not in answered]
+        if best is None or len(missing) < len(best[1]):
+            best = (derivation, missing)
+    return best
+
+
+def _answer_sources(
+    missing: Sequence[str], unroled: list[Quantity], vocab: Vocabulary, asked: Sequence[str]
+) -> dict[str, float]:
+    """Bare numbers in reply to a question about the sources of a derivation (期限: "3年")."""
+    found: dict[str, float] = {}
+    for role in missing:
+        if role not in asked:
+            continue
+        unit = vocab.roles[role].unit
+        fitting = [q for q in unroled if q.unit == unit or (unit == "%" and q.unit == "ratio")]
+        if len(fitting) == 1:
+            found[role] = fitting[0].value
+            unroled.remove(fitting[0])
+    return found
+
+
+def _derive(derivation: Derivation, roles: Mapping[str, float], vocab: Vocabulary) -> tuple[float, str]:
+    product = dec(derivation.factor)
+    for source in derivation.sources:
+        product *= dec(roles[source])
+    value = round_yuan(product)
+    unit_of = {name: role.unit for name, role in vocab.roles.items()}
+    terms = " × ".join(fmt(roles[s], unit_of[s]) for s in derivation.sources)
+    if derivation.factor != 1:
+        terms += f" × {fmt(derivation.factor, '')}"
+    return value, f"{derivation.label}：{terms} = {fmt(value, unit_of[derivation.role])}（{derivation.note}）"
+
+
+def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, region: str) -> bool | None:
     """Yes when a cue is stated, no when it is negated or a no-cue is stated (a negated no-cue is a yes)."""
-    votes = [_stated(text, m.start()) for cue in spec.cues for m in re.finditer(re.escape(cue), text)]
-    votes += [not _stated(text, m.start()) for cue in spec.no_cues for m in re.finditer(re.escape(cue), text)]
+    text, negation = u.text, vocab.negation
+    cues = [w for cue in spec.cues for w in ((region, *vocab.regions[region]) if cue == REGION_CUE else (cue,))]
+    votes = [_stated(text, m.start(), negation) for cue in cues for m in re.finditer(re.escape(cue), text)]
+    for cue in spec.no_cues:
+        if cue == OUTSIDE_PLACE_CUE:
+            votes += [False for p in u.places if p.activity]
+            continue
+        votes += [not _stated(text, m.start(), negation) for m in re.finditer(re.escape(cue), text)]
     if not votes:
         return None
     return all(votes)
 
 
-def _stated(text: str, at: int) -> bool:
-    """False when the words just before ``at`` negate what follows (没有逾期, 不属于中小企业)."""
-    return not _NEGATION.search(text[max(0, at - 4) : at])
+def _stated(text: str, at: int, negation: Negation) -> bool:
+    """False when a negator stands right before ``at``, or before bridging words only (没有出现过逾期)."""
+    end = at
+    while True:
+        bridge = next((w for w in sorted(negation.bridge, key=len, reverse=True) if text.endswith(w, 0, end)), None)
+        negator = next((w for w in negation.words if text.endswith(w, 0, end)), None)
+        if negator is not None and not any(
+            text.startswith(e, end - len(negator)) or text.startswith(e, end - len(negator) - 1)
+            for e in negation.exceptions
+        ):
+            return False
+        if bridge is None:
+            return True
+        end -= len(bridge)
 
 
 def _choice(spec: InputSpec, text: str) -> str | None:

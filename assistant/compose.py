@@ -18,6 +18,7 @@ from index.model import Clause, Document, cn_date
 
 NEWLINE = chr(10)
 DISCLAIMER = "*以上依据文件原文整理，具体以责任部门的解释为准。*"
+UNCERTAIN = "**结论**：没有找到与问题完全对应的条款，以下条款可能相关（匹配不确定，请对照原文判断，或换个说法再问）："
 _UNIT_LABEL = {"ratio": "%", "bool": "是/否", "choice": "请说明"}
 # Text marks, not emoji: they show in any font (emoji came out as boxes in the browser test).
 _STATUS = {"met": "【已满足】", "unmet": "【不满足】", "unknown": "【待确认】"}
@@ -29,7 +30,8 @@ def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None
         return f"**结论**：按您所述情况，**不符合**{rule.label}的条件（{reasons}），本项不能享受。"
     if result.missing:
         return (
-            f"**结论**：{rule.label}需按本条规定测算，还缺少：{_labels(rule, result.missing)}。请补充后我再为您计算。"
+            f"**结论**：{rule.label}的标准是：{result.steps[0]}。"
+            f"还需要{_labels(rule, result.missing)}才能算出金额，请补充后我再为您计算。"
         )
     if result.amount is None:
         return f"**结论**：{rule.label}的具体金额文件未明确。"
@@ -41,6 +43,55 @@ def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None
     unknown = [c for c in result.conditions if c.status == "unknown"]
     tail = "（须满足下列待确认条件）" if unknown else ""
     return f"**结论**：{rule.label}按本条规定，{who} **{shown}**{tail}。"
+
+
+def conclusion_for_parameter(rule: Rule, description: str) -> str:
+    """A figure the rule states (rate, cap, tiers), answered without the asker's numbers."""
+    return f"**结论**：{rule.label}的标准是：{description}。"
+
+
+def offer_to_compute(rule: Rule, missing: Sequence[str]) -> list[str]:
+    if not missing:
+        return []
+    return ["", f"如提供{_labels(rule, missing)}，我可以按本条为您算出具体金额。"]
+
+
+def unclear_numbers(texts: Sequence[str], rule: Rule, missing: Sequence[str]) -> str:
+    """The follow-up when a number's role is not known: which one, and what the rule needs."""
+    said = "、".join(texts)
+    wanted = _labels(rule, missing) if missing else "计算所需的金额"
+    return f"您提到的{said}是指什么？{rule.label}需要{wanted}，请说明后我再为您计算。"
+
+
+def ask_for_sources(rule: Rule, missing: Sequence[str], sources: Sequence[str]) -> str:
+    """The follow-up when an input could be estimated from others, one of which is missing."""
+    return (
+        f"请提供{_labels(rule, missing)}；如不清楚，也可以提供{'、'.join(sources)}，"
+        f"我先按{rule.label}的规定为您估算。"
+    )
+
+
+def uncertain_block(picks: Sequence[tuple[Clause, str]]) -> list[str]:
+    lines = [UNCERTAIN, ""]
+    for clause, quote in picks:
+        lines += [*clause_block(clause, [quote]), ""]
+    return lines
+
+
+def related_block(picks: Sequence[tuple[Clause, str]]) -> list[str]:
+    if not picks:
+        return []
+    lines = ["", "收录文件中与此最接近的规定如下，仅供参考，并非对所问事项的答复："]
+    for clause, quote in picks:
+        lines += clause_block(clause, [quote])
+    return lines
+
+
+def corrections_line(corrections: Sequence[tuple[str, str]]) -> list[str]:
+    if not corrections:
+        return []
+    read = "，".join(f"“{typed}”按“{term}”理解" for typed, term in corrections)
+    return [f"（已将{read}。）", ""]
 
 
 def document_card(doc: Document, u: Understanding) -> list[str]:

@@ -1,7 +1,8 @@
 """Numbers in questions: amounts of money, rates, periods and years, in the usual written forms.
 
-``80万`` ``80万元`` ``八十万元`` ``2亿`` ``3.9亿元`` ``三点九亿`` ``1,250,000元`` ``１２０万`` · ``0.5%``
-``百分之四十`` ``一半`` ``三成`` · ``满2年`` ``两年半`` ``18个月`` · ``2029年`` ``2028年12月31日``.
+``80万`` ``80万元`` ``八十万元`` ``2亿`` ``1个亿`` ``3.9亿元`` ``三点九亿`` ``1,250,000元`` ``１２０万`` · ``0.5%``
+``3‰`` ``千分之五`` ``百分之四十`` ``一半`` ``三成`` · ``满2年`` ``两年半`` ``18个月`` ``第8年`` · ``2029年``
+``2028年12月31日``.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
 _SCALE = {"亿": 1e8, "万": 1e4, "千": 1e3, "": 1.0}
 
-_MONEY = re.compile(rf"({_NUM})\s*(亿|万|千)?\s*(元|块钱|块)?(?!\s*[%年个月天倍层])")
+# "1个亿", "两个亿": 个 before the scale word is spoken style, not a count.
+_MONEY = re.compile(rf"({_NUM})\s*(?:个\s*(?=[亿万]))?(亿|万|千)?\s*(元|块钱|块)?(?!\s*[%‰年个月天倍层])")
 _PERCENT = re.compile(rf"({_AR_NUM})\s*%|百分之({_NUM})")
+_PER_MILLE = re.compile(rf"({_AR_NUM})\s*‰|千分之({_NUM})")
 _CHENG = re.compile(rf"(?<![{_CN_DIGITS}十])([一二两三四五六七八九])成(?![果长功本立为员])")
 _HALF = re.compile(r"一半")
-_PERIOD = re.compile(rf"(?<!第)({_NUM}|半)\s*(?:个)?\s*(年半?|个月)(?!度)")
+_PERIOD = re.compile(rf"(?<![第\d{_CN_DIGITS}十百千万亿])({_NUM}|半)\s*(?:个)?\s*(年半?|个月)(?!度)")
+_ORDINAL_YEAR = re.compile(rf"第\s*({_NUM})\s*(?:个)?\s*年(?!度)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 
@@ -82,22 +86,32 @@ def amounts(text: str) -> list[Found]:
 
 
 def percents(text: str) -> list[Found]:
-    """Rates as fractions: ``0.5%`` → 0.005, ``百分之四十`` → 0.4, ``一半`` → 0.5, ``三成`` → 0.3."""
+    """Rates as fractions: ``0.5%`` → 0.005, ``3‰`` → 0.003, ``百分之四十`` → 0.4, ``一半`` → 0.5, ``三成`` → 0.3."""
     found = []
-    for m in _PERCENT.finditer(text):
-        number = m.group(1) or m.group(2)
-        try:
-            found.append(Found(float(Decimal(repr(cn_number(number))) / 100), m.group(0), m.start(), m.end()))
-        except ValueError:
-            continue
+    for pattern, per in ((_PERCENT, 100), (_PER_MILLE, 1000)):
+        for m in pattern.finditer(text):
+            number = m.group(1) or m.group(2)
+            try:
+                found.append(Found(float(Decimal(repr(cn_number(number))) / per), m.group(0), m.start(), m.end()))
+            except ValueError:
+                continue
     found += [Found(_digit(m.group(1)) / 10, m.group(0), m.start(), m.end()) for m in _CHENG.finditer(text)]
     found += [Found(0.5, m.group(0), m.start(), m.end()) for m in _HALF.finditer(text)]
     return sorted(found, key=lambda f: f.start)
 
 
 def periods(text: str) -> list[Found]:
-    """Durations in years: ``满2年`` → 2, ``两年半`` → 2.5, ``18个月`` → 1.5. Calendar years are not periods."""
+    """Durations in years: ``满2年`` → 2, ``两年半`` → 2.5, ``18个月`` → 1.5. Calendar years are not periods.
+
+    An ordinal year ``第8年`` is the middle of that year (7.5): more than 7 full years, fewer than 8,
+    so it compares rightly with both "满7年" and "8年内".
+    """
     found = []
+    for m in _ORDINAL_YEAR.finditer(text):
+        try:
+            found.append(Found(cn_number(m.group(1)) - 0.5, m.group(0), m.start(), m.end()))
+        except ValueError:
+            continue
     for m in _PERIOD.finditer(text):
         if _is_calendar_year(text, m) or re.match(r"(?:19|20)\d{2}", m.group(1)):
             continue
@@ -111,7 +125,7 @@ def periods(text: str) -> list[Found]:
         elif unit == "年半":
             value += 0.5
         found.append(Found(value, m.group(0), m.start(), m.end()))
-    return found
+    return sorted(found, key=lambda f: f.start)
 
 
 def dates(text: str) -> list[dt.date]:

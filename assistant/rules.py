@@ -14,7 +14,7 @@ import math
 import operator
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ __all__ = [
     "RuleBook",
     "calculate",
     "is_stated",
+    "json_number",
     "load_rules",
 ]
 
@@ -58,6 +59,10 @@ _TRUE, _FALSE = ("true", "是"), ("false", "否")
 # Party words meaning the government's whole share (省财政 + 市财政), as questions say it.
 GOVERNMENT = ("政府", "财政", "省市", "省市财政")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+# Cue words standing for a list: any word naming the rule's region (山东, 济南 …); as a no-cue, a place
+# outside the corpus regions where the activity happens (投了一家江苏的企业).
+REGION_CUE = "@region"
+OUTSIDE_PLACE_CUE = "@outside_place"
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
@@ -66,7 +71,8 @@ class InputSpec:
     name: str
     label: str  # how steps and follow-up questions name it
     unit: str  # one of INPUT_UNITS; "ratio" is a fraction (0.005 is 0.5%), "%" a percent number
-    cues: tuple[str, ...]  # words a question uses near this value; for a bool, words that state "yes"
+    cues: tuple[str, ...]  # for a bool, words that state "yes"; for a choice, words that name it
+    roles: tuple[str, ...] = ()  # for a number: the roles (corpus/lexicon/roles.toml) it takes, best first
     choices: tuple[str, ...] = ()  # for unit "choice"
     no_cues: tuple[str, ...] = ()  # for a bool: words that state "no" (逾期 for 按时还本付息)
     choice_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # choice → words naming it
@@ -92,6 +98,7 @@ class Rule:
     inputs: tuple[InputSpec, ...]
     conditions: tuple[Condition, ...]
     unit: str  # of the amount: "元", or "%" for a rate
+    region: str  # of its document
     triggers: tuple[str, ...]  # words that pick this rule among the rules of its clause
     parties: tuple[str, ...]  # of a split
     in_force: InForce
@@ -124,13 +131,13 @@ class CalcResult:
         return {
             "rule_id": self.rule_id,
             "clause_id": self.clause_id,
-            "inputs": {k: _json_number(v) for k, v in self.inputs.items()},
-            "amount": _json_number(self.amount),
+            "inputs": {k: json_number(v) for k, v in self.inputs.items()},
+            "amount": json_number(self.amount),
             "unit": self.unit,
             "eligible": self.eligible,
             "steps": list(self.steps),
             "conditions": [{"text": c.text, "status": c.status} for c in self.conditions],
-            "parts": [{"party": p.party, "amount": _json_number(p.amount)} for p in self.parts],
+            "parts": [{"party": p.party, "amount": json_number(p.amount)} for p in self.parts],
             "missing": list(self.missing),
             "notes": list(self.notes),
         }
@@ -301,9 +308,9 @@ def _period(rule: Rule, on: dt.date | None) -> list[str]:
     return [f"所问日期{cn_date(on)}不在本条施行期（{span.describe()}）内"]
 
 
-def _json_number(value: object) -> object:
+def json_number(value: object) -> object:
     if isinstance(value, tuple):
-        return [_json_number(v) for v in value]
+        return [json_number(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -322,7 +329,8 @@ _RULE_OPTIONAL = {
 }
 
 
-def load_rules(rules_dir: Path, corpus: Corpus) -> RuleBook:
+def load_rules(rules_dir: Path, corpus: Corpus, roles: Collection[str] | None = None) -> RuleBook:
+    """All rule files of ``rules_dir``; ``roles``: the number roles inputs may name (None: not checked)."""
     files = sorted(rules_dir.glob("*.toml"))
     if not files:
         raise RuleError(f"{rules_dir}: no rule files (*.toml) found")
@@ -330,6 +338,9 @@ def load_rules(rules_dir: Path, corpus: Corpus) -> RuleBook:
     rules: list[Rule] = []
     for path in files:
         for rule in _load_file(path, corpus):
+            unknown = {r for s in rule.inputs for r in s.roles} - set(roles) if roles is not None else set()
+            if unknown:
+                raise RuleError(f"{path}: rule '{rule.id}' names unknown number role(s) {sorted(unknown)}")
             if rule.id in seen:
                 raise RuleError(f"{path}: rule id '{rule.id}' is already used in {seen[rule.id].name}")
             seen[rule.id] = path
@@ -404,6 +415,7 @@ def _rule(entry: object, path: Path, corpus: Corpus, n: int) -> Rule:
         inputs=inputs,
         conditions=conditions,
         unit=kind.unit,
+        region=corpus.document(clause.doc_id).region,
         triggers=tuple(triggers),
         parties=tuple(dict.fromkeys(s.party for s in shares)),
         in_force=_in_force(entry["in_force"], where) if "in_force" in entry else doc_in_force,
@@ -449,17 +461,24 @@ def _constant(name: str, table: object, clause: Clause, where: str) -> Constant:
 def _input(table: object, where: str) -> InputSpec:
     if not isinstance(table, dict):
         raise RuleError(f"{where}: must be a table")
-    optional = {"choices": list, "no_cues": list, "choice_cues": dict, "many": bool}
-    _fields(table, {"name": str, "label": str, "unit": str, "cues": list}, optional, where)
+    optional = {"cues": list, "roles": list, "choices": list, "no_cues": list, "choice_cues": dict, "many": bool}
+    _fields(table, {"name": str, "label": str, "unit": str}, optional, where)
     if not _NAME.match(table["name"]):
         raise RuleError(f"{where}: name must be a lowercase identifier")
     unit, choices = table["unit"], tuple(table.get("choices", ()))
     if unit not in INPUT_UNITS:
         raise RuleError(f"{where}: unit must be one of {', '.join(INPUT_UNITS)}")
+    numeric = unit in _NUMERIC
+    if numeric != ("roles" in table) or numeric == ("cues" in table) or not _words_list(table.get("roles", ["-"])):
+        raise RuleError(f"{where}: a number input lists the 'roles' it takes, a yes/no or choice input its 'cues'")
     if (unit == "choice") != bool(choices) or not _words_list(choices):
         raise RuleError(f"{where}: choices (a list of words) are given exactly when unit is 'choice'")
-    if not _words_list(table["cues"]) or not _words_list(table.get("no_cues", [])):
+    if not _words_list(table.get("cues", ["-"])) or not _words_list(table.get("no_cues", [])):
         raise RuleError(f"{where}: cues and no_cues must be lists of words")
+    special = [w for w in table.get("cues", []) if w.startswith("@") and w != REGION_CUE]
+    special += [w for w in table.get("no_cues", []) if w.startswith("@") and w != OUTSIDE_PLACE_CUE]
+    if special:
+        raise RuleError(f"{where}: unknown special cue(s) {special} (cues: {REGION_CUE}; no_cues: {OUTSIDE_PLACE_CUE})")
     if "no_cues" in table and unit != "bool":
         raise RuleError(f"{where}: no_cues are for a bool input")
     if table.get("many") and unit != "元":
@@ -471,7 +490,8 @@ def _input(table: object, where: str) -> InputSpec:
         name=table["name"],
         label=table["label"],
         unit=unit,
-        cues=tuple(table["cues"]),
+        cues=tuple(table.get("cues", ())),
+        roles=tuple(table.get("roles", ())),
         choices=choices,
         no_cues=tuple(table.get("no_cues", ())),
         choice_cues={c: tuple(choice_cues.get(c, [c])) for c in choices},

@@ -1,204 +1,130 @@
-"""What a question asks: numbers, region, party, stage, dates, the clause it names, and its intent.
+"""What a question says and asks: its numbers with their roles, places, party, dates, the clause it
+names, and its intents. Word lists are data (``corpus/lexicon``, see ``assistant.vocab``); no model.
 
-Everything here is rules and word lists from ``corpus/lexicon``; no model is involved.
+The text is first cleaned the way a user's typing needs: traditional characters and full-width
+forms folded, spaces between characters dropped, homophones of policy terms corrected.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from assistant import numbers
-from assistant.numbers import Found
-from index.errors import CorpusError
+from assistant.quantities import Quantity, find_quantities
+from assistant.spelling import Correction, Speller, unspace
+from assistant.vocab import Vocabulary
 
 MAX_QUESTION_CHARS = 500
 
-_INTENT_WORDS: dict[str, tuple[str, ...]] = {
-    "calc": (
-        "多少",
-        "几万",
-        "能贴",
-        "能拿",
-        "能补",
-        "能领",
-        "能得",
-        "能获得",
-        "可获得",
-        "金额",
-        "测算",
-        "算一下",
-        "怎么算",
-        "补贴标准",
-        "奖励标准",
-        "最高",
-        "上限",
-        "能给",
-        "给多少",
-        "拿到",
-    ),
-    "eligibility": (
-        "能不能",
-        "可不可以",
-        "可以申请",
-        "能申请",
-        "符合",
-        "有资格",
-        "够不够",
-        "算不算",
-        "能享受",
-        "可以享受",
-        "有没有",
-        "是否",
-    ),
-    "validity": (
-        "有效期",
-        "什么时候",
-        "何时",
-        "到期",
-        "截止",
-        "过期",
-        "失效",
-        "还有效",
-        "还能",
-        "施行",
-        "实施",
-        "生效",
-        "执行到",
-        "哪一年",
-        "几年",
-    ),
-    "units": (
-        "哪个部门",
-        "哪些部门",
-        "什么部门",
-        "谁负责",
-        "谁牵头",
-        "牵头",
-        "责任单位",
-        "负责单位",
-        "找谁",
-        "归谁",
-        "谁管",
-        "主管",
-        "哪个单位",
-        "联系",
-    ),
-    "docmeta": (
-        "文号",
-        "印发",
-        "发文",
-        "发布",
-        "出台",
-        "哪几个部门",
-        "哪些部门联合",
-        "联合",
-        "发文单位",
-        "哪天发",
-        "什么文件",
-        "调整",
-        "评估",
-        "全称",
-        "标题",
-    ),
-    "compare": ("不同", "区别", "差异", "对比", "比较", "哪个好", "相比", "异同"),
-}
-_PARTIES = {
-    "省财政": ("省财政", "省里", "省级财政"),
-    "市财政": ("市财政", "市里", "市级财政"),
-    "贷款银行": ("银行承担", "银行担", "银行出", "银行自己", "贷款银行", "银行要"),
-}
-_FIRST_YEAR = ("首年", "第一年", "首年度", "头一年", "第1年", "刚买", "新买", "初次购买", "首次购买")
-_LATER_YEAR = ("第二年", "第三年", "第2年", "第3年", "以后年度", "续保", "续买", "往后", "之后几年", "次年")
-_CLAUSE_ID = re.compile(r"\b((?:[a-z]{2})-\d{4}-\d+)#(\d+|notice|preamble|closing)\b")
-_CLAUSE_NO = re.compile(r"第\s*[（(]?([一二三四五六七八九十]+|\d{1,2})[)）]?\s*(?:条|项|款)")
+_CLAUSE_ID = re.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)+)#(\d+|notice|preamble|closing)\b")
+_CLAUSE_NO = re.compile(r"第\s*[（(]?([一二三四五六七八九十百]+|\d{1,3})[)）]?\s*(?:条|项|款)")
 _DOC_NO = re.compile(r"(\d{2,3})\s*号")
 
 
 @dataclass(frozen=True)
-class Scope:
-    regions: dict[str, tuple[str, ...]]  # corpus region → words naming it
-    outside_regions: tuple[str, ...]
-    outside_topics: tuple[str, ...]
-    both_regions: tuple[str, ...]  # words naming both regions at once (两地)
-    criteria: tuple[str, ...]  # recognition criteria: not in the corpus, whatever term is named
+class Place:
+    """A place the question names outside the corpus regions."""
 
-
-def load_scope(corpus_dir: Path) -> Scope:
-    path = corpus_dir / "lexicon" / "scope.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Scope(
-            {k: tuple(v) for k, v in data["regions"].items()},
-            tuple(data["outside"]["regions"]),
-            tuple(data["outside"]["topics"]),
-            tuple(data["outside"]["both"]),
-            tuple(data["outside"]["criteria"]),
-        )
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as err:
-        raise CorpusError(f"{path}: cannot read the scope lists ({err})") from None
+    name: str
+    province: str
+    activity: bool  # where something happens (去新加坡上市, 投了一家江苏的企业), not whose policy is asked
+    abroad: bool
 
 
 @dataclass(frozen=True)
 class Understanding:
-    text: str  # normalised question
-    amounts: tuple[Found, ...]
-    percents: tuple[Found, ...]
-    periods: tuple[Found, ...]
+    text: str  # cleaned: folded, unspaced, homophones corrected
+    search_text: str  # what retrieval searches: the text, with 境外 added for a listing abroad
+    corrections: tuple[Correction, ...]
+    quantities: tuple[Quantity, ...]
     dates: tuple[dt.date, ...]
-    regions: tuple[str, ...]  # corpus regions named (山东省, 内蒙古自治区)
-    outside_regions: tuple[str, ...]
-    outside_topics: tuple[str, ...]
-    asks_criteria: bool  # asks how an enterprise is recognised (认定标准): the corpus does not say
+    regions: tuple[str, ...]  # corpus regions named (山东省, 内蒙古自治区), by name, city or 两地
+    places: tuple[Place, ...]  # other places named
+    intents: frozenset[str]
     party: str | None
     first_year: bool | None
-    intents: frozenset[str]
     clause_number: int | None  # 第三条, 第（三）项
     clause_id: str | None  # sd-2023-155#3 written out
     doc_hint: str | None  # "155号" → part of a 文号
 
+    def has(self, *intents: str) -> bool:
+        return any(i in self.intents for i in intents)
+
     @property
     def wants_amount(self) -> bool:
-        return "calc" in self.intents or "eligibility" in self.intents
+        return self.has("calc", "eligibility")
+
+    def roles(self, unit: str | None = None) -> tuple[Quantity, ...]:
+        return tuple(q for q in self.quantities if unit is None or q.unit == unit)
 
 
-def understand(question: str, scope: Scope, policy_terms: tuple[str, ...] = ()) -> Understanding:
-    text = numbers.normalise(question).strip()
-    # Off-topic words inside a policy term (社保 in 社保基金) do not count.
-    plain = text
-    for term in sorted(policy_terms, key=len, reverse=True):
-        plain = plain.replace(term, "＿")
-    intents = {name for name, words in _INTENT_WORDS.items() if any(w in text for w in words)}
-    clause_match = _CLAUSE_NO.search(text)
-    clause_id = _CLAUSE_ID.search(text)
-    doc_hint = _DOC_NO.search(text)
-    return Understanding(
-        text=text,
-        amounts=tuple(numbers.amounts(text)),
-        percents=tuple(numbers.percents(text)),
-        periods=tuple(numbers.periods(text)),
-        dates=tuple(numbers.dates(text)),
-        regions=tuple(
-            r for r, words in scope.regions.items() if any(w in text for w in (r, *words, *scope.both_regions))
-        ),
-        outside_regions=tuple(w for w in scope.outside_regions if w in plain),
-        outside_topics=tuple(w for w in scope.outside_topics if w in plain),
-        asks_criteria=any(w in text for w in scope.criteria),
-        party=next((p for p, words in _PARTIES.items() if any(w in text for w in words)), None),
-        first_year=_first_year(text),
-        intents=frozenset(intents),
-        clause_number=int(numbers.cn_number(clause_match.group(1))) if clause_match else None,
-        clause_id=clause_id.group(0) if clause_id else None,
-        doc_hint=doc_hint.group(0) if doc_hint else None,
-    )
+class Reader:
+    """Reads questions with one vocabulary and one speller (both loaded once)."""
+
+    def __init__(self, vocab: Vocabulary, terms: Iterable[str], is_word: Callable[[str], bool]) -> None:
+        self.vocab = vocab
+        self.terms = tuple(sorted(set(terms), key=len, reverse=True))
+        self.speller = Speller(self.terms, is_word)
+
+    def clean(self, question: str) -> tuple[str, tuple[Correction, ...]]:
+        return self.speller.correct(unspace(numbers.normalise(question)).strip())
+
+    def read(self, question: str) -> Understanding:
+        text, corrections = self.clean(question)
+        v = self.vocab
+        places = v.places.find(text)
+        clause_match = _CLAUSE_NO.search(text)
+        clause_id = _CLAUSE_ID.search(text)
+        doc_hint = _DOC_NO.search(text)
+        named_regions = {province for _, _, _, province in places if province in v.regions}
+        named_regions |= {r for r, names in v.anchors.items() if any(n in text for n in names)}
+        if any(w in text for w in v.both_regions):
+            named_regions |= set(v.regions)
+        outside = self._outside_places(text, places)
+        abroad = any(p.abroad and p.activity for p in outside)
+        return Understanding(
+            text=text,
+            search_text=f"{text}（境外）" if abroad and "境外" not in text else text,
+            corrections=corrections,
+            quantities=find_quantities(text, v.roles, self.terms),
+            dates=tuple(numbers.dates(text)),
+            regions=tuple(r for r in v.regions if r in named_regions),
+            places=outside,
+            intents=frozenset(name for name, words in v.intents.items() if any(w in text for w in words)),
+            party=next((p for p, words in v.parties.items() if any(w in text for w in words)), None),
+            first_year=_first_year(text, v),
+            clause_number=int(numbers.cn_number(clause_match.group(1))) if clause_match else None,
+            clause_id=clause_id.group(0) if clause_id else None,
+            doc_hint=doc_hint.group(0) if doc_hint else None,
+        )
+
+    def _outside_places(self, text: str, places: list[tuple[int, int, str, str]]) -> tuple[Place, ...]:
+        v = self.vocab
+        found = [
+            Place(name, province, self._activity(text, start, end), name in v.abroad or province in v.abroad)
+            for start, end, name, province in places
+            if province not in v.regions
+        ]
+        for word in (*v.outside_regions, *v.abroad):
+            for m in re.finditer(re.escape(word), text):
+                if not any(word in p.name or p.name in word for p in found):
+                    found.append(Place(word, word, self._activity(text, m.start(), m.end()), word in v.abroad))
+        return tuple(found)
+
+    def _activity(self, text: str, start: int, end: int) -> bool:
+        v = self.vocab
+        before, after = text[max(0, start - 5) : start], text[end : end + 6]
+        if any(before.endswith(w) for w in v.activity_before):
+            return True
+        return any(before.endswith(w) for w in v.activity_at) and any(w in after for w in v.activity_after)
 
 
-def _first_year(text: str) -> bool | None:
-    if any(w in text for w in _LATER_YEAR):
+def _first_year(text: str, v: Vocabulary) -> bool | None:
+    if any(w in text for w in v.later_year):
         return False
-    if any(w in text for w in _FIRST_YEAR):
+    if any(w in text for w in v.first_year):
         return True
     return None

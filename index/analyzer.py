@@ -103,6 +103,10 @@ class Analyzer:
         for word in {*lexicon.terms, *lexicon.synonyms, *(w for ws in lexicon.synonyms.values() for w in ws)}:
             self._jieba.add_word(_BRACKETS.sub("", word), freq=_TERM_FREQ)
 
+    def is_word(self, text: str) -> bool:
+        """Whether the dictionary knows ``text`` as a word (spelling correction: 报废 is a word, 路科贷 is not)."""
+        return self._jieba.FREQ.get(text, 0) > 0
+
     def words(self, text: str) -> list[str]:
         """Segmented words, stopwords and punctuation removed, no synonym expansion."""
         return [

@@ -151,6 +151,11 @@ class SearchIndex:
         ranked = sorted(body, key=lambda p: -self._overlap(tokens, p[1]))
         return sorted((s for s, _ in ranked[:n]), key=lambda s: s.start)
 
+    def sentence_scores(self, clause: Clause, query: str) -> list[float]:
+        """For each sentence of ``clause``, how much of the query it holds (rare words counting more)."""
+        tokens = set(self.analyzer(query))
+        return [self._overlap(tokens, words) for words in self._sentence_words[clause.id]]
+
     def _overlap(self, tokens: set[str], sentence_words: set[str]) -> float:
         """How much of the query a sentence holds, rare words counting more."""
         return sum(self._idf.get(t, 0.0) for t in tokens & sentence_words)

@@ -30,8 +30,9 @@ from index.embed import Embedder, embedder_name, make_embedder
 from index.errors import IndexStateError
 from index.search import SearchIndex
 from index.settings import Settings
+from index.topics import TOPICS_DIR, load_topics
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: chunks carry a kind (clause text or everyday phrases)
 INDEX_DIR = "index"
 MANIFEST = "manifest.json"
 # Up to this many chunks an exact inner-product index is fast enough (< 5 ms a query here);
@@ -120,7 +121,8 @@ def build_index(
     manifest = manifest or expected_manifest(settings, documents_hash(settings.corpus_dir), lexicon)
     started = time.perf_counter()
 
-    chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_chars)]
+    topics = load_topics(settings.corpus_dir, corpus)
+    chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_chars, topics)]
     cache = EmbeddingCache(settings.cache_dir, embedder)
     vectors = cache.vectors([c.embed_text for c in chunks])
     final = index_dir(settings)
@@ -155,11 +157,12 @@ def dense_index(vectors: np.ndarray) -> faiss.Index:
 
 
 def documents_hash(corpus_dir: Path) -> str:
-    """Hash of the texts and metadata the index is built from (rules do not affect it)."""
+    """Hash of the texts, metadata and topic phrases the index is built from (rules do not affect it)."""
     digest = hashlib.sha256()
-    for path in sorted((corpus_dir / "documents").glob("*")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for folder in ("documents", TOPICS_DIR):
+        for path in sorted((corpus_dir / folder).glob("*")):
+            digest.update(f"{folder}/{path.name}".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

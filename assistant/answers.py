@@ -1,0 +1,220 @@
+"""Building each kind of answer: a calculation, a rule's figures, a clause, several possible clauses, a
+document card, a comparison, a decline. Each goes through the number guard before it leaves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from assistant import compose, guard, numbers
+from assistant.answer import Answer, Citation
+from assistant.bind import Binding
+from assistant.rules import CalcResult, Rule, RuleBook, calculate
+from assistant.scope import Verdict
+from assistant.understand import Understanding
+from assistant.vocab import Vocabulary
+from index.model import Clause, Document, cn_date
+from index.search import Hit, SearchIndex
+
+# A body sentence is quoted with the best one when it scores at least this share of the best.
+QUOTE_SHARE = 0.5
+
+
+class Writer:
+    """Writes answers from the corpus, the rules and the search index (for quote sentences)."""
+
+    def __init__(self, index: SearchIndex, rules: RuleBook, vocab: Vocabulary) -> None:
+        self.index = index
+        self.rules = rules
+        self.vocab = vocab
+
+    def clause(self, clause_id: str) -> Clause:
+        return self.index.corpus.clause(clause_id)
+
+    def document(self, clause: Clause) -> Document:
+        return self.index.corpus.document(clause.doc_id)
+
+    # -- a rule ------------------------------------------------------------------------------
+    def calculation(
+        self,
+        question: str,
+        u: Understanding,
+        rule: Rule,
+        binding: Binding,
+        dates: Sequence[dt.date],
+        party: str | None,
+        score: float,
+    ) -> tuple[Answer, CalcResult]:
+        party = party if rule.parties else None  # "省财政给多少" names the payer of a non-split rule
+        result = calculate(rule, binding.values, on=dates[0] if dates else None, party=party)
+        result = _with_estimates(result, binding)
+        clause = self.clause(rule.clause_id)
+        doc = self.document(clause)
+        follow_up = None
+        if result.eligible is not False and binding.unclear:
+            follow_up = compose.unclear_numbers([q.text for q in binding.unclear], rule, result.missing)
+        elif result.eligible is not False and result.missing and binding.wanting:
+            labels = [self.vocab.roles[r].label for r in binding.wanting]
+            follow_up = compose.ask_for_sources(rule, result.missing, labels)
+        elif result.missing and result.eligible is not False:
+            follow_up = compose.ask_for(rule, result.missing)
+        lines = [
+            *compose.corrections_line([(c.typed, c.term) for c in u.corrections]),
+            compose.conclusion_for_calc(rule, result, party),
+            "",
+            *compose.clause_block(clause, [rule.quote]),
+            *compose.steps_block(result),
+            *compose.conditions_block(result),
+            *compose.period_block(doc, dates),
+            *compose.units_block(clause),
+            "",
+            compose.DISCLAIMER,
+        ]
+        citations = (compose.citation(clause, rule.quote, score),)
+        answer = self.finish(question, lines, citations, (result,), follow_up, [doc])
+        return answer, result
+
+    def parameter(self, question: str, u: Understanding, rule: Rule, binding: Binding, score: float) -> Answer:
+        """The figures a rule states (rate, cap, tiers) and its conditions, without computing an amount."""
+        result = calculate(rule, binding.values, on=u.dates[0] if u.dates else None)
+        clause = self.clause(rule.clause_id)
+        doc = self.document(clause)
+        description = result.steps[0] if result.steps else "文件未明确金额或计算标准"
+        lines = [
+            *compose.corrections_line([(c.typed, c.term) for c in u.corrections]),
+            compose.conclusion_for_parameter(rule, description),
+            "",
+            *compose.clause_block(clause, [rule.quote]),
+            *[f"- 注：{n}" for n in result.notes],
+            *compose.conditions_block(result),
+            *compose.offer_to_compute(rule, result.missing),
+            *compose.period_block(doc, u.dates),
+            *compose.units_block(clause),
+            "",
+            compose.DISCLAIMER,
+        ]
+        citations = (compose.citation(clause, rule.quote, score),)
+        return self.finish(question, lines, citations, (result,), None, [doc])
+
+    # -- clauses -----------------------------------------------------------------------------
+    def lookup(self, question: str, u: Understanding, clause: Clause, quotes: Sequence[str], score: float) -> Answer:
+        doc = self.document(clause)
+        citations = [compose.citation(clause, "".join(quotes), score)]
+        lines = [
+            *compose.corrections_line([(c.typed, c.term) for c in u.corrections]),
+            compose.conclusion_for_lookup(clause, u),
+            "",
+            *compose.clause_block(clause, quotes),
+        ]
+        validity = u.has("validity") or bool(u.dates)
+        closing = next((s for s in doc.statements if s.kind == "closing" and "有效期" in s.text), None)
+        if validity and closing:
+            sentence = next(s.text for s in closing.sentences if "有效期" in s.text)
+            citations.append(compose.citation(closing, sentence, score))
+            lines += [f"> {sentence}（{closing.label}）"]
+        if u.wants_amount and not self.rules.for_clause(clause.id):
+            lines += ["", "本条未写明具体金额或计算标准，金额文件未明确。"]
+        lines += [*compose.period_block(doc, u.dates), *compose.units_block(clause), "", compose.DISCLAIMER]
+        return self.finish(question, lines, tuple(citations), (), None, [doc])
+
+    def uncertain(self, question: str, u: Understanding, picks: Sequence[tuple[Clause, str, float]]) -> Answer:
+        lines = [
+            *compose.corrections_line([(c.typed, c.term) for c in u.corrections]),
+            *compose.uncertain_block([(c, q) for c, q, _ in picks]),
+            compose.DISCLAIMER,
+        ]
+        citations = tuple(compose.citation(c, q, s) for c, q, s in picks)
+        docs = list({c.doc_id: self.document(c) for c, _, _ in picks}.values())
+        return self.finish(question, lines, citations, (), None, docs, confidence="low")
+
+    def declined(self, question: str, verdict: Verdict, related: Sequence[tuple[Clause, str, float]]) -> Answer:
+        docs = self.index.corpus.documents
+        covered = "；".join(f"{d.region}《{d.title}》（{d.doc_number}）" for d in docs)
+        lines = [
+            f"抱歉，这个问题超出了本助手的范围：{verdict.reason}。",
+            "",
+            f"本助手只收录以下科技金融政策文件：{covered}。"
+            "可以问这些文件中的贷款贴息、担保、保险补贴、创投奖励、上市支持、责任单位和施行期等问题；"
+            "其他地区或其他事项请咨询当地主管部门。",
+            *compose.related_block([(c, q) for c, q, _ in related]),
+        ]
+        if verdict.kind == "procedure" and related:
+            lines += compose.units_block(related[0][0])
+        related_citations = tuple(compose.citation(c, q, s) for c, q, s in related)
+        text, dropped = guard.enforce("\n".join(lines), _sources(question, related_citations, (), docs))
+        return Answer(question, False, text, (), (), None, related=related_citations, guard_dropped=tuple(dropped))
+
+    def document_card(self, question: str, u: Understanding, docs: Sequence[Document]) -> Answer:
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for doc in docs:
+            statement, line = compose.document_evidence(doc, u)
+            lines += [*compose.document_card(doc, u), *compose.clause_block(statement, [line]), ""]
+            if statement is not None:
+                citations.append(compose.citation(statement, line, 1.0))
+        lines.append(compose.DISCLAIMER)
+        return self.finish(question, lines, tuple(citations), (), None, docs)
+
+    def comparison(self, question: str, u: Understanding, picks: Sequence[tuple[Clause, Hit]]) -> Answer:
+        lines = ["**结论**：两地文件的相关规定如下，可对照比较：", ""]
+        citations: list[Citation] = []
+        docs = []
+        for clause, hit in picks:
+            doc = self.document(clause)
+            docs.append(doc)
+            quotes = self.quotes(clause, u.text)
+            citations.append(compose.citation(clause, "".join(quotes), hit.score))
+            lines += [f"**{doc.region}**", *compose.clause_block(clause, quotes), ""]
+        for doc in docs:
+            lines.append(f"- {doc.region}施行期：{doc.in_force.describe()}")
+        lines += ["", compose.DISCLAIMER]
+        return self.finish(question, lines, tuple(citations), (), None, docs)
+
+    def quotes(self, clause: Clause, query: str, units: bool = False) -> list[str]:
+        """The verbatim passage to show: the units sentence, or the span of the body sentences that
+        answer the question (those scoring at least half the best; the best alone when it stands out)."""
+        if units:
+            return [clause.sentences[-1].text]
+        scored = list(zip(clause.sentences, self.index.sentence_scores(clause, query), strict=True))
+        body = [(s, x) for s, x in scored[1:] if not s.text.startswith("（")] or scored
+        top = max(x for _, x in body)
+        chosen = [s for s, x in body if x >= QUOTE_SHARE * top] if top > 0 else [s for s, _ in body[:2]]
+        return [clause.text[chosen[0].start : chosen[-1].end]]
+
+    # -- the guard ---------------------------------------------------------------------------
+    def finish(
+        self,
+        question: str,
+        lines: list[str],
+        citations: tuple[Citation, ...],
+        results: tuple[CalcResult, ...],
+        follow_up: str | None,
+        docs: Sequence[Document],
+        confidence: str = "high",
+    ) -> Answer:
+        text, dropped = guard.enforce("\n".join(lines), _sources(question, citations, results, docs))
+        return Answer(question, True, text, citations, results, follow_up, confidence, guard_dropped=tuple(dropped))
+
+
+def _with_estimates(result: CalcResult, binding: Binding) -> CalcResult:
+    """Derived inputs come first in the steps, and their notes with the others."""
+    if not binding.estimates:
+        return result
+    from dataclasses import replace
+
+    return replace(result, steps=(*binding.estimates, *result.steps), notes=(*binding.notes, *result.notes))
+
+
+def _sources(
+    question: str, citations: Sequence[Citation], results: Sequence[CalcResult], docs: Sequence[Document]
+) -> list[str]:
+    """Where the numbers of an answer may come from: quotes, calculations, the question's dates, metadata."""
+    sources = [cn_date(d) for d in numbers.dates(numbers.normalise(question))]
+    sources += [c.quote for c in citations] + [c.label for c in citations] + [c.clause_id for c in citations]
+    for result in results:
+        sources += [*result.steps, *result.notes, *(str(v) for v in result.inputs.values())]
+        sources += [compose.amount_text(result), *(c.text for c in result.conditions)]
+    for doc in docs:
+        sources += [doc.doc_number, doc.in_force.describe(), doc.in_force.basis, cn_date(doc.issued)]
+    return sources

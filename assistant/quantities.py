@@ -1,0 +1,107 @@
+"""Numbers of a question with their roles: what each amount, rate and period stands for.
+
+"贷款500万元，年利率4%，期限一年，利息能贴多少" holds a principal, an annual rate and a loan term, and no
+interest: a number is qualified by the nearest role word of its phrase (corpus/lexicon/roles.toml),
+before it ("利息80万元") or after it ("付了80万利息"), never across another number or a punctuation
+mark. A generic word (付了) yields to a specific one. Numbers listed after one word ("分别是2000万、
+1500万和1000万") share its role. A number no word qualifies has role None: it is asked about, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant import numbers
+from assistant.numbers import Found
+from assistant.vocab import Role
+
+_PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
+_LIST_GAP = re.compile(r"[、，,和及与跟\s]*")
+_REACH = 12  # characters between a role word and its number
+_AFTER_PENALTY = 1  # "利息80万" reads more surely than "80万利息"
+_GENERIC_PENALTY = 6
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str  # 元 | ratio | 年 (percentages are ratios; a role of unit % reads them ×100)
+    role: str | None
+    text: str  # as written
+    start: int
+    end: int
+
+
+def find_quantities(text: str, roles: Mapping[str, Role], terms: Sequence[str] = ()) -> tuple[Quantity, ...]:
+    """The numbers of ``text`` with their roles; a role word inside one of ``terms`` (投 in 创投机构) is none."""
+    found = sorted(
+        [(f, "元") for f in numbers.amounts(text)]
+        + [(f, "ratio") for f in numbers.percents(text)]
+        + [(f, "年") for f in numbers.periods(text)],
+        key=lambda p: p[0].start,
+    )
+    spans = {u: [(f.start, f.end) for f, unit in found if unit == u] for _, u in found}
+    inside = _term_spans(text, terms)
+    quantities: list[Quantity] = []
+    for f, unit in found:
+        role = _role(text, f, unit, spans[unit], roles, inside)
+        if role is None and quantities and _listed_after(text, quantities[-1], f, unit):
+            role = quantities[-1].role  # "2000万、1500万和1000万": one word for the list
+        value = f.value * 100 if role is not None and roles[role].unit == "%" else f.value
+        quantities.append(Quantity(value, unit, role, f.text, f.start, f.end))
+    return tuple(quantities)
+
+
+def _role(
+    text: str,
+    number: Found,
+    unit: str,
+    spans: Sequence[tuple[int, int]],
+    roles: Mapping[str, Role],
+    terms: Sequence[tuple[int, int]],
+) -> str | None:
+    lo, hi = _phrase(text, number)
+    best: tuple[int, int, str] | None = None  # (score, -length, role)
+    for role in roles.values():
+        if not _fits(role.unit, unit):
+            continue
+        for word in role.words:
+            for m in re.finditer(re.escape(word), text[lo:hi]):
+                start, end = lo + m.start(), lo + m.end()
+                if any(s <= start and end <= e and (s, e) != (start, end) for s, e in terms):
+                    continue
+                if end <= number.start:
+                    score = number.start - end
+                    between = (end, number.start)
+                elif start >= number.end:
+                    score = start - number.end + _AFTER_PENALTY
+                    between = (number.end, start)
+                else:
+                    continue
+                if score > _REACH or any(between[0] <= s and e <= between[1] for s, e in spans):
+                    continue
+                score += _GENERIC_PENALTY if role.generic else 0
+                candidate = (score, -len(word), role.name)
+                if best is None or candidate < best:
+                    best = candidate
+    return best[2] if best else None
+
+
+def _term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for t in terms for m in re.finditer(re.escape(t), text)]
+
+
+def _phrase(text: str, number: Found) -> tuple[int, int]:
+    starts = [m.end() for m in _PHRASE_END.finditer(text, 0, number.start)]
+    after = _PHRASE_END.search(text, number.end)
+    return (starts[-1] if starts else 0), (after.start() if after else len(text))
+
+
+def _fits(role_unit: str, unit: str) -> bool:
+    return role_unit == unit or (role_unit == "%" and unit == "ratio")
+
+
+def _listed_after(text: str, previous: Quantity, number: Found, unit: str) -> bool:
+    return previous.unit == unit and bool(_LIST_GAP.fullmatch(text[previous.end : number.start]))

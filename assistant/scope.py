@@ -1,0 +1,84 @@
+"""The scope decision: decline a question only on evidence that it asks what the documents do not state.
+
+Evidence, from the vocabularies (corpus/lexicon/scope.toml): another jurisdiction's policy (a place named
+as whose policy is asked, not where something happens), another body's product, recognition criteria, a
+statistic, a procedure asked on its own, or another topic. A question anchored in the corpus (it names
+a corpus region, a measure only one document has, or a clause) is not declined for a place or a body
+it mentions. Without such evidence the question is answered — with low confidence when retrieval is
+unsure — never declined for merely using no policy term.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.understand import Understanding
+from assistant.vocab import Vocabulary
+
+_PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
+# Intents that a procedure question may carry and still be answered from a clause.
+_ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "validity", "units", "docmeta", "compare")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # other_region | other_body | criteria | statistic | procedure | other_topic | unrelated
+    reason: str  # why, in Chinese, as the answer states it
+    related: bool  # whether the nearest clause is worth offering as related
+
+
+def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tuple[str, ...]) -> Verdict | None:
+    text = u.text
+    for term in sorted(policy_terms, key=len, reverse=True):  # 名单 inside 白名单, 社保 inside 社保基金
+        text = text.replace(term, "＿")
+    if _asks_criteria(u.text, vocab):
+        return Verdict("criteria", "收录文件只规定对已认定企业的支持措施，未规定认定标准或条件", True)
+    if any(_says(text, w) for w in vocab.statistics):
+        return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
+    if not anchored:
+        places = [p.name for p in u.places if not p.activity]
+        if places:
+            return Verdict("other_region", f"所问地区（{'、'.join(dict.fromkeys(places))}）的政策不在收录范围内", True)
+        bodies = [w for w in vocab.bodies if w in text] + _other_products(text, vocab)
+        if bodies:
+            named = "、".join(dict.fromkeys(bodies))
+            return Verdict("other_body", f"所问的{named}不是收录文件中的政策或产品", True)
+    topics = [w for w in vocab.outside_topics if w in text]
+    if topics and not any(t in u.text for t in policy_terms):  # 天气 stays off-topic in 呼和浩特
+        return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)
+    if any(_says(text, w) for w in vocab.procedure) and not u.has(*_ANSWERABLE):
+        return Verdict("procedure", "收录文件未规定申请流程、申报材料或受理窗口", True)
+    return None
+
+
+def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
+    """A subject word followed in its phrase by an ask word with no support word between (认定需要什么条件),
+    or right after an ask word (怎么认定)."""
+    c = vocab.criteria
+    for subject in c.subjects:
+        for m in re.finditer(re.escape(subject), text):
+            after = _PHRASE_END.split(text[m.end() : m.end() + c.reach + 8], maxsplit=1)[0]
+            for ask in c.asks:
+                at = after.find(ask)
+                if 0 <= at <= c.reach and not any(w in after[:at] for w in c.support):
+                    return True
+            if any(text.endswith(a, 0, m.start()) for a in c.asks):
+                return True
+    return False
+
+
+def _says(text: str, pattern: str) -> bool:
+    """Whether ``text`` holds ``pattern``, where "…" in a pattern stands for up to four characters."""
+    if "…" not in pattern:
+        return pattern in text
+    return re.search(".{0,4}".join(re.escape(p) for p in pattern.split("…")), text) is not None
+
+
+def _other_products(text: str, vocab: Vocabulary) -> list[str]:
+    return [
+        prefix + suffix
+        for prefix in vocab.product_prefixes
+        for suffix in vocab.product_suffixes
+        if prefix + suffix in text
+    ]

@@ -1,0 +1,115 @@
+"""Read noisy typing: spaced-out characters, homophones and pinyin-input slips of policy terms.
+
+A run of three or more characters is read as a lexicon term (路科贷 → 鲁科贷, 天俊计划 → 天骏计划) when
+its pinyin equals the term's, toneless and with the usual fuzzy-pinyin pairs folded (zh/z, ch/c, sh/s,
+ang/an, eng/en, ing/in, n/l), or is one slip from it in a final with every initial kept (苏科贷 stays).
+A two-character run must sound exactly like the term and stand as a word of its own (贴膝 → 贴息; not
+the 行设 of 银行设立). No run that is itself a dictionary word (报废 is not 保费), or that shares too few
+characters with the term, is changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from pypinyin import lazy_pinyin
+from rapidfuzz.distance import Levenshtein
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+_INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+# Spaced-out typing ("鲁 科 贷 8 0 万"): most characters stand alone between spaces.
+_SPACED_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class Correction:
+    typed: str
+    term: str
+
+
+class Speller:
+    """Corrects runs of a question to lexicon terms by sound; ``is_word`` says what is a real word."""
+
+    def __init__(self, terms: Iterable[str], is_word: Callable[[str], bool]) -> None:
+        self._is_word = is_word
+        self._sound: dict[str, str] = {}  # fuzzy-folded pinyin
+        self._exact: dict[str, str] = {}  # plain toneless pinyin
+        # (length, position, character) → terms: a run is compared only with terms it shares characters with.
+        self._by_char: dict[tuple[int, int, str], list[str]] = {}
+        for term in sorted({t for t in terms if len(t) >= 2 and all(_CJK.match(c) for c in t)}):
+            self._exact[term] = " ".join(lazy_pinyin(term))
+            self._sound[term] = " ".join(_fuzzy(p) for p in lazy_pinyin(term))
+            for at, char in enumerate(term):
+                self._by_char.setdefault((len(term), at, char), []).append(term)
+        self._lengths = sorted({len(t) for t in self._sound}, reverse=True)
+
+    def correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
+        plain = [lazy_pinyin(c)[0] if _CJK.match(c) else "" for c in text]
+        sounds = [_fuzzy(p) if p else "" for p in plain]
+        corrections: list[Correction] = []
+        out, i = [], 0
+        while i < len(text):
+            found = self._term_at(text, plain, sounds, i)
+            if found and found != text[i : i + len(found)]:
+                corrections.append(Correction(text[i : i + len(found)], found))
+            out.append(found or text[i])
+            i += len(found) if found else 1
+        return "".join(out), tuple(dict.fromkeys(corrections))
+
+    def _term_at(self, text: str, plain: list[str], sounds: list[str], i: int) -> str | None:
+        for length in self._lengths:  # the longest term first
+            typed = text[i : i + length]
+            if len(typed) < length or not all(sounds[i : i + length]):
+                continue
+            if typed in self._sound:
+                return typed
+            shared: dict[str, int] = {}
+            for at, char in enumerate(typed):
+                for term in self._by_char.get((length, at, char), ()):
+                    shared[term] = shared.get(term, 0) + 1
+            if length == 2:
+                exact = " ".join(plain[i : i + 2])
+                near = [t for t in shared if self._exact[t] == exact]
+                if near and not self._is_word(typed) and not self._crosses_word(text, i, length):
+                    return near[0]
+                continue
+            sound = " ".join(sounds[i : i + length])
+            near = [t for t, n in shared.items() if n * 2 >= length and self._sounds_like(sound, t)]
+            if len(near) == 1 and not self._is_word(typed):
+                return near[0]
+        return None
+
+    def _sounds_like(self, sound: str, term: str) -> bool:
+        """Equal folded pinyin, or one slip in a final with every initial kept (苏科贷 is not 鲁科贷)."""
+        if sound == self._sound[term]:
+            return True
+        typed, wanted = sound.split(), self._sound[term].split()
+        if any(_initial(a) != _initial(b) for a, b in zip(typed, wanted, strict=True)):
+            return False
+        return Levenshtein.distance(sound, self._sound[term], score_cutoff=1) <= 1
+
+    def _crosses_word(self, text: str, i: int, length: int) -> bool:
+        """Whether a dictionary word runs across either edge of ``text[i : i + length]`` (银|行设)."""
+        return self._is_word(text[max(0, i - 1) : i + 1]) or self._is_word(text[i + length - 1 : i + length + 1])
+
+
+def unspace(text: str) -> str:
+    """Drop the spaces a user typed between characters (鲁 科 贷 → 鲁科贷)."""
+    compact = text.split()
+    if len(compact) > 2 and sum(len(w) == 1 for w in compact) > _SPACED_SHARE * len(compact) * 2:
+        return "".join(compact)
+    return _CJK_SPACE.sub("", text)
+
+
+def _initial(syllable: str) -> str:
+    return next((syllable[: len(i)] for i in _INITIALS if syllable.startswith(i)), "")
+
+
+def _fuzzy(syllable: str) -> str:
+    for a, b in _FUZZY:
+        syllable = syllable.replace(a, b)
+    return syllable.replace("n", "l") if syllable.startswith("n") else syllable

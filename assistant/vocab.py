@@ -1,0 +1,233 @@
+"""The vocabularies question understanding reads: intents, number roles, scope, places (all data).
+
+Word lists live in ``corpus/lexicon/*.toml``; this module only loads and checks them. Place names of
+China come from the administrative divisions shipped with the ``cpca`` package (read as a file, so
+its pandas-based matcher is never imported).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from index.errors import CorpusError
+
+LEXICON = "lexicon"
+_ROLE_UNITS = ("元", "ratio", "年", "%")
+_DERIVED_KINDS = ("product",)
+# The suffixes an administrative name drops in speech: 宜昌市 → 宜昌, 广西壮族自治区 → 广西.
+_ADMIN_SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|地区|盟|.{1,8}自治州)$")
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str  # how an answer names it (贷款期限（年）)
+    unit: str  # 元 | ratio | 年 | %
+    words: tuple[str, ...]
+    generic: bool  # a weak word (付了): any specific word in the phrase wins over it
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A role computed from others (interest from principal × annual rate × term), shown as an estimate."""
+
+    role: str
+    kind: str  # "product"
+    sources: tuple[str, ...]
+    factor: float  # multiplies the product (12: a monthly rate over a year)
+    label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Negation:
+    words: tuple[str, ...]
+    exceptions: tuple[str, ...]  # words that start with a negator but do not negate (不仅, 不超过)
+    bridge: tuple[str, ...]  # words that may stand between a negator and what it denies (出现过)
+
+
+@dataclass(frozen=True)
+class Criteria:
+    subjects: tuple[str, ...]
+    asks: tuple[str, ...]
+    support: tuple[str, ...]  # words between subject and ask that make it a question about support
+    reach: int
+
+
+@dataclass(frozen=True)
+class Places:
+    """Place names → province (corpus regions keep their full names), matched with one automaton."""
+
+    automaton: Any  # ahocorasick.Automaton of name → (name, province)
+
+    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+        """``(start, end, name, province)`` of each place named, longest first where they overlap."""
+        found: list[tuple[int, int, str, str]] = []
+        for end, (name, province) in self.automaton.iter(text):
+            start = end - len(name) + 1
+            found = [f for f in found if not (start <= f[0] and f[1] <= end + 1)]  # a longer name wins
+            if not any(f[0] <= start and end + 1 <= f[1] for f in found):
+                found.append((start, end + 1, name, province))
+        return sorted(found)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    intents: Mapping[str, tuple[str, ...]]
+    parties: Mapping[str, tuple[str, ...]]
+    first_year: tuple[str, ...]
+    later_year: tuple[str, ...]
+    negation: Negation
+    roles: Mapping[str, Role]
+    derived: tuple[Derivation, ...]
+    regions: Mapping[str, tuple[str, ...]]  # corpus region → words naming it
+    anchors: Mapping[str, tuple[str, ...]]  # corpus region → names of its measures (鲁科贷)
+    both_regions: tuple[str, ...]
+    outside_regions: tuple[str, ...]
+    abroad: tuple[str, ...]
+    outside_topics: tuple[str, ...]
+    criteria: Criteria
+    statistics: tuple[str, ...]
+    procedure: tuple[str, ...]
+    bodies: tuple[str, ...]
+    product_prefixes: tuple[str, ...]
+    product_suffixes: tuple[str, ...]
+    activity_before: tuple[str, ...]
+    activity_at: tuple[str, ...]
+    activity_after: tuple[str, ...]
+    places: Places
+
+    def words(self, intent: str) -> tuple[str, ...]:
+        return self.intents.get(intent, ())
+
+
+def load_vocabulary(corpus_dir: Path) -> Vocabulary:
+    folder = corpus_dir / LEXICON
+    intents = _toml(folder / "intents.toml")
+    roles_data = _toml(folder / "roles.toml")
+    scope = _toml(folder / "scope.toml")
+    where = str(folder)
+    try:
+        outside = scope["outside"]
+        regions = {k: _words(v, f"scope.toml regions.{k}") for k, v in scope["regions"].items()}
+        criteria = outside["criteria"]
+        return Vocabulary(
+            intents={k: _words(v, f"intents.toml intents.{k}") for k, v in intents["intents"].items()},
+            parties={k: _words(v, f"intents.toml parties.{k}") for k, v in intents["parties"].items()},
+            first_year=_words(intents["years"]["first"], "intents.toml years.first"),
+            later_year=_words(intents["years"]["later"], "intents.toml years.later"),
+            negation=Negation(
+                _words(intents["negation"]["words"], "intents.toml negation.words"),
+                _words(intents["negation"]["not_negation"], "intents.toml negation.not_negation"),
+                _words(intents["negation"]["bridge"], "intents.toml negation.bridge"),
+            ),
+            roles=_roles(roles_data.get("roles", {})),
+            derived=_derived(roles_data.get("derived", []), roles_data.get("roles", {})),
+            regions=regions,
+            anchors={k: _words(v, f"scope.toml anchors.{k}") for k, v in scope["anchors"].items()},
+            both_regions=_words(outside["both"], "scope.toml outside.both"),
+            outside_regions=_words(outside["regions"], "scope.toml outside.regions"),
+            abroad=_words(outside["abroad"], "scope.toml outside.abroad"),
+            outside_topics=_words(outside["topics"], "scope.toml outside.topics"),
+            criteria=Criteria(
+                _words(criteria["subjects"], "criteria.subjects"),
+                _words(criteria["asks"], "criteria.asks"),
+                _words(criteria["support"], "criteria.support"),
+                int(criteria["reach"]),
+            ),
+            statistics=_words(outside["statistics"]["words"], "scope.toml outside.statistics"),
+            procedure=_words(outside["procedure"]["words"], "scope.toml outside.procedure"),
+            bodies=_words(outside["bodies"]["words"], "scope.toml outside.bodies"),
+            product_prefixes=_words(outside["products"]["prefixes"], "scope.toml outside.products.prefixes"),
+            product_suffixes=_words(outside["products"]["suffixes"], "scope.toml outside.products.suffixes"),
+            activity_before=_words(scope["place_roles"]["activity_before"], "place_roles.activity_before"),
+            activity_at=_words(scope["place_roles"]["activity_at"], "place_roles.activity_at"),
+            activity_after=_words(scope["place_roles"]["activity_after"], "place_roles.activity_after"),
+            places=_places(regions, _words(outside["not_places"], "scope.toml outside.not_places")),
+        )
+    except KeyError as err:
+        raise CorpusError(f"{where}: a vocabulary is missing '{err.args[0]}'") from None
+    except (TypeError, ValueError) as err:
+        raise CorpusError(f"{where}: {err}") from None
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise CorpusError(f"{path}: cannot read ({err.strerror})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise CorpusError(f"{path}: {err}") from None
+
+
+def _words(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise ValueError(f"{where} must be a list of words")
+    return tuple(value)
+
+
+def _roles(table: Mapping[str, Any]) -> dict[str, Role]:
+    roles = {}
+    for name, entry in table.items():
+        unit = entry.get("unit")
+        if unit not in _ROLE_UNITS:
+            raise ValueError(f"roles.toml role '{name}': unit must be one of {', '.join(_ROLE_UNITS)}")
+        unknown = set(entry) - {"label", "unit", "words", "generic"}
+        if unknown:
+            raise ValueError(f"roles.toml role '{name}': unknown field(s) {sorted(unknown)}")
+        words = _words(entry.get("words"), f"roles.{name}.words")
+        roles[name] = Role(name, str(entry["label"]), unit, words, bool(entry.get("generic")))
+    return roles
+
+
+def _derived(entries: list[Any], roles: Mapping[str, Any]) -> tuple[Derivation, ...]:
+    found = []
+    for entry in entries:
+        sources = _words(entry.get("from"), "derived.from")
+        if entry.get("kind") not in _DERIVED_KINDS or entry.get("role") not in roles:
+            raise ValueError(f"roles.toml derived '{entry.get('role')}': unknown kind or role")
+        if any(s not in roles for s in sources):
+            raise ValueError(f"roles.toml derived '{entry['role']}': an unknown role in 'from'")
+        factor = float(entry.get("factor", 1))
+        found.append(Derivation(entry["role"], entry["kind"], sources, factor, str(entry["label"]), str(entry["note"])))
+    return tuple(found)
+
+
+def _places(regions: Mapping[str, tuple[str, ...]], not_places: tuple[str, ...]) -> Places:
+    """Provinces and cities (full and short names), county-level cities (full names) → their province."""
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or spec.origin is None:
+        raise CorpusError("the package cpca (administrative divisions) is not installed")
+    table = Path(spec.origin).with_name("resources") / "adcodes.csv"
+    with table.open(encoding="utf-8") as f:
+        rows = [(r["adcode"], r["name"]) for r in csv.DictReader(f)]
+    provinces = {code[:2]: name for code, name in rows if code[2:] == "0" * 10}
+    automaton = ahocorasick.Automaton()
+
+    def add(word: str, province: str) -> None:
+        if len(word) >= 2 and word not in not_places and word not in automaton:
+            automaton.add_word(word, (word, province))
+
+    for code, name in rows:
+        province = provinces.get(code[:2], name)
+        prefecture = code[4:] == "0" * 8
+        county_city = code[6:] == "0" * 6 and name.endswith("市")
+        if prefecture or county_city:
+            add(name, province)
+        if prefecture:  # short names only down to prefecture level: county short names are common words
+            add(_ADMIN_SUFFIX.sub("", name), province)
+    for region, words in regions.items():  # the corpus's own words (齐鲁, 内蒙) name its regions
+        for word in (region, *words):
+            if word not in automaton:
+                automaton.add_word(word, (word, region))
+    automaton.make_automaton()
+    return Places(automaton)
