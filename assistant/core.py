@@ -14,7 +14,7 @@ from assistant.answer import Answer
 from assistant.answers import Writer
 from assistant.bind import Binding, Carried, bind
 from assistant.conversation import Conversation, Pending
-from assistant.route import CALCULATE, PARAMETER, answer_mode, applies, pick_rule
+from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule
 from assistant.rules import Rule, RuleBook, load_rules
 from assistant.scope import Verdict, judge
 from assistant.understand import MAX_QUESTION_CHARS, Reader, Understanding
@@ -34,6 +34,10 @@ MIN_EVIDENCE = 1.0
 # or the question names a term found in at most two clauses; measured on the dev split.
 SURE_MARGIN = 0.12
 UNCERTAIN_PICKS = 3
+# A term of this many characters found in at most two clauses names a measure (鲁科贷, 投早投小); a
+# clause holding it gains this much (fused scores run 0–1).
+NAMING_TERM_CHARS = 3
+NAMED_BOOST = 0.3
 # How far down, and how far behind the first in fused score, a clause with an applicable rule may be
 # brought forward for a question about an amount.
 RULE_RERANK_DEPTH = 3
@@ -128,7 +132,8 @@ class Assistant:
         clause = named or self.clause(hits[0].clause_id)
         score = 1.0 if named else hits[0].score
         scores = self.index.sentence_scores(clause, u.text)
-        rule = pick_rule(clause, self.rules.for_clause(clause.id), u, scores, f"{u.text} {self._expanded(u)}")
+        said = f"{u.text} {self._expanded(u)}"
+        rule = pick_rule(clause, self.rules.for_clause(clause.id), u, scores, said, self.vocab.derived)
         binding = bind(rule, u, self.vocab) if rule else None
         mode = answer_mode(rule, u, binding)
         sure = named is not None or self._sure(u, hits, clause) or (mode == CALCULATE and _gives_numbers(binding))
@@ -176,21 +181,27 @@ class Assistant:
         if region is None and len(u.regions) == 1:
             region = u.regions[0]
         hits = self.index.search(text or u.search_text, k=10, mode=self.mode, filters=Filters(region=region))
-        return [h for h in hits if self.clause(h.clause_id).kind in ("item", "paragraph")]
+        hits = [h for h in hits if self.clause(h.clause_id).kind in ("item", "paragraph")]
+        named = [t for t in self._specific_terms if len(t) >= NAMING_TERM_CHARS and t in (text or u.text)]
+        if not named:
+            return hits
+        # A clause holding a measure's own name (鲁科贷) answers a question that names it.
+        boosted = [(h.score + NAMED_BOOST * any(t in self.clause(h.clause_id).text for t in named), h) for h in hits]
+        return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
     def _prefer_rules(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
-        """A question asking for an amount, or giving numbers a rule takes, goes to a clause with such a
-        rule when one ranks close behind the first (上市…奖多少: the IPO subsidy, not the listing clause)."""
-        if not hits or not (u.has("calc") or any(q.role for q in u.quantities)):
+        """A question asking for an amount, or giving numbers a rule takes, goes to the clause whose rule
+        fits it best (numbers taken, then trigger words) among those ranked close behind the first
+        (上市…奖多少: the IPO subsidy, not the listing clause)."""
+        if not hits or not (u.has("calc", "parameter") or any(q.role for q in u.quantities)):
             return hits
         said = f"{u.text} {self._expanded(u)}"
-        if applies(self.rules.for_clause(hits[0].clause_id), u, said):
+        close = [h for h in hits[:RULE_RERANK_DEPTH] if hits[0].score - h.score <= RULE_RERANK_GAP]
+        fits = [fit(self.rules.for_clause(h.clause_id), u, said, self.vocab.derived) for h in close]
+        best = max(range(len(close)), key=lambda i: (fits[i], -i))
+        if fits[best] == (0, 0) or best == 0:
             return hits
-        for hit in hits[1:RULE_RERANK_DEPTH]:
-            close = hits[0].score - hit.score <= RULE_RERANK_GAP
-            if close and applies(self.rules.for_clause(hit.clause_id), u, said):
-                return [hit, *(h for h in hits if h is not hit)]
-        return hits
+        return [close[best], *(h for h in hits if h is not close[best])]
 
     def _expanded(self, u: Understanding) -> str:
         return " ".join(self.index.analyzer.expansions(u.text))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from assistant.bind import Binding
 from assistant.rules import Rule
 from assistant.understand import Understanding
+from assistant.vocab import Derivation
 from index.model import Clause, Sentence
 
 CALCULATE, PARAMETER, LOOKUP = "calculate", "parameter", "lookup"
@@ -24,18 +25,23 @@ _TRIGGER_WEIGHT = 0.5
 
 
 def pick_rule(
-    clause: Clause, rules: Sequence[Rule], u: Understanding, scores: Sequence[float], said: str
+    clause: Clause,
+    rules: Sequence[Rule],
+    u: Understanding,
+    scores: Sequence[float],
+    said: str,
+    derived: Sequence[Derivation],
 ) -> Rule | None:
     """The rule of ``clause`` the question is about, or None when it asks about another sentence.
 
-    ``scores`` rate each sentence of the clause against the question. A rule is rated by the best
-    sentence its quote touches, plus its trigger words found in ``said`` (the question and the policy
-    words its everyday words stand for); a sentence outside every rule competes alone.
+    A rule taking the question's numbers (by role, or to derive an input) is the one. Otherwise only
+    rules whose trigger words are in ``said`` (the question and the policy words its everyday words
+    stand for) compete, rated by the best sentence their quote touches (``scores`` rate the clause's
+    sentences against the question) plus their triggers; a sentence outside every rule competes alone.
     """
     if not rules:
         return None
-    stated = {q.role for q in u.quantities if q.role}
-    by_roles = [r for r in rules if stated & {role for s in r.inputs for role in s.roles}]
+    by_roles = [r for r in rules if _roles_taken(r, u, derived)]
     if by_roles:
         return max(by_roles, key=lambda r: _trigger_score(r, said))
     covered: set[int] = set()
@@ -43,11 +49,14 @@ def pick_rule(
     for i, rule in enumerate(rules):
         touched = [n for n, s in enumerate(clause.sentences) if _overlaps(clause, rule, s)]
         covered.update(touched)
-        score = max((scores[n] for n in touched), default=0.0) + _TRIGGER_WEIGHT * _trigger_score(rule, said)
+        triggered = _trigger_score(rule, said)
+        if not triggered:
+            continue  # a provision is picked by the words that name it, not by the clause it sits in
+        score = max((scores[n] for n in touched), default=0.0) + _TRIGGER_WEIGHT * triggered
         if best_rule is None or (score, -i) > (best_rule[0], best_rule[1]):
             best_rule = (score, -i, rule)
-    if best_rule is None or best_rule[0] <= 0:
-        return None  # the question shares nothing with any provision of the clause
+    if best_rule is None:
+        return None
     # The heading sentence (n = 0) and the units in parentheses name the clause, not one provision.
     others = [
         scores[n] for n, s in enumerate(clause.sentences) if n not in covered and n > 0 and not s.text.startswith("（")
@@ -57,10 +66,16 @@ def pick_rule(
     return best_rule[2]
 
 
-def applies(rules: Sequence[Rule], u: Understanding, said: str) -> bool:
-    """Whether a rule of these is about the question: its numbers' roles, or its trigger words."""
-    stated = {q.role for q in u.quantities if q.role}
-    return any(stated & {role for s in r.inputs for role in s.roles} or _trigger_score(r, said) for r in rules)
+def fit(rules: Sequence[Rule], u: Understanding, said: str, derived: Sequence[Derivation]) -> tuple[int, int]:
+    """How well the best rule of these fits the question: (numbers it takes, length of its trigger words)."""
+    return max(((len(_roles_taken(r, u, derived)), _trigger_score(r, said)) for r in rules), default=(0, 0))
+
+
+def _roles_taken(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> set[str]:
+    """The roles of the question's numbers that the rule takes, directly or to derive an input."""
+    taken = {role for s in rule.inputs for role in s.roles}
+    taken |= {source for d in derived if d.role in taken for source in d.sources}
+    return {q.role for q in u.quantities if q.role} & taken
 
 
 def answer_mode(rule: Rule | None, u: Understanding, binding: Binding | None) -> str:

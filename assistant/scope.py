@@ -18,7 +18,7 @@ from assistant.vocab import Vocabulary
 
 _PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
 # Intents that a procedure question may carry and still be answered from a clause.
-_ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "validity", "units", "docmeta", "compare")
+_ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docmeta", "compare")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
     topics = [w for w in vocab.outside_topics if w in text]
     if topics and not any(t in u.text for t in policy_terms):  # 天气 stays off-topic in 呼和浩特
         return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)
-    if any(_says(text, w) for w in vocab.procedure) and not u.has(*_ANSWERABLE):
+    procedure = [w for w in vocab.procedure if _says(text, w)]
+    if procedure and not _asks_more(text, procedure, vocab):
         return Verdict("procedure", "收录文件未规定申请流程、申报材料或受理窗口", True)
     return None
 
@@ -66,6 +67,13 @@ def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
             if any(text.endswith(a, 0, m.start()) for a in c.asks):
                 return True
     return False
+
+
+def _asks_more(text: str, procedure: list[str], vocab: Vocabulary) -> bool:
+    """Whether the question, its procedure words set aside (电话是多少 is no amount), asks what a clause answers."""
+    for word in procedure:
+        text = text.replace(word, "＿")
+    return any(w in text for intent in _ANSWERABLE for w in vocab.words(intent))
 
 
 def _says(text: str, pattern: str) -> bool:
