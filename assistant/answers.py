@@ -18,7 +18,7 @@ from index.model import Clause, Document, cn_date
 from index.search import Hit, SearchIndex
 
 # A body sentence is quoted with the best one when it scores at least this share of the best.
-QUOTE_SHARE = 0.5
+QUOTE_SHARE = 0.34
 
 
 class Writer:

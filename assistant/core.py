@@ -196,12 +196,18 @@ class Assistant:
         if not hits or not (u.has("calc", "parameter") or any(q.role for q in u.quantities)):
             return hits
         said = f"{u.text} {self._expanded(u)}"
-        close = [h for h in hits[:RULE_RERANK_DEPTH] if hits[0].score - h.score <= RULE_RERANK_GAP]
-        fits = [fit(self.rules.for_clause(h.clause_id), u, said, self.vocab.derived) for h in close]
-        best = max(range(len(close)), key=lambda i: (fits[i], -i))
-        if fits[best] == (0, 0) or best == 0:
+        fits = [fit(self.rules.for_clause(h.clause_id), u, said, self.vocab.derived) for h in hits]
+        taken = [fit(self.rules.for_clause(h.clause_id), u, "", self.vocab.derived) for h in hits]
+        # Numbers a rule takes are strong evidence wherever the clause ranks; trigger words only nearby.
+        reach = [
+            i
+            for i, h in enumerate(hits)
+            if taken[i] or (i < RULE_RERANK_DEPTH and hits[0].score - h.score <= RULE_RERANK_GAP)
+        ]
+        best = max(reach, key=lambda i: (fits[i], -i))
+        if fits[best] == 0 or best == 0:
             return hits
-        return [close[best], *(h for h in hits if h is not close[best])]
+        return [hits[best], *(h for h in hits if h is not hits[best])]
 
     def _expanded(self, u: Understanding) -> str:
         return " ".join(self.index.analyzer.expansions(u.text))

@@ -69,11 +69,11 @@ def _digit(c: str) -> int:
 
 
 def amounts(text: str) -> list[Found]:
-    """Sums of money (in 元). A bare number counts only with a unit: 元, 万 or 亿."""
+    """Sums of money (in 元). A bare number counts only with a unit: 元, 万 or 亿 (一万七 is 17000)."""
     found = []
     for m in _MONEY.finditer(text):
         number, scale, yuan = m.group(1), m.group(2) or "", m.group(3)
-        if not scale and not yuan and not re.search("[万亿]$", number):
+        if not scale and not yuan and not re.search("[万亿]", number):  # 八十万, 一万七 (= 17000)
             continue
         if _is_calendar_year(text, m):
             continue

@@ -22,6 +22,7 @@ CALCULATE, PARAMETER, LOOKUP = "calculate", "parameter", "lookup"
 # A trigger character counts as much as a shared rare word (idf ~ 0.5–3) would; triggers name a
 # provision more surely than the sentence it shares words with.
 _TRIGGER_WEIGHT = 0.5
+_ROLE_WEIGHT = 4
 
 
 def pick_rule(
@@ -66,9 +67,10 @@ def pick_rule(
     return best_rule[2]
 
 
-def fit(rules: Sequence[Rule], u: Understanding, said: str, derived: Sequence[Derivation]) -> tuple[int, int]:
-    """How well the best rule of these fits the question: (numbers it takes, length of its trigger words)."""
-    return max(((len(_roles_taken(r, u, derived)), _trigger_score(r, said)) for r in rules), default=(0, 0))
+def fit(rules: Sequence[Rule], u: Understanding, said: str, derived: Sequence[Derivation]) -> int:
+    """How well the best rule of these fits the question: the numbers it takes, and its trigger words
+    (a number taken counts as much as a four-character trigger)."""
+    return max((_ROLE_WEIGHT * len(_roles_taken(r, u, derived)) + _trigger_score(r, said) for r in rules), default=0)
 
 
 def _roles_taken(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> set[str]:
