@@ -19,6 +19,8 @@ from index.search import Hit, SearchIndex
 
 # A body sentence is quoted with the best one when it scores at least this share of the best.
 QUOTE_SHARE = 0.34
+# A clause body this short is quoted whole: it is one provision, read at a glance.
+WHOLE_BODY_CHARS = 200
 
 
 class Writer:
@@ -171,13 +173,13 @@ class Writer:
         lines += ["", compose.DISCLAIMER]
         return self.finish(question, lines, tuple(citations), (), None, docs)
 
-    def quotes(self, clause: Clause, query: str, units: bool = False) -> list[str]:
-        """The verbatim passage to show: the units sentence, or the span of the body sentences that
-        answer the question (those scoring at least half the best; the best alone when it stands out)."""
-        if units:
-            return [clause.sentences[-1].text]
+    def quotes(self, clause: Clause, query: str) -> list[str]:
+        """The verbatim passage to show: a short clause's whole body, or the span of the body sentences
+        that answer the question (those scoring at least a share of the best)."""
         scored = list(zip(clause.sentences, self.index.sentence_scores(clause, query), strict=True))
         body = [(s, x) for s, x in scored[1:] if not s.text.startswith("（")] or scored
+        if body[-1][0].end - body[0][0].start <= WHOLE_BODY_CHARS or clause.heading in query:
+            return [clause.text[body[0][0].start : body[-1][0].end]]
         top = max(x for _, x in body)
         chosen = [s for s, x in body if x >= QUOTE_SHARE * top] if top > 0 else [s for s, _ in body[:2]]
         return [clause.text[chosen[0].start : chosen[-1].end]]

@@ -145,7 +145,7 @@ class Assistant:
             else:
                 answer = self.writer.parameter(question, u, rule, binding, score)
             return answer, self._pending(rule, binding, u, answer)
-        quotes = [clause.text] if named else self.writer.quotes(clause, u.text, units=u.has("units"))
+        quotes = [clause.text] if named else self.writer.quotes(clause, u.text)
         return self.writer.lookup(question, u, clause, quotes, score), None
 
     # -- deciding ----------------------------------------------------------------------------
