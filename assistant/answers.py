@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant import compose, guard, numbers
 from assistant.answer import Answer, Citation
@@ -79,7 +80,7 @@ class Writer:
 
     def parameter(self, question: str, u: Understanding, rule: Rule, binding: Binding, score: float) -> Answer:
         """The figures a rule states (rate, cap, tiers) and its conditions, without computing an amount."""
-        result = calculate(rule, binding.values, on=u.dates[0] if u.dates else None)
+        result = _with_estimates(calculate(rule, binding.values, on=u.dates[0] if u.dates else None), binding)
         clause = self.clause(rule.clause_id)
         doc = self.document(clause)
         description = result.steps[0] if result.steps else "文件未明确金额或计算标准"
@@ -200,11 +201,9 @@ class Writer:
 
 
 def _with_estimates(result: CalcResult, binding: Binding) -> CalcResult:
-    """Derived inputs come first in the steps, and their notes with the others."""
-    if not binding.estimates:
+    """Derived inputs come first in the steps; the binding's notes (estimates, facts read by meaning) first."""
+    if not binding.estimates and not binding.notes:
         return result
-    from dataclasses import replace
-
     return replace(result, steps=(*binding.estimates, *result.steps), notes=(*binding.notes, *result.notes))
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from assistant.facts import FactMatcher
 from assistant.money import dec, fmt, round_yuan
 from assistant.quantities import Quantity
 from assistant.rules import OUTSIDE_PLACE_CUE, REGION_CUE, InputSpec, Rule
@@ -41,7 +42,9 @@ class Binding:
     wanting: tuple[str, ...]  # roles still needed to derive a missing input (asked for with it)
 
 
-def bind(rule: Rule, u: Understanding, vocab: Vocabulary, carried: Carried | None = None) -> Binding:
+def bind(
+    rule: Rule, u: Understanding, vocab: Vocabulary, carried: Carried | None = None, facts: FactMatcher | None = None
+) -> Binding:
     carried = carried or Carried()
     stated = {q.role: q.value for q in u.quantities if q.role is not None}
     roles = {**carried.roles, **stated}
@@ -50,9 +53,15 @@ def bind(rule: Rule, u: Understanding, vocab: Vocabulary, carried: Carried | Non
     notes: list[str] = []
     wanting: list[str] = []
     unroled = [q for q in u.quantities if q.role is None]
+    descriptions = facts.descriptions(u.text) if facts else []
     for spec in rule.inputs:
         if spec.unit in ("bool", "choice"):
             value = _bool(spec, u, vocab, rule.region) if spec.unit == "bool" else _choice(spec, u.text)
+            if value is None and spec.unit == "bool" and facts and descriptions and spec.name not in values:
+                value = facts.judge(spec, descriptions)
+                if value is not None:
+                    said = "、".join(f"“{d}”" for d in descriptions)
+                    notes.append(f"按您所述{said}，理解为{'' if value else '不'}符合“{spec.label}”，如有出入请说明")
             if value is not None:
                 values[spec.name] = value
             continue
@@ -146,16 +155,31 @@ def _derive(derivation: Derivation, roles: Mapping[str, float], vocab: Vocabular
 def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, region: str) -> bool | None:
     """Yes when a cue is stated, no when it is negated or a no-cue is stated (a negated no-cue is a yes)."""
     text, negation = u.text, vocab.negation
-    cues = [w for cue in spec.cues for w in ((region, *vocab.regions[region]) if cue == REGION_CUE else (cue,))]
-    votes = [_stated(text, m.start(), negation) for cue in cues for m in re.finditer(re.escape(cue), text)]
-    for cue in spec.no_cues:
-        if cue == OUTSIDE_PLACE_CUE:
-            votes += [False for p in u.places if p.activity]
-            continue
-        votes += [not _stated(text, m.start(), negation) for m in re.finditer(re.escape(cue), text)]
+    cues = cue_words(spec.cues, vocab, region)
+    votes = [_stated(text, m.start(), negation) for cue in cues for m in _find(cue, text)]
+    votes += [False for p in u.places if p.activity] if OUTSIDE_PLACE_CUE in spec.no_cues else []
+    no_cues = cue_words(spec.no_cues, vocab, region)
+    votes += [not _stated(text, m.start(), negation) for cue in no_cues for m in _find(cue, text)]
     if not votes:
         return None
     return all(votes)
+
+
+def cue_words(cues: Sequence[str], vocab: Vocabulary, region: str) -> list[str]:
+    """The words cues stand for: @region → the region's words, @concept → its words, a word → itself."""
+    words: list[str] = []
+    for cue in cues:
+        if cue == REGION_CUE:
+            words += [region, *vocab.regions[region]]
+        elif cue.startswith("@"):
+            words += vocab.concepts.get(cue[1:], ())
+        else:
+            words.append(cue)
+    return words
+
+
+def _find(word: str, text: str) -> list[re.Match[str]]:
+    return list(re.finditer(re.escape(word), text))
 
 
 def _stated(text: str, at: int, negation: Negation) -> bool:

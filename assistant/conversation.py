@@ -12,6 +12,8 @@ from assistant.bind import Carried
 if TYPE_CHECKING:
     from assistant.core import Assistant
 
+CONTEXT_CHARS = 300  # of earlier turns kept to read a follow-up against
+
 
 @dataclass(frozen=True)
 class Pending:
@@ -26,13 +28,26 @@ class Pending:
 
 @dataclass
 class Conversation:
-    """A follow-up can supply a missing input or a fact; a term naming another measure starts afresh."""
+    """A follow-up can supply a missing input or a fact; a term naming another measure starts afresh.
+
+    A turn that finds nothing sure alone ("募资3亿", "赔付率高达150%") is read again after the earlier
+    turns of the conversation, and that reading is kept when it is sure.
+    """
 
     assistant: Assistant
     pending: Pending | None = None
     history: list[Answer] = field(default_factory=list)
+    context: str = ""  # the in-scope turns so far, most recent last
 
     def ask(self, question: str) -> Answer:
-        answer, self.pending = self.assistant.respond(question, self.pending)
+        answer, pending = self.assistant.respond(question, self.pending)
+        unsure = not answer.in_scope or answer.confidence == "low"
+        if unsure and self.context and not answer.calculations:
+            again, again_pending = self.assistant.respond(question, self.pending, self.context)
+            if again.in_scope and again.confidence == "high":
+                answer, pending = again, again_pending
+        self.pending = pending
+        if answer.in_scope:
+            self.context = f"{self.context}，{question}"[-CONTEXT_CHARS:] if self.context else question
         self.history.append(answer)
         return answer

@@ -14,6 +14,7 @@ from assistant.answer import Answer
 from assistant.answers import Writer
 from assistant.bind import Binding, Carried, bind
 from assistant.conversation import Conversation, Pending
+from assistant.facts import FactMatcher
 from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule
 from assistant.rules import Rule, RuleBook, load_rules
 from assistant.scope import Verdict, judge
@@ -23,7 +24,7 @@ from index.errors import InputError
 from index.model import Clause, Document
 from index.search import MODES, Filters, Hit, SearchIndex
 from index.settings import Settings
-from index.store import open_index
+from index.store import EmbeddingCache, open_index
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Evidence that a question is about this domain at all, when it names no policy term, region or
@@ -63,6 +64,8 @@ class Assistant:
         self._specific_terms = tuple(t for t in self._terms if 0 < sum(t in text for text in items) <= 2)
         spelled = {*self._terms, *index.analyzer.lexicon.synonyms, *vocab.regions}
         self.reader = Reader(vocab, spelled, index.analyzer.is_word)
+        concepts = EmbeddingCache(settings.cache_dir, index.embedder)
+        self.facts = FactMatcher(vocab, index.embedder.passages, lambda words: concepts.vectors(list(words)))
 
     @classmethod
     def load(cls, settings: Settings | None = None, log: Callable[[str], None] | None = None) -> Assistant:
@@ -70,7 +73,7 @@ class Assistant:
         settings = settings or Settings.from_env()
         index = open_index(settings, log) if log else open_index(settings)
         vocab = load_vocabulary(settings.corpus_dir)
-        rules = load_rules(settings.corpus_dir / "rules", index.corpus, roles=vocab.roles)
+        rules = load_rules(settings.corpus_dir / "rules", index.corpus, roles=vocab.roles, concepts=vocab.concepts)
         return cls(settings, index, rules, vocab)
 
     def with_mode(self, mode: str) -> Assistant:
@@ -108,9 +111,13 @@ class Assistant:
         return self._clauses_named(self.reader.read(validate_question(text)), region, doc_id)
 
     # -- the pipeline ----------------------------------------------------------------------
-    def respond(self, question: str, pending: Pending | None = None) -> tuple[Answer, Pending | None]:
+    def respond(
+        self, question: str, pending: Pending | None = None, context: str = ""
+    ) -> tuple[Answer, Pending | None]:
+        """One turn. ``context``: earlier turns of the conversation, read before this one (a follow-up
+        such as "募资3亿" means nothing alone); the answer still names this turn as its question."""
         question = validate_question(question)
-        u = self.reader.read(question)
+        u = self.reader.read(f"{context}，{question}"[-MAX_QUESTION_CHARS:] if context else question)
         if pending is not None:
             continued = self._continue(question, u, pending)
             if continued is not None:
@@ -134,7 +141,7 @@ class Assistant:
         scores = self.index.sentence_scores(clause, u.text)
         said = f"{u.text} {self._expanded(u)}"
         rule = pick_rule(clause, self.rules.for_clause(clause.id), u, scores, said, self.vocab.derived)
-        binding = bind(rule, u, self.vocab) if rule else None
+        binding = bind(rule, u, self.vocab, facts=self.facts) if rule else None
         mode = answer_mode(rule, u, binding)
         sure = named is not None or self._sure(u, hits, clause) or (mode == CALCULATE and _gives_numbers(binding))
         if not sure:
@@ -246,7 +253,7 @@ class Assistant:
         clause_text = self.clause(pending.clause_id).text
         if any(t in u.text and t not in clause_text for t in self._specific_terms):
             return None  # a term naming another measure (鲁科保 while computing 鲁科贷) starts a new topic
-        binding = bind(rule, u, self.vocab, pending.carried)
+        binding = bind(rule, u, self.vocab, pending.carried, self.facts)
         carried = pending.carried
         new = {k: v for k, v in binding.values.items() if carried.inputs.get(k) != v}
         new_roles = {k: v for k, v in binding.roles.items() if carried.roles.get(k) != v}

@@ -59,8 +59,9 @@ _TRUE, _FALSE = ("true", "是"), ("false", "否")
 # Party words meaning the government's whole share (省财政 + 市财政), as questions say it.
 GOVERNMENT = ("政府", "财政", "省市", "省市财政")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-# Cue words standing for a list: any word naming the rule's region (山东, 济南 …); as a no-cue, a place
-# outside the corpus regions where the activity happens (投了一家江苏的企业).
+# Cue words standing for a list: "@region", any word naming the rule's region (山东, 济南 …); as a
+# no-cue "@outside_place", a place outside the corpus regions where the activity happens (投了一家江苏的
+# 企业); any other "@name", the words of that concept in corpus/lexicon/facts.toml.
 REGION_CUE = "@region"
 OUTSIDE_PLACE_CUE = "@outside_place"
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -329,8 +330,11 @@ _RULE_OPTIONAL = {
 }
 
 
-def load_rules(rules_dir: Path, corpus: Corpus, roles: Collection[str] | None = None) -> RuleBook:
-    """All rule files of ``rules_dir``; ``roles``: the number roles inputs may name (None: not checked)."""
+def load_rules(
+    rules_dir: Path, corpus: Corpus, roles: Collection[str] | None = None, concepts: Collection[str] | None = None
+) -> RuleBook:
+    """All rule files of ``rules_dir``. ``roles`` and ``concepts``: the number roles and fact concepts
+    inputs may name (None: not checked)."""
     files = sorted(rules_dir.glob("*.toml"))
     if not files:
         raise RuleError(f"{rules_dir}: no rule files (*.toml) found")
@@ -341,6 +345,10 @@ def load_rules(rules_dir: Path, corpus: Corpus, roles: Collection[str] | None = 
             unknown = {r for s in rule.inputs for r in s.roles} - set(roles) if roles is not None else set()
             if unknown:
                 raise RuleError(f"{path}: rule '{rule.id}' names unknown number role(s) {sorted(unknown)}")
+            named = {w[1:] for s in rule.inputs for w in (*s.cues, *s.no_cues) if w.startswith("@")}
+            unknown = named - {REGION_CUE[1:], OUTSIDE_PLACE_CUE[1:]} - set(concepts or named)
+            if unknown:
+                raise RuleError(f"{path}: rule '{rule.id}' names unknown fact concept(s) {sorted(unknown)}")
             if rule.id in seen:
                 raise RuleError(f"{path}: rule id '{rule.id}' is already used in {seen[rule.id].name}")
             seen[rule.id] = path
@@ -475,10 +483,10 @@ def _input(table: object, where: str) -> InputSpec:
         raise RuleError(f"{where}: choices (a list of words) are given exactly when unit is 'choice'")
     if not _words_list(table.get("cues", ["-"])) or not _words_list(table.get("no_cues", [])):
         raise RuleError(f"{where}: cues and no_cues must be lists of words")
-    special = [w for w in table.get("cues", []) if w.startswith("@") and w != REGION_CUE]
-    special += [w for w in table.get("no_cues", []) if w.startswith("@") and w != OUTSIDE_PLACE_CUE]
-    if special:
-        raise RuleError(f"{where}: unknown special cue(s) {special} (cues: {REGION_CUE}; no_cues: {OUTSIDE_PLACE_CUE})")
+    misplaced = [w for w in table.get("cues", []) if w == OUTSIDE_PLACE_CUE]
+    misplaced += [w for w in table.get("no_cues", []) if w == REGION_CUE]
+    if misplaced:
+        raise RuleError(f"{where}: {REGION_CUE} is a cue and {OUTSIDE_PLACE_CUE} a no-cue, not the reverse")
     if "no_cues" in table and unit != "bool":
         raise RuleError(f"{where}: no_cues are for a bool input")
     if table.get("many") and unit != "元":

@@ -105,6 +105,8 @@ class Vocabulary:
     activity_at: tuple[str, ...]
     activity_after: tuple[str, ...]
     places: Places
+    concepts: Mapping[str, tuple[str, ...]]  # fact concept → its words (corpus/lexicon/facts.toml)
+    self_markers: tuple[str, ...]  # words opening a self-description (我们是)
 
     def words(self, intent: str) -> tuple[str, ...]:
         return self.intents.get(intent, ())
@@ -115,6 +117,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
     intents = _toml(folder / "intents.toml")
     roles_data = _toml(folder / "roles.toml")
     scope = _toml(folder / "scope.toml")
+    facts = _toml(folder / "facts.toml")
     where = str(folder)
     try:
         outside = scope["outside"]
@@ -153,6 +156,8 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             activity_at=_words(scope["place_roles"]["activity_at"], "place_roles.activity_at"),
             activity_after=_words(scope["place_roles"]["activity_after"], "place_roles.activity_after"),
             places=_places(regions, _words(outside["not_places"], "scope.toml outside.not_places")),
+            concepts={k: _words(v, f"facts.toml concepts.{k}") for k, v in facts["concepts"].items()},
+            self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
         )
     except KeyError as err:
         raise CorpusError(f"{where}: a vocabulary is missing '{err.args[0]}'") from None
