@@ -31,7 +31,7 @@ class Conversation:
     """A follow-up can supply a missing input or a fact; a term naming another measure starts afresh.
 
     A turn that finds nothing sure alone ("募资3亿", "赔付率高达150%") is read again after the earlier
-    turns of the conversation, and that reading is kept when it is sure.
+    turns of the conversation, and that reading is kept when it answers.
     """
 
     assistant: Assistant
@@ -44,7 +44,7 @@ class Conversation:
         unsure = not answer.in_scope or answer.confidence == "low"
         if unsure and self.context and not answer.calculations:
             again, again_pending = self.assistant.respond(question, self.pending, self.context)
-            if again.in_scope and again.confidence == "high":
+            if again.in_scope:
                 answer, pending = again, again_pending
         self.pending = pending
         if answer.in_scope:

@@ -16,6 +16,23 @@ def corpus() -> Corpus:
     return load_corpus(CORPUS_DIR)
 
 
+@pytest.fixture(scope="session")
+def vocab():  # type: ignore[no-untyped-def]
+    from assistant.vocab import load_vocabulary
+
+    return load_vocabulary(CORPUS_DIR)
+
+
+@pytest.fixture(scope="session")
+def reader(vocab):  # type: ignore[no-untyped-def]
+    """Question understanding without the index (the speller's dictionary is the lexicon alone)."""
+    from assistant.understand import Reader
+    from index.analyzer import load_lexicon
+
+    lexicon = load_lexicon(CORPUS_DIR)
+    return Reader(vocab, {*lexicon.terms, *lexicon.synonyms}, lambda word: False)
+
+
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
     """A writable copy of the corpus, for tests that damage it."""

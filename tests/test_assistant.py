@@ -24,7 +24,19 @@ def assistant(built_cache: Path) -> Assistant:
 
 def test_answer_contract(assistant: Assistant) -> None:
     d = assistant.ask("鲁科贷实际支付利息80万元，能贴息多少？").to_dict()
-    assert set(d) == {"question", "in_scope", "answer", "citations", "calculation", "follow_up"}
+    assert set(d) == {
+        "question",
+        "in_scope",
+        "confidence",
+        "answer",
+        "citations",
+        "related",
+        "calculation",
+        "calculations",
+        "total",
+        "follow_up",
+    }
+    assert d["confidence"] == "high" and d["related"] == [] and d["calculations"] == [d["calculation"]]
     assert isinstance(d["answer"], str) and d["in_scope"] is True and d["follow_up"] is None
     citation = d["citations"][0]
     assert set(citation) == {"clause_id", "doc_id", "label", "quote", "score"}
@@ -194,3 +206,118 @@ def test_recognition_criteria_are_declined_even_with_a_policy_term(assistant: As
     answer = assistant.ask("高新技术企业认定标准是什么？")
     assert answer.in_scope is False and "未规定认定标准" in answer.answer
     assert assistant.ask("首次认定的国家高新技术企业有奖补吗？").in_scope is True
+
+
+# ---------------------------------------------------------------- understanding that generalizes (issue 11)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("宜昌市科技贷款市级贴息的标准是什么？", "other_region"),
+        ("建设银行浙科贷的申请条件是什么？", "other_body"),
+        ("国家中小企业发展基金投早期项目的比例是多少？", "other_body"),
+        ("济南市今年有多少家企业拿到了鲁科贷贴息？", "statistic"),
+        ("高新技术企业认定需要什么条件？", "criteria"),
+        ("鲁科担的业务办理电话是多少？", "procedure"),
+        ("明天呼和浩特天气怎么样？", "other_topic"),
+    ],
+)
+def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.in_scope is False and answer.calculation is None and answer.citations == ()
+    if kind != "other_topic":  # the nearest clause is offered as related, never as the answer
+        assert answer.related and "仅供参考，并非对所问事项的答复" in answer.answer
+        assert answer.related[0].quote in assistant.clause(answer.related[0].clause_id).text
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("去新加坡上市的科技企业有支持吗？", "sd-2023-155#9"),
+        ("我们想找投资人，政府能牵线吗？", None),
+        ("有什么办法让银行多借点钱给我们？", None),
+        ("我们是做软件的轻资产公司，有什么融资渠道？", None),
+        ("我们在北京有分公司，山东总部能申请鲁科贷吗？", "sd-2023-155#1"),
+    ],
+)
+def test_in_scope_questions_without_policy_terms_are_answered(
+    assistant: Assistant, question: str, clause: str | None
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.in_scope is True and answer.citations
+    if clause:
+        assert clause in [c.clause_id for c in answer.citations]
+
+
+def test_an_unsure_match_offers_possible_clauses(assistant: Assistant) -> None:
+    answer = assistant.ask("我们想找投资人，政府能牵线吗？")
+    if answer.confidence == "low":
+        assert 2 <= len(answer.citations) <= 3 and "可能相关" in answer.answer
+    assert answer.to_dict()["confidence"] in ("high", "low")
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("鲁科担保费补贴比例是多少？", "0.5%"),
+        ("鲁科保以后年度补贴比例是多少？", "30%"),
+        ("路科贷贴息上限", "50万元"),
+    ],
+)
+def test_a_question_about_a_figure_is_answered_not_asked_back(assistant: Assistant, question: str, figure: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.follow_up is None and figure in answer.answer.split("**依据**")[0]
+
+
+def test_a_question_about_another_sentence_quotes_that_sentence(assistant: Assistant) -> None:
+    answer = assistant.ask("山东的再贴现额度有多大？")
+    assert answer.calculation is None and "130亿元" in answer.citations[0].quote
+
+
+def test_a_loan_amount_is_never_used_as_interest(assistant: Assistant) -> None:
+    asked = assistant.ask("贷款500万元，年利率4%，鲁科贷贴息多少？")
+    assert asked.calculation is not None and asked.calculation.amount is None and asked.follow_up
+    estimated = assistant.ask("贷款500万元，年利率4%，贷了一年，鲁科贷贴息多少？").calculation
+    assert estimated is not None and estimated.amount == 80000
+    assert any("以实际支付利息为准" in s for s in estimated.steps)
+
+
+def test_a_number_whose_role_is_unclear_is_asked_about(assistant: Assistant) -> None:
+    answer = assistant.ask("我们有个500万的鲁科贷，能贴多少？")
+    assert answer.calculation is not None and answer.calculation.amount is None
+    assert answer.follow_up and "500万" in answer.follow_up
+
+
+def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("贷款500万元，年利率4%，鲁科贷贴息多少？")
+    answer = conversation.ask("3年")
+    assert answer.calculation is not None and answer.calculation.amount == 240000
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们是大型国企，鲁科贷利息付了100万，能贴多少",
+        "我们首次投了一家江苏的初创期科技企业2000万，持有3年，能拿山东的投早投小奖励吗？",
+        "增资投的早期科技企业，持有到第8年才清算，首轮亏了1000万，能补多少？",
+        "我们孵化器投了一家外面的企业800万，它不在我们这儿孵化，能拿孵化+投资奖励吗？",
+    ],
+)
+def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
+    calc = assistant.ask(question).calculation
+    assert calc is not None and calc.eligible is False and calc.amount == 0
+
+
+def test_a_typo_is_read_and_said(assistant: Assistant) -> None:
+    answer = assistant.ask("路科贷利息80万能贴多少")
+    assert answer.calculation is not None and answer.calculation.amount == 320000
+    assert "“路科贷”按“鲁科贷”理解" in answer.answer
+
+
+def test_a_short_follow_up_is_read_in_the_conversation(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("内蒙古企业上市有什么支持？")
+    answer = conversation.ask("募资3亿")
+    assert answer.in_scope and answer.citations[0].clause_id.startswith("nm-2025-15#")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.cases import Case, CaseFormatError, load_cases
+from evals.cases import Case, CaseFormatError, case_files, load_cases
 from evals.metrics import (
     amount_matches,
     citation_precision,
@@ -116,6 +116,9 @@ def test_loader_rejects_a_malformed_line_with_its_number(tmp_path: Path) -> None
 
 
 def test_public_cases_load() -> None:
-    files = sorted((Path(__file__).parent.parent / "evals" / "cases").glob("*.jsonl"))
+    files = case_files(Path(__file__).parent.parent / "evals" / "cases")
     cases = [c for f in files for c in load_cases(f)]
-    assert len(cases) >= 150
+    assert len(cases) >= 500
+    assert {c.split for c in cases} == {"dev", "test"}
+    blind = [c for c in cases if c.id.startswith("b")]
+    assert len(blind) >= 200 and {c.style for c in blind} >= {"colloquial", "plain", "noisy"}

@@ -228,17 +228,16 @@ def test_rate_with_cap_caps_each_item_then_the_total() -> None:
     assert single.amount == 6_000_000 and len(single.steps) == 2
 
 
-def test_bind_lists_several_items_after_a_cue() -> None:
+def test_bind_lists_several_items_after_a_cue(reader, vocab) -> None:  # type: ignore[no-untyped-def]
     from pathlib import Path
 
     from assistant.bind import bind
     from assistant.rules import load_rules
-    from assistant.understand import load_scope, understand
     from index.corpus import load_corpus
 
     root = Path(__file__).resolve().parent.parent / "corpus"
     rule = load_rules(root / "rules", load_corpus(root)).get("sd-vc-loss-subsidy")
-    u = understand("三个项目首轮实际损失分别是2000万、1500万和1000万，补多少", load_scope(root))
-    assert bind(rule, u)["first_round_loss"] == (20_000_000, 15_000_000, 10_000_000)
-    one = understand("首轮实际损失1000万，另外投资了3000万", load_scope(root))
-    assert bind(rule, one)["first_round_loss"] == 10_000_000
+    u = reader.read("三个项目首轮实际损失分别是2000万、1500万和1000万，补多少")
+    assert bind(rule, u, vocab).values["first_round_loss"] == (20_000_000, 15_000_000, 10_000_000)
+    one = reader.read("首轮实际损失1000万，另外投资了3000万")
+    assert bind(rule, one, vocab).values["first_round_loss"] == 10_000_000

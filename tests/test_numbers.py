@@ -59,7 +59,8 @@ def test_percents(text: str, expected: list[float]) -> None:
         ("两年半", [2.5]),
         ("持有1.5年", [1.5]),
         ("18个月", [1.5]),
-        ("第二年", []),
+        ("第二年", [1.5]),  # an ordinal year: more than one full year, fewer than two
+        ("持有到第8年", [7.5]),
         ("2029年", []),
         ("首年度", []),
     ],

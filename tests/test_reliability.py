@@ -14,11 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import Assistant, InputError
-from assistant.understand import load_scope, understand
+from assistant.understand import Reader
 from index.settings import PROJECT_ROOT, Settings
 from index.store import MANIFEST, open_index
-
-SCOPE = load_scope(PROJECT_ROOT / "corpus")
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +25,10 @@ def assistant(built_cache: Path) -> Assistant:
 
 
 @given(st.text(max_size=300))
-@settings(max_examples=300, deadline=None)
-def test_understanding_never_fails(text: str) -> None:
-    u = understand(text, SCOPE)
-    assert all(a.value >= 0 for a in u.amounts)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_understanding_never_fails(reader: Reader, text: str) -> None:
+    u = reader.read(text)
+    assert all(q.value >= 0 for q in u.quantities)
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=200))

@@ -140,7 +140,7 @@ def test_steps_read_as_the_clause_computes(book: RuleBook) -> None:
     )
     fee = calculate(book.get("sd-lukedan-fee"), {"guaranteed": 10000000, "fee_rate": 0.01})
     assert fee.steps == ("实际收取担保费率1%超过0.5%，不符合条件（实际收取企业担保费率不超过0.5%/年）",)
-    assert [c.status for c in fee.conditions] == ["unknown", "unmet"]
+    assert [c.status for c in fee.conditions] == ["unknown", "unmet", "unknown"]
     loss = calculate(book.get("sd-lukedai-loss"), {"loss": 1000000})
     assert loss.steps[-1] == "省财政、市财政合计：35万元 + 35万元 = 70万元"
 
@@ -154,7 +154,7 @@ def test_missing_inputs_show_the_formula(book: RuleBook) -> None:
 
 def test_conditions_met_unmet_unknown(book: RuleBook) -> None:
     result = calculate(book.get("sd-lukedai-interest"), {"interest": 1, "tech_sme": "是", "on_time": "否"})
-    assert [c.status for c in result.conditions] == ["met", "unknown", "unmet"]
+    assert [c.status for c in result.conditions] == ["met", "unknown", "unmet", "unknown"]
     assert (result.amount, result.eligible, result.parts) == (0, False, ())
     assert result.steps == ("按时还本付息：否，不符合条件（按时还本付息）",)
 
@@ -329,7 +329,7 @@ in_force = { start = 2025-03-26, end = 2027-12-31, basis = "示例" }
 name = "npl_ratio"
 label = "各项贷款不良率"
 unit = "%"
-cues = ["不良率"]
+roles = ["npl_ratio"]
 """,
         encoding="utf-8",
     )

@@ -1,0 +1,122 @@
+"""Question understanding without the index: number roles, spelling, places, intents (all from data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.numbers import normalise
+from assistant.quantities import find_quantities
+from assistant.spelling import Speller, unspace
+from assistant.understand import Reader
+from assistant.vocab import Vocabulary, load_vocabulary
+from index.analyzer import load_lexicon
+from index.settings import PROJECT_ROOT
+
+CORPUS = PROJECT_ROOT / "corpus"
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return load_vocabulary(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def reader(vocab: Vocabulary) -> Reader:
+    lexicon = load_lexicon(CORPUS)
+    words = {"报废", "银行", "设立", "早起"}  # stand-ins for the dictionary's real words
+    return Reader(vocab, {*lexicon.terms, *lexicon.synonyms}, words.__contains__)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("贷款500万元，年利率4%，贷了一年", [("principal", 5e6), ("annual_rate", 0.04), ("loan_term", 1)]),
+        ("我们去年鲁科贷付了80万利息", [("interest", 8e5)]),
+        ("利息80万元", [("interest", 8e5)]),
+        ("我们有个500万的鲁科贷", [(None, 5e6)]),
+        ("首轮损失分别是2000万、1500万和1000万", [("loss", 2e7), ("loss", 1.5e7), ("loss", 1e7)]),
+        ("担保了2000万，担保费率0.4%", [("guaranteed", 2e7), ("fee_rate", 0.004)]),
+        ("保险保额5000万，保费付了30万", [("insured_amount", 5e7), ("premium", 3e5)]),
+        ("基金规模10亿，投了山东企业3亿", [("managed_scale", 1e9), ("investment", 3e8)]),
+        ("持有到第8年才清算，首轮亏了1000万", [("holding_years", 7.5), ("loss", 1e7)]),
+        ("1个亿的投资，满两年", [("investment", 1e8), ("holding_years", 2)]),
+        ("一千五百万的贷款", [("principal", 1.5e7)]),
+        ("月息3‰，借了100万一年", [("monthly_rate", 0.003), ("principal", 1e6), ("loan_term", 1)]),
+        ("利息一年一万七", [(None, 1), ("interest", 17000)]),
+        ("设立三年内投了25亿元", [("window", 3), ("investment", 2.5e9)]),
+        ("创投机构2亿元", [(None, 2e8)]),  # 投 inside 创投机构 qualifies nothing
+    ],
+)
+def test_numbers_take_the_role_of_the_word_that_qualifies_them(
+    vocab: Vocabulary, reader: Reader, text: str, expected: list[tuple[str | None, float]]
+) -> None:
+    found = find_quantities(normalise(text), vocab.roles, reader.terms)
+    assert [(q.role, pytest.approx(q.value)) for q in found] == [(role, pytest.approx(v)) for role, v in expected]
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("路科贷贴息上限", "鲁科贷贴息上限"),
+        ("鲁可贷怎么贴膝", "鲁科贷怎么贴息"),
+        ("天俊计划是什么", "天骏计划是什么"),
+        ("鲁 科 贷 贴 息 多 少", "鲁科贷贴息多少"),
+        ("魯科貸利息８０萬", "鲁科贷利息80万"),
+        ("设备报废了", "设备报废了"),  # a real word is not a typo of 保费
+        ("浙科贷的申请条件", "浙科贷的申请条件"),  # another province's product keeps its name
+        ("苏科贷利率", "苏科贷利率"),
+        ("对银行设科技金融专营机构", "对银行设科技金融专营机构"),  # 行设 straddles the word 银行
+    ],
+)
+def test_noisy_typing_is_read(reader: Reader, typed: str, read: str) -> None:
+    assert reader.clean(typed)[0] == read
+
+
+def test_corrections_are_reported(reader: Reader) -> None:
+    _, corrections = reader.clean("路科贷贴息上限")
+    assert [(c.typed, c.term) for c in corrections] == [("路科贷", "鲁科贷")]
+
+
+def test_spaced_out_typing_is_joined_but_words_are_kept_apart() -> None:
+    assert unspace("鲁 科 贷 8 0 万") == "鲁科贷80万"
+    assert unspace("鲁科贷 贴息 多少") == "鲁科贷贴息多少"
+    assert unspace("IPO of a tech firm") == "IPO of a tech firm"
+
+
+def test_the_speller_leaves_unknown_words_alone() -> None:
+    speller = Speller(["鲁科贷"], lambda w: False)
+    assert speller.correct("苏科贷") == ("苏科贷", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "activity"),
+    [
+        ("宜昌市科技贷款市级贴息的标准是什么", ["宜昌市"], [False]),
+        ("去新加坡上市的科技企业有支持吗", ["新加坡"], [True]),
+        ("我们首次投了一家江苏的初创期科技企业", ["江苏"], [True]),
+        ("我们在北京有分公司，山东总部能申请鲁科贷吗", ["北京"], [True]),
+        ("在上海申请科技贷款贴息", ["上海"], [False]),
+    ],
+)
+def test_places_are_read_with_their_use(reader: Reader, text: str, places: list[str], activity: list[bool]) -> None:
+    u = reader.read(text)
+    assert [p.name for p in u.places] == places
+    assert [p.activity for p in u.places] == activity
+
+
+def test_corpus_regions_and_their_measures_name_the_region(reader: Reader) -> None:
+    assert reader.read("青岛的企业能贴息吗").regions == ("山东省",)
+    assert reader.read("鲁科贷能贴多少").regions == ("山东省",)
+    assert reader.read("天骏计划是什么").regions == ("内蒙古自治区",)
+    assert set(reader.read("两地有什么不同").regions) == {"山东省", "内蒙古自治区"}
+
+
+def test_a_listing_abroad_searches_for_境外(reader: Reader) -> None:
+    assert "境外" in reader.read("去新加坡上市的科技企业有支持吗").search_text
+    assert reader.read("上海的科技贷款贴息是多少").search_text == "上海的科技贷款贴息是多少"
+
+
+def test_vocabularies_are_data(vocab: Vocabulary) -> None:
+    assert "parameter" in vocab.intents and "比例" in vocab.words("parameter")
+    assert any(d.role == "interest" for d in vocab.derived)
+    assert "tech_sme" in vocab.concepts
