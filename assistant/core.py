@@ -6,6 +6,7 @@ this one holds the public API and runs the stages in order.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -187,14 +188,28 @@ class Assistant:
     def _hits(self, u: Understanding, region: str | None = None, text: str | None = None) -> list[Hit]:
         if region is None and len(u.regions) == 1:
             region = u.regions[0]
-        hits = self.index.search(text or u.search_text, k=10, mode=self.mode, filters=Filters(region=region))
-        hits = [h for h in hits if self.clause(h.clause_id).kind in ("item", "paragraph")]
-        named = [t for t in self._specific_terms if len(t) >= NAMING_TERM_CHARS and t in (text or u.text)]
+        query = text or u.search_text
+        named = [t for t in self._specific_terms if len(t) >= NAMING_TERM_CHARS and t in query]
+        hits = self._retrieve(query, Filters(region=region), named)
         if not named:
             return hits
         # A clause holding a measure's own name (鲁科贷) answers a question that names it.
         boosted = [(h.score + NAMED_BOOST * any(t in self.clause(h.clause_id).text for t in named), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
+
+    def _retrieve(self, query: str, filters: Filters, named: list[str]) -> list[Hit]:
+        """Clause hits (numbered items only). In hybrid mode a decisive BM25 ranking is taken as it is,
+        unless its first clause lacks a measure the question names: the dense query is then not run."""
+        def items(hits: list[Hit]) -> list[Hit]:
+            return [h for h in hits if self.clause(h.clause_id).kind in ("item", "paragraph")]
+
+        if self.mode == "hybrid":
+            lexical = items(self.index.search(query, k=10, mode="bm25", filters=filters))
+            first = self.clause(lexical[0].clause_id).text if lexical else ""
+            if self.index.bm25_decisive(lexical) and all(t in first for t in named):
+                top = lexical[0].score
+                return [dataclasses.replace(h, score=round(h.score / top, 4)) for h in lexical]
+        return items(self.index.search(query, k=10, mode=self.mode, filters=filters))
 
     def _prefer_rules(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """A question asking for an amount, or giving numbers a rule takes, goes to the clause whose rule

@@ -68,8 +68,8 @@ def _role(
         if not _fits(role.unit, unit):
             continue
         for word in role.words:
-            for m in re.finditer(re.escape(word), text[lo:hi]):
-                start, end = lo + m.start(), lo + m.end()
+            for start in _occurrences(word, text, lo, hi):
+                end = start + len(word)
                 if any(s <= start and end <= e and (s, e) != (start, end) for s, e in terms):
                     continue
                 if end <= number.start:
@@ -90,7 +90,16 @@ def _role(
 
 
 def _term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for t in terms for m in re.finditer(re.escape(t), text)]
+    return [(at, at + len(t)) for t in terms if t in text for at in _occurrences(t, text, 0, len(text))]
+
+
+def _occurrences(word: str, text: str, lo: int, hi: int) -> list[int]:
+    """Where ``word`` starts within ``text[lo:hi]`` (str.find: faster than a regex per word)."""
+    found, at = [], text.find(word, lo, hi)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1, hi)
+    return found
 
 
 def _phrase(text: str, number: Found) -> tuple[int, int]:
