@@ -108,12 +108,12 @@ def document_evidence(doc: Document, u: Understanding) -> tuple[Clause | None, s
     """The document statement and the verbatim line of it that supports the card."""
     by_kind = {s.kind: s for s in doc.statements}
     closing, notice = by_kind.get("closing"), by_kind.get("notice")
-    wants_closing = "validity" in u.intents or any(w in u.text for w in ("调整", "评估"))
-    if wants_closing and closing is not None and doc.in_force.basis in closing.text:
-        words = ("调整", "评估") if any(w in u.text for w in ("调整", "评估")) else ("有效期", "实施")
-        return closing, _line_with(closing.text, words)
+    if u.has("validity", "review") and closing is not None and doc.in_force.basis in closing.text:
+        # The closing's line on review, or the one stating the period (the basis of in_force).
+        lines = [line for line in closing.text.split(NEWLINE) if line != doc.in_force.basis]
+        return closing, (lines[0] if u.has("review") and lines else doc.in_force.basis)
     if notice is not None:
-        words = tuple(doc.issuers) if "docmeta" in u.intents and "联合" in u.text else (cn_date(doc.issued),)
+        words = tuple(doc.issuers) if u.has("issuers") else (cn_date(doc.issued),)
         return notice, _line_with(notice.text, words)
     return None, ""
 
