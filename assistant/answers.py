@@ -8,11 +8,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant import compose, guard, numbers
-from assistant.answer import Answer, Citation
+from assistant import compose, guard, money, numbers
+from assistant.answer import Answer, Citation, Total
 from assistant.bind import Binding
+from assistant.match import ELIGIBLE, STATUSES, TO_CONFIRM, MatchResult, confirmable
 from assistant.rules import CalcResult, Rule, RuleBook, calculate
 from assistant.scope import Verdict
+from assistant.several import total as several_total
+from assistant.subjects import Subjects
 from assistant.understand import Understanding
 from assistant.vocab import Vocabulary
 from index.model import Clause, Document, cn_date
@@ -99,6 +102,65 @@ class Writer:
         ]
         citations = (compose.citation(clause, rule.quote, score),)
         return self.finish(question, lines, citations, (result,), None, [doc])
+
+    def several(
+        self,
+        question: str,
+        u: Understanding,
+        measures: Sequence[tuple[Clause, Rule | None, Binding | None]],
+        asker: str | None,
+        subjects: Subjects,
+    ) -> tuple[Answer, list[tuple[Rule, Binding]]]:
+        """Each measure with its own quote, calculation and conditions, then the total the asker receives."""
+        lines = [*compose.corrections_line([(c.typed, c.term) for c in u.corrections])]
+        lines += [f"**结论**：您的问题涉及{len(measures)}项措施，逐项说明如下。", ""]
+        citations: list[Citation] = []
+        computed: list[tuple[Rule, CalcResult]] = []
+        docs: dict[str, Document] = {}
+        asked: list[tuple[Rule, Binding]] = []
+        for n, (clause, rule, binding) in enumerate(measures, start=1):
+            docs[clause.doc_id] = self.document(clause)
+            if rule is None or binding is None:
+                quotes = self.quotes(clause, u.text)
+                citations.append(compose.citation(clause, "".join(quotes), 1.0))
+                lines += [f"**{n}. {clause.heading}**", *compose.clause_block(clause, quotes), ""]
+                continue
+            on = u.dates[0] if u.dates else None
+            result = _with_estimates(calculate(rule, binding.values, on=on, party=None), binding)
+            computed.append((rule, result))
+            if result.missing:
+                asked.append((rule, binding))
+            citations.append(compose.citation(clause, rule.quote, 1.0))
+            lines += [
+                f"**{n}. {rule.label}**：{compose.measure_outcome(result, rule)}",
+                *compose.clause_block(clause, [rule.quote]),
+                *compose.steps_block(result),
+                *compose.conditions_block(result),
+                "",
+            ]
+        total = several_total(computed, asker, subjects)
+        lines += compose.total_block(total, {r.id: r.label for r, _ in computed}, asker)
+        for doc in docs.values():
+            lines += compose.period_block(doc, u.dates)
+        lines += ["", compose.DISCLAIMER]
+        follow_up = compose.ask_for(asked[0][0], calculate(asked[0][0], asked[0][1].values).missing) if asked else None
+        results = tuple(r for _, r in computed)
+        counted = [str(n) for n in range(1, len(measures) + 1)]
+        answer = self.finish(
+            question, lines, tuple(citations), results, follow_up, list(docs.values()), total=total, counted=counted
+        )
+        return answer, asked
+
+    def matching(self, question: str, u: Understanding, result: MatchResult) -> Answer:
+        """A subject's measures grouped eligible / to confirm / not eligible / no amount, with the total."""
+        lines = [*compose.corrections_line([(c.typed, c.term) for c in u.corrections])]
+        lines += compose.match_blocks(result, confirmable(result))
+        lines += ["", compose.DISCLAIMER]
+        citations = tuple(compose.citation(i.clause, i.quote, 1.0) for i in result.items)
+        results = tuple(i.result for i in result.items if i.result is not None and i.status in (ELIGIBLE, TO_CONFIRM))
+        docs = list({i.document.id: i.document for i in result.items}.values())
+        counted = [cn_date(result.on), *(str(len(result.group(s))) for s in STATUSES), money.yuan(confirmable(result))]
+        return self.finish(question, lines, citations, results, None, docs, total=result.total, counted=counted)
 
     # -- clauses -----------------------------------------------------------------------------
     def lookup(self, question: str, u: Understanding, clause: Clause, quotes: Sequence[str], score: float) -> Answer:
@@ -195,9 +257,18 @@ class Writer:
         follow_up: str | None,
         docs: Sequence[Document],
         confidence: str = "high",
+        total: Total | None = None,
+        counted: Sequence[str] = (),
     ) -> Answer:
-        text, dropped = guard.enforce("\n".join(lines), _sources(question, citations, results, docs))
-        return Answer(question, True, text, citations, results, follow_up, confidence, guard_dropped=tuple(dropped))
+        """The answer, with every line holding a number the sources do not give dropped (``counted``: the
+        counts and dates the answer itself computed, e.g. how many measures it lists)."""
+        sources = [*_sources(question, citations, results, docs), *counted]
+        if total is not None and total.amount is not None:
+            sources.append(money.yuan(total.amount))
+        text, dropped = guard.enforce("\n".join(lines), sources)
+        return Answer(
+            question, True, text, citations, results, follow_up, confidence, total=total, guard_dropped=tuple(dropped)
+        )
 
 
 def _with_estimates(result: CalcResult, binding: Binding) -> CalcResult:

@@ -8,10 +8,11 @@ Every number written here comes from a quoted sentence, the calculation or docum
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from assistant import money
-from assistant.answer import Citation
+from assistant.answer import Citation, Total
+from assistant.match import ELIGIBLE, NO_AMOUNT, NOT_ELIGIBLE, STATUSES, TO_CONFIRM, MatchResult
 from assistant.rules import CalcResult, Rule
 from assistant.understand import Understanding
 from index.model import Clause, Document, cn_date
@@ -92,6 +93,58 @@ def corrections_line(corrections: Sequence[tuple[str, str]]) -> list[str]:
         return []
     read = "，".join(f"“{typed}”按“{term}”理解" for typed, term in corrections)
     return [f"（已将{read}。）", ""]
+
+
+def measure_outcome(result: CalcResult, rule: Rule) -> str:
+    """One measure's outcome in a line, for answers covering several."""
+    if result.eligible is False:
+        return "**不符合条件**（" + "；".join(c.text for c in result.conditions if c.status == "unmet") + "）"
+    if result.missing:
+        return f"还需要{_labels(rule, result.missing)}；标准：{result.steps[0]}"
+    if result.amount is None:
+        return "金额文件未明确"
+    return f"最高 **{money.fmt(result.amount, result.unit)}**（给予{rule.recipient or '申请主体'}）"
+
+
+def total_block(total: Total, labels: Mapping[str, str], asker: str | None) -> list[str]:
+    who = f"（{asker}所得）" if asker else ""
+    lines = ["**合计**" + who + "："]
+    if total.amount is None:
+        lines[0] += "所列各项均无法确定金额，暂不能合计。"
+    else:
+        summed = " + ".join(labels[r] for r in total.rule_ids)
+        lines[0] += f"{summed}，共 **{money.yuan(total.amount)}**（各项已按本项上限计）。"
+    lines += [f"- 未计入：{why}" for _, why in total.excluded]
+    return [*lines, ""]
+
+
+def match_blocks(result: MatchResult, confirmable: float) -> list[str]:
+    """A profile's measures, grouped, each with its quote and amount, then the total."""
+    profile = result.profile
+    where = f"{profile.region}、" if profile.region else ""
+    lines = [f"**结论**：按所填情况（{where}{profile.subject}，{cn_date(result.on)}），可适用的措施如下。", ""]
+    titles = {
+        ELIGIBLE: "符合条件",
+        TO_CONFIRM: "待确认（需补充或核实下列事项）",
+        NOT_ELIGIBLE: "不符合条件",
+        NO_AMOUNT: "相关支持（金额文件未明确）",
+    }
+    for status in STATUSES:
+        items = result.group(status)
+        if not items:
+            continue
+        lines += [f"### {titles[status]}（{len(items)}项）"]
+        for item in items:
+            shown = item.amount is not None and item.result is not None
+            amount = f"：最高 **{money.fmt(item.amount, item.result.unit)}**" if shown and item.result else ""
+            lines += [f"- **{item.label}**{amount}（{item.clause.label}）", f"  > {item.quote}"]
+            lines += [f"  - {why}" for why in item.why if status != NO_AMOUNT]
+        lines.append("")
+    total = result.total
+    lines.append(f"**合计（符合条件各项）**：**{money.yuan(total.amount or 0)}**。")
+    if confirmable:
+        lines.append(f"- 待确认各项如均满足条件，还可获最高 {money.yuan(confirmable)}。")
+    return lines
 
 
 def document_card(doc: Document, u: Understanding) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer import Answer
 from assistant.bind import Carried
+from assistant.match import Profile
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -26,6 +27,13 @@ class Pending:
     party: str | None
 
 
+@dataclass(frozen=True)
+class MatchPending:
+    """The last policy matching: a later turn may add facts about the subject ("利息付了80万")."""
+
+    profile: Profile
+
+
 @dataclass
 class Conversation:
     """A follow-up can supply a missing input or a fact; a term naming another measure starts afresh.
@@ -35,7 +43,7 @@ class Conversation:
     """
 
     assistant: Assistant
-    pending: Pending | None = None
+    pending: Pending | MatchPending | None = None
     history: list[Answer] = field(default_factory=list)
     context: str = ""  # the in-scope turns so far, most recent last
 

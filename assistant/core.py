@@ -9,16 +9,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from assistant.answer import Answer
 from assistant.answers import Writer
 from assistant.bind import Binding, Carried, bind
-from assistant.conversation import Conversation, Pending
+from assistant.conversation import Conversation, MatchPending, Pending
 from assistant.facts import FactMatcher
+from assistant.match import MatchResult, Profile, match
 from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule
-from assistant.rules import Rule, RuleBook, load_rules
+from assistant.rules import Rule, RuleBook, calculate, load_rules
 from assistant.scope import Verdict, judge
+from assistant.several import named_measures
+from assistant.subjects import Subjects, load_subjects
 from assistant.understand import MAX_QUESTION_CHARS, Reader, Understanding
 from assistant.vocab import Vocabulary, load_vocabulary
 from index.errors import InputError
@@ -48,7 +51,13 @@ RULE_RERANK_GAP = 0.25
 
 class Assistant:
     def __init__(
-        self, settings: Settings, index: SearchIndex, rules: RuleBook, vocab: Vocabulary, mode: str = "hybrid"
+        self,
+        settings: Settings,
+        index: SearchIndex,
+        rules: RuleBook,
+        vocab: Vocabulary,
+        subjects: Subjects,
+        mode: str = "hybrid",
     ) -> None:
         if mode not in MODES:
             raise InputError(f"检索模式 {mode!r} 无效，可选：{'、'.join(MODES)}")
@@ -56,6 +65,7 @@ class Assistant:
         self.index = index
         self.rules = rules
         self.vocab = vocab
+        self.subjects = subjects
         self.mode = mode
         self.writer = Writer(index, rules, vocab)
         corpus = index.corpus
@@ -74,12 +84,15 @@ class Assistant:
         settings = settings or Settings.from_env()
         index = open_index(settings, log) if log else open_index(settings)
         vocab = load_vocabulary(settings.corpus_dir)
-        rules = load_rules(settings.corpus_dir / "rules", index.corpus, roles=vocab.roles, concepts=vocab.concepts)
-        return cls(settings, index, rules, vocab)
+        subjects = load_subjects(settings.corpus_dir, index.corpus)
+        rules = load_rules(
+            settings.corpus_dir / "rules", index.corpus, vocab.roles, vocab.concepts, subjects=subjects.types
+        )
+        return cls(settings, index, rules, vocab, subjects)
 
     def with_mode(self, mode: str) -> Assistant:
         """The same assistant retrieving with another mode (bm25, dense or hybrid)."""
-        return Assistant(self.settings, self.index, self.rules, self.vocab, mode)
+        return Assistant(self.settings, self.index, self.rules, self.vocab, self.subjects, mode)
 
     # -- public API ------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:
@@ -107,19 +120,33 @@ class Assistant:
         hits = self.index.search(cleaned, k=k, mode=mode or self.mode, filters=Filters(region, doc_id, in_force_on))
         return (named + [h for h in hits if h.clause_id not in {n.clause_id for n in named}])[:k]
 
+    def match(self, profile: Profile | Mapping[str, object]) -> MatchResult:
+        """Every measure for a subject: eligible, to confirm or not eligible, with quotes and the total."""
+        if not isinstance(profile, Profile):
+            profile = Profile.from_dict(profile, self.subjects)
+        words = "，".join(w for w in (profile.description, profile.stage) if w)
+        facts = self.reader.read(validate_question(words) if words else "")
+        return match(profile, self.index.corpus.documents, self.rules, self.subjects, facts, self._bind_carried)
+
+    def _bind_carried(self, rule: Rule, u: Understanding, carried: Carried) -> Binding:
+        return bind(rule, u, self.vocab, carried, self.facts)
+
     def named_clauses(self, text: str, region: str | None = None, doc_id: str | None = None) -> list[Clause]:
         """Clauses a text names by id, or by number (第三条) narrowed by 文号, region or filters."""
         return self._clauses_named(self.reader.read(validate_question(text)), region, doc_id)
 
     # -- the pipeline ----------------------------------------------------------------------
     def respond(
-        self, question: str, pending: Pending | None = None, context: str = ""
-    ) -> tuple[Answer, Pending | None]:
+        self, question: str, pending: Pending | MatchPending | None = None, context: str = ""
+    ) -> tuple[Answer, Pending | MatchPending | None]:
         """One turn. ``context``: earlier turns of the conversation, read before this one (a follow-up
         such as "募资3亿" means nothing alone); the answer still names this turn as its question."""
         question = validate_question(question)
         u = self.reader.read(f"{context}，{question}"[-MAX_QUESTION_CHARS:] if context else question)
-        if pending is not None:
+        if isinstance(pending, MatchPending) and self._adds_to_profile(u, pending.profile):
+            profile = dataclasses.replace(pending.profile, description=f"{pending.profile.description}，{u.text}")
+            return self.writer.matching(question, u, self.match(profile)), MatchPending(profile)
+        if isinstance(pending, Pending):
             continued = self._continue(question, u, pending)
             if continued is not None:
                 return continued
@@ -137,6 +164,12 @@ class Assistant:
         hits = self._prefer_rules(u, self._hits(u))
         if named is None and (not hits or not self._evidence(u, anchored)):
             return self._declined(question, u, Verdict("unrelated", "问题与收录文件的内容无关", False)), None
+        profile = self._profile_asked(u)
+        if named is None and profile is not None:
+            return self.writer.matching(question, u, self.match(profile)), MatchPending(profile)
+        measures = [] if named else self._several(u, hits)
+        if len(measures) >= 2:
+            return self._answer_several(question, u, measures)
         clause = named or self.clause(hits[0].clause_id)
         score = 1.0 if named else hits[0].score
         scores = self.index.sentence_scores(clause, u.text)
@@ -152,9 +185,52 @@ class Assistant:
                 answer, _ = self.writer.calculation(question, u, rule, binding, u.dates, u.party, score)
             else:
                 answer = self.writer.parameter(question, u, rule, binding, score)
-            return answer, self._pending(rule, binding, u, answer)
+            return answer, self._pending(rule, binding, u)
         quotes = [clause.text] if named else self.writer.quotes(clause, u.text)
         return self.writer.lookup(question, u, clause, quotes, score), None
+
+    # -- several measures ----------------------------------------------------------------------
+    def _profile_asked(self, u: Understanding) -> Profile | None:
+        """A self-description asking what the asker may get ("我们是创投机构，在山东能拿哪些奖励？")."""
+        subject = self.subjects.named_in(u.text)
+        if subject is None or not u.has("match") or any(t in u.text for t in self._naming_terms()):
+            return None
+        region = u.regions[0] if len(u.regions) == 1 else None
+        return Profile(subject, region, description=u.text, on=u.dates[0] if u.dates else None)
+
+    def _adds_to_profile(self, u: Understanding, profile: Profile) -> bool:
+        """A later turn states facts for the matched subject, without naming a measure or another subject."""
+        other = self.subjects.named_in(u.text)
+        if any(t in u.text for t in self._naming_terms()) or (other and other != profile.subject):
+            return False
+        return bool(u.quantities) or any(w in u.text for ws in self.vocab.concepts.values() for w in ws)
+
+    def _naming_terms(self) -> tuple[str, ...]:
+        return tuple(t for t in self._specific_terms if len(t) >= NAMING_TERM_CHARS)
+
+    def _several(self, u: Understanding, hits: list[Hit]) -> list[str]:
+        return named_measures(
+            u, hits, lambda c: self.clause(c).text, self.rules, self._naming_terms(), self.vocab.derived
+        )
+
+    def _answer_several(self, question: str, u: Understanding, clause_ids: list[str]) -> tuple[Answer, Pending | None]:
+        said = f"{u.text} {self._expanded(u)}"
+        measures: list[tuple[Clause, Rule | None, Binding | None]] = []
+        for clause_id in clause_ids:
+            clause = self.clause(clause_id)
+            rules = self.rules.for_clause(clause_id)
+            scores = self.index.sentence_scores(clause, u.text)
+            rule = pick_rule(clause, rules, u, scores, said, self.vocab.derived)
+            if rule is None and rules and u.has("calc", "total"):
+                rule = rules[0]  # asked for an amount: the clause's first provision
+            measures.append((clause, rule, bind(rule, u, self.vocab, facts=self.facts) if rule else None))
+        first = next((r for _, r, _ in measures if r is not None), None)
+        asker = self.subjects.named_in(u.text) or (first.recipient if first else None)
+        answer, asked = self.writer.several(question, u, measures, asker, self.subjects)
+        if not asked:
+            return answer, None
+        rule, binding = asked[0]
+        return answer, self._pending(rule, binding, u)
 
     # -- deciding ----------------------------------------------------------------------------
     @staticmethod
@@ -255,10 +331,9 @@ class Assistant:
         return [c for d in docs for c in d.clauses if c.number == u.clause_number]
 
     # -- answering ---------------------------------------------------------------------------
-    def _pending(self, rule: Rule, binding: Binding, u: Understanding, answer: Answer) -> Pending:
+    def _pending(self, rule: Rule, binding: Binding, u: Understanding) -> Pending:
         """Kept even when complete: a later turn may add a fact ("不过有两期逾期了")."""
-        calc = answer.calculation
-        asked = (*(calc.missing if calc else ()), *binding.wanting)
+        asked = (*calculate(rule, binding.values).missing, *binding.wanting)
         carried = Carried(dict(binding.values), dict(binding.roles), tuple(asked))
         return Pending(rule.id, rule.clause_id, carried, u.dates, u.party)
 
@@ -277,7 +352,7 @@ class Assistant:
         dates = u.dates or pending.dates
         party = u.party or pending.party
         answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0)
-        pending_next = self._pending(rule, binding, u, answer)
+        pending_next = self._pending(rule, binding, u)
         return answer, Pending(rule.id, rule.clause_id, pending_next.carried, dates, party)
 
     def _uncertain(self, question: str, u: Understanding, hits: list[Hit]) -> Answer:

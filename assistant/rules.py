@@ -100,6 +100,7 @@ class Rule:
     conditions: tuple[Condition, ...]
     unit: str  # of the amount: "元", or "%" for a rate
     region: str  # of its document
+    recipient: str | None  # the subject the money goes to (corpus/lexicon/subjects.toml); None: not said
     triggers: tuple[str, ...]  # words that pick this rule among the rules of its clause
     parties: tuple[str, ...]  # of a split
     in_force: InForce
@@ -321,6 +322,7 @@ def json_number(value: object) -> object:
 
 _RULE_FIELDS = {"id": str, "label": str, "clause": str, "kind": str, "triggers": list, "quote": str}
 _RULE_OPTIONAL = {
+    "recipient": str,
     "formula": dict,
     "constants": dict,
     "inputs": list,
@@ -331,10 +333,14 @@ _RULE_OPTIONAL = {
 
 
 def load_rules(
-    rules_dir: Path, corpus: Corpus, roles: Collection[str] | None = None, concepts: Collection[str] | None = None
+    rules_dir: Path,
+    corpus: Corpus,
+    roles: Collection[str] | None = None,
+    concepts: Collection[str] | None = None,
+    subjects: Collection[str] | None = None,
 ) -> RuleBook:
-    """All rule files of ``rules_dir``. ``roles`` and ``concepts``: the number roles and fact concepts
-    inputs may name (None: not checked)."""
+    """All rule files of ``rules_dir``. ``roles``, ``concepts`` and ``subjects``: the number roles and
+    fact concepts inputs may name, and the subject types a recipient may be (None: not checked)."""
     files = sorted(rules_dir.glob("*.toml"))
     if not files:
         raise RuleError(f"{rules_dir}: no rule files (*.toml) found")
@@ -345,6 +351,8 @@ def load_rules(
             unknown = {r for s in rule.inputs for r in s.roles} - set(roles) if roles is not None else set()
             if unknown:
                 raise RuleError(f"{path}: rule '{rule.id}' names unknown number role(s) {sorted(unknown)}")
+            if subjects is not None and rule.recipient is not None and rule.recipient not in subjects:
+                raise RuleError(f"{path}: rule '{rule.id}' names unknown recipient '{rule.recipient}'")
             named = {w[1:] for s in rule.inputs for w in (*s.cues, *s.no_cues) if w.startswith("@")}
             unknown = named - {REGION_CUE[1:], OUTSIDE_PLACE_CUE[1:]} - set(concepts or named)
             if unknown:
@@ -424,6 +432,7 @@ def _rule(entry: object, path: Path, corpus: Corpus, n: int) -> Rule:
         conditions=conditions,
         unit=kind.unit,
         region=corpus.document(clause.doc_id).region,
+        recipient=entry.get("recipient"),
         triggers=tuple(triggers),
         parties=tuple(dict.fromkeys(s.party for s in shares)),
         in_force=_in_force(entry["in_force"], where) if "in_force" in entry else doc_in_force,

@@ -1,0 +1,81 @@
+"""Questions about several measures at once ("鲁科贷付了利息，又做了鲁科担，一共能省多少？"), and the total.
+
+A measure is named by a term found in few clauses (鲁科贷, 鲁科担) or implied by a number only its rule
+takes (利息 → the interest subsidy, 担保金额 → the guarantee fee subsidy). For an amount, a term goes
+to the clause whose rule it names (鲁科贷 → （一）, not （十五） which lists it among others); for a
+lookup, one clause holding every named term answers alone. The total adds what the asker receives:
+a measure whose money goes to another subject (the 鲁科担 保费补贴 goes to the guarantor) is left out,
+and so is one with no amount, each with why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from assistant.answer import Total
+from assistant.money import dec, round_yuan
+from assistant.rules import CalcResult, Rule, RuleBook
+from assistant.subjects import Subjects
+from assistant.understand import Understanding
+from assistant.vocab import Derivation
+from index.search import Hit
+
+NAMING_CHARS = 3  # a term this long, in at most two clauses, names a measure
+
+
+def named_measures(
+    u: Understanding,
+    hits: Sequence[Hit],
+    clause_text: Callable[[str], str],
+    rules: RuleBook,
+    terms: Sequence[str],
+    derived: Sequence[Derivation],
+) -> list[str]:
+    """The clauses of the distinct measures a question names or implies, best ranked first."""
+    ranked = [h.clause_id for h in hits]
+    named = [t for t in terms if len(t) >= NAMING_CHARS and t in u.text]
+    wants_amount = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
+    holding_all = [c for c in ranked if named and all(t in clause_text(c) for t in named)]
+    if holding_all and not wants_amount:
+        return holding_all[:1]
+    chosen: list[str] = []
+    for term in named:
+        holding = [c for c in ranked if term in clause_text(c)]
+        with_rules = [c for c in holding if rules.for_clause(c)]
+        pick = (with_rules or holding)[:1] if wants_amount else holding[:1]
+        chosen += [c for c in pick if c not in chosen]
+    for q in u.quantities:
+        if q.role is None or any(_takes(rules.for_clause(c), q.role, derived) for c in chosen):
+            continue
+        taker = next((c for c in ranked if _takes(rules.for_clause(c), q.role, derived)), None)
+        if taker is not None and taker not in chosen:
+            chosen.append(taker)
+    return sorted(chosen, key=lambda c: ranked.index(c) if c in ranked else len(ranked))
+
+
+def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subjects: Subjects) -> Total:
+    """The sum of the amounts the asker receives, each measure within its own caps (already applied)."""
+    kinds = subjects.kinds_of(asker) if asker else None
+    summed: list[tuple[Rule, CalcResult]] = []
+    excluded: list[tuple[str, str]] = []
+    for rule, result in results:
+        if kinds is not None and rule.recipient not in kinds:
+            excluded.append((rule.id, f"{rule.label}给予{rule.recipient}，不计入{asker}所得"))
+        elif result.eligible is False:
+            unmet = "；".join(c.text for c in result.conditions if c.status == "unmet")
+            excluded.append((rule.id, f"不符合条件：{unmet}"))
+        elif result.amount is None:
+            excluded.append((rule.id, "缺少计算所需的数额" if result.missing else "金额文件未明确"))
+        elif result.unit != "元":
+            excluded.append((rule.id, "不是金额"))
+        else:
+            summed.append((rule, result))
+    amount = round_yuan(sum((dec(r.amount) for _, r in summed if r.amount is not None), dec(0)))
+    return Total(amount if summed else None, "元", tuple(rule.id for rule, _ in summed), tuple(excluded))
+
+
+def _takes(rules: Sequence[Rule], role: str, derived: Sequence[Derivation]) -> bool:
+    taken = {r for rule in rules for s in rule.inputs for r in s.roles}
+    taken |= {s for d in derived if d.role in taken for s in d.sources}
+    return role in taken
+

@@ -1,0 +1,106 @@
+"""Who a measure is for: subject types (corpus/lexicon/subjects.toml) and, per clause, the subjects it
+serves (corpus/subjects/<doc id>.toml), each proven by a verbatim part of the clause text.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.corpus import Corpus
+from index.errors import CorpusError
+
+SUBJECTS_DIR = "subjects"
+
+
+@dataclass(frozen=True)
+class SubjectType:
+    name: str
+    words: tuple[str, ...]  # how a question names it
+    is_a: tuple[str, ...]  # broader kinds (科技型中小企业 is a 科技型企业)
+
+
+@dataclass(frozen=True)
+class Served:
+    clause_id: str
+    subject: str
+    evidence: str  # verbatim in the clause text
+
+
+@dataclass(frozen=True)
+class Subjects:
+    types: Mapping[str, SubjectType]
+    served: Mapping[str, tuple[Served, ...]]  # clause id → the subjects it serves
+
+    def kinds_of(self, subject: str) -> set[str]:
+        """The subject and every broader kind it belongs to."""
+        kinds, todo = set(), [subject]
+        while todo:
+            kind = todo.pop()
+            if kind not in kinds and kind in self.types:
+                kinds.add(kind)
+                todo += self.types[kind].is_a
+        return kinds
+
+    def serves(self, clause_id: str, subject: str) -> Served | None:
+        """How the clause serves ``subject`` (or a broader kind of it), if it does."""
+        kinds = self.kinds_of(subject)
+        return next((s for s in self.served.get(clause_id, ()) if s.subject in kinds), None)
+
+    def named_in(self, text: str) -> str | None:
+        """The subject a text names (the longest word wins: 科技型中小企业 over 企业)."""
+        found = [(len(w), name) for name, t in self.types.items() for w in t.words if w in text]
+        return max(found)[1] if found else None
+
+
+def load_subjects(corpus_dir: Path, corpus: Corpus) -> Subjects:
+    types = _types(corpus_dir / "lexicon" / "subjects.toml")
+    served: dict[str, tuple[Served, ...]] = {}
+    for path in sorted((corpus_dir / SUBJECTS_DIR).glob("*.toml")):
+        for clause_id, entry in _read(path).items():
+            served[clause_id] = _served(path, clause_id, entry, corpus, types)
+    return Subjects(types, served)
+
+
+def _types(path: Path) -> dict[str, SubjectType]:
+    table = _read(path).get("types", {})
+    types = {}
+    for name, entry in table.items():
+        words, is_a = entry.get("words"), entry.get("is_a", [])
+        if not isinstance(words, list) or not words or not isinstance(is_a, list):
+            raise CorpusError(f"{path}: type '{name}' needs a list of words and a list is_a")
+        types[name] = SubjectType(name, tuple(words), tuple(is_a))
+    unknown = {k for t in types.values() for k in t.is_a} - set(types)
+    if unknown:
+        raise CorpusError(f"{path}: is_a names unknown type(s) {sorted(unknown)}")
+    return types
+
+
+def _served(
+    path: Path, clause_id: str, entry: object, corpus: Corpus, types: Mapping[str, SubjectType]
+) -> tuple[Served, ...]:
+    if not corpus.has_clause(clause_id):
+        raise CorpusError(f"{path}: no clause '{clause_id}' in the corpus")
+    rows = entry.get("serves") if isinstance(entry, dict) else None
+    if not isinstance(rows, list):
+        raise CorpusError(f"{path}: '{clause_id}' must hold a list 'serves'")
+    text = corpus.clause(clause_id).text
+    served = []
+    for row in rows:
+        if not isinstance(row, dict) or set(row) != {"type", "evidence"}:
+            raise CorpusError(f"{path}: '{clause_id}': each entry is {{ type = …, evidence = … }}")
+        if row["type"] not in types:
+            raise CorpusError(f"{path}: '{clause_id}': unknown subject type '{row['type']}'")
+        if not row["evidence"] or row["evidence"] not in text:
+            raise CorpusError(f"{path}: '{clause_id}': evidence “{row['evidence']}” is not in the clause text")
+        served.append(Served(clause_id, row["type"], row["evidence"]))
+    return tuple(served)
+
+
+def _read(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise CorpusError(f"{path}: cannot read ({err})") from None
