@@ -26,6 +26,7 @@ class Case:
     turns: tuple[str, ...] = ()  # later user turns of a multi-turn case; the last answer is scored
     expected_clauses_all: tuple[str, ...] = ()  # a complete answer cites every one of these
     expect_amount_null: bool = False  # a right answer gives no computed amount (an input missing or unclear)
+    expected_total_yuan: float | None = None  # the total over several measures a right answer gives
     style: str = ""  # colloquial | plain | noisy, where the case file says
     split: str = ""  # dev | test: the folder the file is in
 
@@ -67,11 +68,7 @@ def _parse(line: str, where: str, split: str = "") -> Case:
         (_strings(data["expected_clauses"]), "expected_clauses must be a list of clause ids"),
         (data["kind"] in KINDS, f"kind must be one of {', '.join(KINDS)}"),
         (
-            data["expected_amount_yuan"] is None
-            or (
-                isinstance(data["expected_amount_yuan"], int | float)
-                and not isinstance(data["expected_amount_yuan"], bool)
-            ),
+            data["expected_amount_yuan"] is None or _number(data["expected_amount_yuan"]),
             "expected_amount_yuan must be a number or null",
         ),
         (isinstance(data["expect_refusal"], bool), "expect_refusal must be true or false"),
@@ -79,6 +76,10 @@ def _parse(line: str, where: str, split: str = "") -> Case:
         (_strings(data.get("turns", [])), "turns must be a list of strings"),
         (_strings(data.get("expected_clauses_all", [])), "expected_clauses_all must be a list of clause ids"),
         (isinstance(data.get("expect_amount_null", False), bool), "expect_amount_null must be true or false"),
+        (
+            data.get("expected_total_yuan") is None or _number(data["expected_total_yuan"]),
+            "expected_total_yuan must be a number or null",
+        ),
         (isinstance(data.get("style", ""), str), "style must be a string"),
     ]
     for ok, message in checks:
@@ -95,9 +96,14 @@ def _parse(line: str, where: str, split: str = "") -> Case:
         turns=tuple(data.get("turns", [])),
         expected_clauses_all=tuple(data.get("expected_clauses_all", [])),
         expect_amount_null=data.get("expect_amount_null", False),
+        expected_total_yuan=data.get("expected_total_yuan"),
         style=data.get("style", ""),
         split=split,
     )
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _strings(value: object) -> bool:

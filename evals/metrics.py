@@ -29,6 +29,7 @@ class Outcome:
     must_contain_ok: bool | None
     amount_null_ok: bool | None  # no amount given where the right answer asks first
     all_cited_ok: bool | None  # every clause of expected_clauses_all cited
+    total_ok: bool | None  # the total over several measures
     low_confidence: bool
     got_amount: float | None
     seconds: float
@@ -47,6 +48,7 @@ class Outcome:
             self.must_contain_ok,
             self.amount_null_ok,
             self.all_cited_ok,
+            self.total_ok,
         )
         return 1 if all(c is not False for c in checks) else -1
 
@@ -103,6 +105,9 @@ def score(
         if case.expect_amount_null and case.in_scope
         else None,
         all_cited_ok=set(case.expected_clauses_all) <= set(cited) if case.expected_clauses_all else None,
+        total_ok=amount_matches((answer.get("total") or {}).get("amount"), case.expected_total_yuan)
+        if case.expected_total_yuan is not None
+        else None,
         low_confidence=answer.get("confidence") == "low",
         got_amount=got_amount,
         seconds=seconds,
@@ -130,6 +135,7 @@ class Summary:
     must_contain: float
     amount_withheld: float  # where the right answer asks first: no amount given
     all_cited: float
+    total_exact: float
     low_confidence_rate: float  # in-scope answers offered as "possibly related"
     crag: float
     latency_p50_ms: float
@@ -159,6 +165,7 @@ def summarise(outcomes: Sequence[Outcome]) -> Summary:
         must_contain=mean([o.must_contain_ok for o in outcomes]),
         amount_withheld=mean([o.amount_null_ok for o in outcomes]),
         all_cited=mean([o.all_cited_ok for o in outcomes]),
+        total_exact=mean([o.total_ok for o in outcomes]),
         low_confidence_rate=mean([o.low_confidence for o in in_scope if not o.refused]),
         crag=mean([o.crag for o in outcomes]),
         latency_p50_ms=round(percentile(millis, 50), 1),

@@ -20,10 +20,12 @@ from assistant import Assistant
 from assistant.errors import PolicyAssistantError
 from evals.cases import SPLITS, Case, case_files, load_cases
 from evals.metrics import Outcome, Summary, score, summarise
+from evals.profiles import ProfileOutcome, load_profile_cases, profile_files, run_profiles, summarise_profiles
 from index.search import MODES
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CASES = case_files(HERE / "cases")
+DEFAULT_PROFILES = profile_files(HERE / "profiles")
 _TABLE_ROWS = [
     ("cases", "cases"),
     ("hit1", "clause hit@1"),
@@ -39,6 +41,7 @@ _TABLE_ROWS = [
     ("must_contain", "must-contain rate"),
     ("amount_withheld", "amount withheld where unclear"),
     ("all_cited", "all expected clauses cited"),
+    ("total_exact", "total exact (several measures)"),
     ("low_confidence_rate", "low-confidence rate (in scope)"),
     ("crag", "CRAG score (+1/0/-1)"),
     ("latency_p50_ms", "latency p50 (ms)"),
@@ -126,6 +129,7 @@ def failures(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
                         ("must_contain", o.must_contain_ok),
                         ("amount_withheld", o.amount_null_ok),
                         ("all_cited", o.all_cited_ok),
+                        ("total", o.total_ok),
                         ("refusal", o.refused == o.case.expect_refusal),
                     )
                     if ok is False
@@ -135,12 +139,17 @@ def failures(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
     return rows
 
 
-def write_reports(out: Path, files: Sequence[Path], results: dict[str, list[Outcome]]) -> None:
+def write_reports(
+    out: Path, files: Sequence[Path], results: dict[str, list[Outcome]], profiles: Sequence[ProfileOutcome] = ()
+) -> None:
     summaries = {column: summarise(outcomes) for column, outcomes in by_column(results).items()}
+    matching = {split: summarise_profiles([o for o in profiles if o.case.split == split]) for split in SPLITS}
+    matching = {split: figures for split, figures in matching.items() if figures["profiles"]}
     out.mkdir(parents=True, exist_ok=True)
     data = {
         "case_files": [_shown(p) for p in files],
         "summaries": {m: asdict(s) for m, s in summaries.items()},
+        "matching": matching,
         "failures": {m: failures(o) for m, o in results.items()},
     }
     (out / "report.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -153,6 +162,7 @@ def write_reports(out: Path, files: Sequence[Path], results: dict[str, list[Outc
         "",
         table(summaries),
         "",
+        *profile_table(matching),
     ]
     for mode, rows in data["failures"].items():
         if mode != "hybrid" and "hybrid" in data["failures"]:
@@ -191,6 +201,18 @@ def chart(summaries: dict[str, Summary], path: Path) -> None:
     plt.close(fig)
 
 
+def profile_table(matching: dict[str, dict[str, float | int]]) -> list[str]:
+    """Policy matching over the profile cases (evals/profiles), one column per split."""
+    if not matching:
+        return []
+    splits = list(matching)
+    rows = ["## Policy matching (evals/profiles)", "", "| metric | " + " | ".join(splits) + " |"]
+    rows.append("|---|" + "---|" * len(splits))
+    for key in next(iter(matching.values())):
+        rows.append(f"| {key} | " + " | ".join(_cell(matching[s][key]) for s in splits) + " |")
+    return [*rows, ""]
+
+
 def _shown(path: Path) -> str:
     return f"{path.parent.name}/{path.name}" if path.parent.name in SPLITS else path.name
 
@@ -204,15 +226,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cases", type=Path, nargs="+", default=DEFAULT_CASES)
     parser.add_argument("--mode", choices=[*MODES, "all"], default="all")
     parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
+    parser.add_argument("--profiles", type=Path, nargs="*", default=DEFAULT_PROFILES, help="policy-matching cases")
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args(argv)
     cases = [c for path in args.cases for c in load_cases(path) if args.split in ("all", c.split)]
     if not cases:
         parser.error("no cases to run")
     modes = list(MODES) if args.mode == "all" else [args.mode]
-    results = run(Assistant.load(), cases, modes)
-    write_reports(args.out, args.cases, results)
+    assistant = Assistant.load()
+    results = run(assistant, cases, modes)
+    chosen = [c for p in args.profiles for c in load_profile_cases(p) if args.split in ("all", c.split)]
+    profiles = run_profiles(assistant, chosen)
+    write_reports(args.out, args.cases, results, profiles)
     print(table({c: summarise(o) for c, o in by_column(results).items()}))
+    print("\n".join(profile_table({s: summarise_profiles([o for o in profiles if o.case.split == s]) for s in SPLITS})))
     print(f"\nreport: {args.out / 'report.md'}")
     return 0
 
