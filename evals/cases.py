@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+CASES_DIR = Path(__file__).resolve().parent / "cases"
 KINDS = ("lookup", "calc", "ineligible", "out_of_scope", "validity", "followup")
 _REQUIRED = ("question", "expected_clauses", "kind", "expected_amount_yuan", "expect_refusal", "answer_must_contain")
 
@@ -28,6 +29,11 @@ class Case:
     @property
     def in_scope(self) -> bool:
         return not self.expect_refusal
+
+
+def case_files(folder: Path = CASES_DIR) -> list[Path]:
+    """Every case file under ``folder``, subfolders included (dev/, test/ …)."""
+    return sorted(folder.rglob("*.jsonl"))
 
 
 def load_cases(path: Path) -> list[Case]:
