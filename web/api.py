@@ -52,8 +52,14 @@ def create_api(service: PolicyService) -> FastAPI:
     _add_error_handlers(api, calculators)
 
     @api.middleware("http")
-    async def no_sniffing(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
+    async def guard(request: Request, call_next: Any) -> Any:
+        try:
+            response = await call_next(request)
+        except Exception:
+            # Answered here rather than by an exception handler, which re-raises to the server: uvicorn,
+            # having sent the 500, would then close a kept-alive connection under the client.
+            log.exception("unexpected error")
+            response = _error(500, "internal_error", "服务器内部错误，请稍后重试")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")  # JSON is never read as HTML
         return response
 
@@ -182,11 +188,6 @@ def _add_error_handlers(api: FastAPI, calculators: dict[str, Rule]) -> None:
         if isinstance(exc, IndexStateError):
             return _error(503, "unavailable", f"检索索引暂不可用：{exc}")
         return _error(500, "internal_error", f"服务配置有误：{exc}")
-
-    @api.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error")
-        return _error(500, "internal_error", "服务器内部错误，请稍后重试")
 
 
 def _error(

@@ -1,7 +1,7 @@
 """The page's API for gradio_client: named endpoints that take and return what the REST API does.
 
-    from gradio_client import Client
-    Client("http://127.0.0.1:7860/").predict("鲁科贷实际支付利息80万元，能贴息多少？", None, api_name="/ask")
+    client = gradio_client.Client("http://127.0.0.1:7860/", analytics_enabled=False)  # see README
+    client.predict("鲁科贷实际支付利息80万元，能贴息多少？", None, api_name="/ask")
 
 The page's own events carry UI state (chat history, form fields): they are ``PAGE_ONLY``, absent from
 the API page and not callable by clients.
