@@ -22,15 +22,15 @@ def _port(text: str) -> int:
         port = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"端口应为整数，收到 {text!r}") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"端口应在 1–65535 之间，收到 {port}")
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应在 1–65535 之间（0 为任选一个空闲端口），收到 {port}")
     return port
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="科技金融政策问答助手（网页与 REST API，同一端口）")
     parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
-    parser.add_argument("--port", type=_port, default=7860, help="端口（默认 7860）")
+    parser.add_argument("--port", type=_port, default=7860, help="端口（默认 7860；0 为任选一个空闲端口）")
     args = parser.parse_args(argv)
     try:
         sock = bind(args.host, args.port)  # first, so a taken port fails fast and nobody takes it meanwhile
@@ -52,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     app = create_app(service)
     shown = f"[{args.host}]" if ":" in args.host else args.host
+    port = sock.getsockname()[1]  # the one the system picked for --port 0; web/process.py reads this line
     print(
-        f"科技金融政策问答助手已启动：http://{shown}:{args.port}/  （API：/api/health，接口说明：/openapi.json）",
+        f"科技金融政策问答助手已启动：http://{shown}:{port}/  （API：/api/health，接口说明：/openapi.json）",
         flush=True,
     )
     serve(app, sock)

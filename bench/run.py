@@ -13,23 +13,22 @@ import json
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from assistant import Assistant
+from bench.rest import LoadRow, as_dicts, rest_load
 from bench.scaling import ScalingRow, measure
-from evals.cases import load_cases
+from evals.cases import case_files, load_cases
 from evals.metrics import percentile
 from index.search import MODES
-from index.settings import PROJECT_ROOT, Settings
+from index.settings import Settings
 from index.store import build_index
 
 HERE = Path(__file__).resolve().parent
@@ -47,7 +46,7 @@ print(json.dumps({"load_s": t1 - t0, "first_answer_s": t2 - t0, "rss_mb": rss}))
 
 
 def questions() -> list[str]:
-    return [c.question for p in sorted((PROJECT_ROOT / "evals" / "cases").glob("*.jsonl")) for c in load_cases(p)]
+    return [c.question for p in case_files() for c in load_cases(p)]
 
 
 def cold_start(cache_dir: Path, runs: int) -> dict[str, float]:
@@ -110,92 +109,6 @@ def scaling(assistant: Assistant, sizes: Sequence[int], queries: list[str]) -> l
     return [measure(n, sentences, vectors, assistant.index.analyzer, assistant.index.embedder, queries) for n in sizes]
 
 
-def rest_load(concurrency: Sequence[int], seconds: float, max_requests: int, questions_: list[str]) -> list[dict]:
-    """Answers/s through POST /api/ask on loopback; bounded in count and time, stops by itself."""
-    import httpx
-
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, str(PROJECT_ROOT / "app.py"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, timeout=120)
-        rows = []
-        for clients in concurrency:
-            for endpoint in ("ask", "search-bm25"):
-                rows.append(_load_level(httpx, base, clients, endpoint, seconds, max_requests, questions_))
-        return rows
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _load_level(
-    httpx, base: str, clients: int, endpoint: str, seconds: float, max_requests: int, questions_: list[str]
-) -> dict:  # type: ignore[no-untyped-def]
-    counts = {"ok": 0, "errors": 0}
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def client(offset: int) -> None:
-        with httpx.Client(base_url=base, timeout=30) as http:
-            i = offset
-            while time.perf_counter() < deadline:
-                with lock:
-                    if counts["ok"] + counts["errors"] >= max_requests:
-                        return
-                q = questions_[i % len(questions_)]
-                i += clients
-                try:
-                    if endpoint == "ask":
-                        r = http.post("/api/ask", json={"question": q})
-                    else:
-                        r = http.get("/api/search", params={"q": q[:200], "k": 5, "mode": "bm25"})
-                    ok = r.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                with lock:
-                    counts["ok" if ok else "errors"] += 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    return {
-        "endpoint": endpoint,
-        "clients": clients,
-        "requests": counts["ok"] + counts["errors"],
-        "per_second": round(counts["ok"] / elapsed, 1),
-        "errors": counts["errors"],
-    }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(base: str, timeout: float) -> None:
-    import httpx
-
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        try:
-            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError("the app did not become healthy")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
@@ -231,16 +144,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["scaling"] = [asdict(r) for r in scaling(assistant, sizes, qs[:100])]
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
-    if (PROJECT_ROOT / "app.py").exists():
-        print("REST load …", flush=True)
-        seconds = 5.0 if args.quick else 15.0
-        report["rest"] = rest_load([1, 8, 32], seconds, max_requests=3000, questions_=qs)
+    print("REST load …", flush=True)
+    seconds = 5.0 if args.quick else 15.0
+    rest = rest_load([1, 8, 32], seconds, max_requests=3000, questions=qs)
+    report["rest"] = as_dicts(rest)
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (args.out / "report.md").write_text(render(report), encoding="utf-8")
     print(render(report))
-    return 0
+    return rest_exit_code(rest)
+
+
+def rest_exit_code(rest: Sequence[LoadRow]) -> int:
+    """1, saying which, when any REST request erred: a benchmark that hides errors measures the wrong thing."""
+    bad = [r for r in rest if r.errors]
+    for r in bad:
+        print(
+            f"error: {r.endpoint} at {r.clients} clients: {r.errors} of {r.requests} requests failed "
+            f"({', '.join(f'{k}: {n}' for k, n in r.error_kinds.items())})",
+            file=sys.stderr,
+        )
+    return 1 if bad else 0
 
 
 def render(r: dict) -> str:  # type: ignore[type-arg]
@@ -298,18 +223,21 @@ def render(r: dict) -> str:  # type: ignore[type-arg]
             f"{s['dense_p50_ms']} / {s['dense_p95_ms']} | {s['bm25_build_s']} | {s['dense_build_s']} | "
             f"{s['bm25_mb']} | {s['dense_mb']} |"
         )
-    if "rest" in r:
-        lines += [
-            "",
-            "## REST on loopback",
-            "",
-            "| endpoint | clients | requests | answers/s | errors |",
-            "|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {x['endpoint']} | {x['clients']} | {x['requests']} | {x['per_second']} | {x['errors']} |"
-            for x in r["rest"]
-        ]
+    lines += [
+        "",
+        "## REST on loopback",
+        "",
+        "`ask` and `search` repeat the public eval questions (query vectors cached after the first time);",
+        "the `-uncached` rows make every question unique with a bracketed suffix, so each one is embedded.",
+        "`make bench` fails when any request errs.",
+        "",
+        "| endpoint | clients | requests | answers/s | errors |",
+        "|---|---|---|---|---|",
+    ]
+    for x in r["rest"]:
+        kinds = ", ".join(f"{k}: {n}" for k, n in x["error_kinds"].items())
+        errors = f"{x['errors']} ({kinds})" if x["errors"] else "0"
+        lines.append(f"| {x['endpoint']} | {x['clients']} | {x['requests']} | {x['per_second']} | {errors} |")
     return "\n".join(lines) + "\n"
 
 

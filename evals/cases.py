@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+CASES_DIR = Path(__file__).resolve().parent / "cases"
 KINDS = ("lookup", "calc", "ineligible", "out_of_scope", "validity", "followup")
 _REQUIRED = ("question", "expected_clauses", "kind", "expected_amount_yuan", "expect_refusal", "answer_must_contain")
 
@@ -48,7 +49,7 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def case_files(root: Path) -> list[Path]:
+def case_files(root: Path = CASES_DIR) -> list[Path]:
     """Every case file under ``root``, the dev and test folders included."""
     return sorted(root.rglob("*.jsonl"))
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,12 @@ def search_index(built_cache: Path):  # type: ignore[no-untyped-def]
     from index.store import open_index
 
     return open_index(Settings.make(cache_dir=built_cache))
+
+
+@pytest.fixture(scope="session")
+def live_app(built_cache: Path) -> Iterator[str]:
+    """`python app.py` on a port the system picks, with the session's index: its base URL."""
+    from web.process import running_app
+
+    with running_app({"POLICY_ASSISTANT_CACHE_DIR": str(built_cache)}) as url:
+        yield url

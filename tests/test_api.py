@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -9,14 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from assistant import Assistant
 from index.settings import PROJECT_ROOT, Settings
+from web.models import VISIBLE, AskResponse
 from web.server import create_app
 from web.service import PolicyService
 
@@ -70,21 +68,79 @@ def test_health(client: TestClient) -> None:
     assert r.json() == {"status": "ok", "documents": 2, "clauses": 35, "rules": 19}
 
 
-def test_openapi_lists_every_endpoint_with_typed_models(client: TestClient) -> None:
+def test_openapi_lists_every_endpoint_with_typed_models(client: TestClient, service: PolicyService) -> None:
     spec = client.get("/openapi.json").json()
-    assert {
+    paths = {path: set(ops) for path, ops in spec["paths"].items()}
+    rules = [r.id for r in service.rules]
+    assert paths == {
         "/api/health": {"get"},
         "/api/ask": {"post"},
         "/api/search": {"get"},
         "/api/clauses/{clause_id}": {"get"},
         "/api/rules": {"get"},
-        "/api/calc/{rule_id}": {"post"},
-    }.items() <= {path: set(ops) for path, ops in spec["paths"].items()}.items()
+        **{f"/api/calc/{rule}": {"post"} for rule in rules},
+    }
     schemas = spec["components"]["schemas"]
     assert {"AskRequest", "AskResponse", "Citation", "Calculation", "SearchResponse", "ClauseOut", "RuleOut"} <= set(
         schemas
     )
-    assert schemas["AskRequest"]["properties"]["question"]["maxLength"] == 500
+    question = schemas["AskRequest"]["properties"]["question"]
+    assert question["maxLength"] == 500 and question["pattern"] == VISIBLE
+    # Each calculator states its inputs: units as ranges, yes/no, choices, parties.
+    fee = schemas["SdLukedanFeeInputs"]["properties"]
+    assert fee["fee_rate"]["anyOf"][0] == {"type": "number", "minimum": 0, "maximum": 1.0}
+    assert fee["counter_guarantee"]["anyOf"][0]["enum"] == ["无形资产", "无", "其他"]
+    assert schemas["SdLukedanFeeInputs"]["additionalProperties"] is False
+    party = schemas["SdLukedaiLossRequest"]["properties"]["party"]["anyOf"][0]["enum"]
+    assert {"省财政", "市财政", "贷款银行", "政府"} <= set(party)
+
+
+def test_every_status_an_operation_answers_is_documented(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"200", "500"} <= codes, (method, path)
+            if "requestBody" in operation:
+                assert {"400", "422"} <= codes, (method, path)
+            if operation.get("parameters"):
+                assert "422" in codes, (method, path)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("GET", "/api/ask", "POST"),
+        ("TRACE", "/api/health", "GET"),
+        ("DELETE", "/api/clauses/sd-2023-155%231", "GET"),
+        ("PUT", "/api/calc/sd-lukedai-interest", "POST"),
+        ("QUERY", "/api/search?q=担保", "GET"),
+    ],
+)
+def test_an_undeclared_method_is_405_with_allow(client: TestClient, method: str, path: str, allow: str) -> None:
+    r = client.request(method, path)
+    assert_error(r, 405, "不支持", allow)
+    assert r.headers["allow"] == allow
+
+
+def test_an_unknown_api_path_is_a_json_404(client: TestClient) -> None:
+    assert_error(client.get("/api/nothing-here"), 404, "没有接口 /api/nothing-here")
+    assert_error(client.get("/api/calc/no-such-rule"), 404, "没有接口")
+
+
+def test_the_question_pattern_is_the_rule_the_server_enforces() -> None:
+    """VISIBLE in the schema and ``validate_question`` agree on every character (one character questions)."""
+    from assistant import InputError, validate_question
+
+    visible = re.compile(VISIBLE)
+    for code in [*range(0x3000), *range(0xFE00, 0x10000), 0x1F600]:
+        char = chr(code)
+        try:
+            validate_question(char)
+            kept = True
+        except InputError:
+            kept = False
+        assert kept == bool(visible.search(char)), hex(code)
 
 
 def test_the_page_is_served_on_the_same_app(client: TestClient) -> None:
@@ -119,6 +175,53 @@ def test_ask_returns_the_answer_shape_of_the_design(client: TestClient, service:
         assert citation["quote"] in service.clause(citation["clause_id"]).text  # verbatim
     assert body["citations"][0]["clause_id"] == "sd-2023-155#1"
     assert len(body["conversation_id"]) == 32
+
+
+def test_the_answer_model_takes_the_fields_the_contract_is_growing() -> None:
+    """DESIGN.md's later fields (confidence, related, calculations, total), and list inputs; none invented."""
+    citation = {
+        "clause_id": "sd-2023-155#6",
+        "doc_id": "sd-2023-155",
+        "label": "第（六）条",
+        "quote": "…",
+        "score": 0.8,
+    }
+    calculation = {
+        "rule_id": "sd-vc-loss-subsidy",
+        "clause_id": "sd-2023-155#6",
+        "inputs": {"first_round_loss": [20000000, 15000000.5], "capital_increase": True, "kind": "无", "rate": 0.4},
+        "amount": 6000000,
+        "unit": "元",
+        "eligible": None,
+        "steps": ["…"],
+        "conditions": [{"text": "…", "status": "unknown"}],
+        "parts": [{"party": "省财政", "amount": None}],
+        "missing": [],
+        "notes": ["…"],
+    }
+    older = {
+        "question": "…",
+        "in_scope": True,
+        "answer": "…",
+        "citations": [citation],
+        "calculation": calculation,
+        "follow_up": None,
+        "conversation_id": "0" * 32,
+    }
+    newer = {
+        **older,
+        "confidence": "low",
+        "related": [citation],
+        "calculations": [calculation, {**calculation, "amount": None}],
+        "total": {
+            "amount": 6000000,
+            "unit": "元",
+            "rule_ids": ["sd-vc-loss-subsidy"],
+            "excluded": [{"rule_id": "x", "why": "…"}],
+        },
+    }
+    for answer in (older, newer, {**newer, "total": None}):
+        assert AskResponse.model_validate(answer).model_dump(mode="json", exclude_unset=True) == answer
 
 
 def test_ask_lookup_has_no_calculation(client: TestClient) -> None:
@@ -209,9 +312,19 @@ def test_ask_rejects_bad_requests_with_a_clear_message(client: TestClient, body:
     assert_error(client.post("/api/ask", json=body), 422, *words)
 
 
-def test_ask_rejects_invalid_json(client: TestClient) -> None:
-    r = client.post("/api/ask", content=b"{not json", headers={"content-type": "application/json"})
-    assert_error(r, 422, "JSON")
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b'{"question": "x"'])
+def test_ask_rejects_a_malformed_body_with_400(client: TestClient, body: bytes) -> None:
+    r = client.post("/api/ask", content=body, headers={"content-type": "application/json"})
+    assert_error(r, 400, "JSON")
+
+
+def test_ask_without_a_body_is_422(client: TestClient) -> None:
+    assert_error(client.post("/api/ask"), 422, "缺少请求体")
+
+
+def test_a_calculator_rejects_a_malformed_body_with_400(client: TestClient) -> None:
+    r = client.post("/api/calc/sd-lukedai-interest", content=b"{", headers={"content-type": "application/json"})
+    assert_error(r, 400, "JSON")
 
 
 def test_a_question_of_exactly_500_characters_is_accepted(client: TestClient) -> None:
@@ -272,7 +385,7 @@ def test_search_finds_a_product_name(client: TestClient) -> None:
     [
         ({}, 422, ["缺少查询词"]),
         ({"q": ""}, 422, ["查询词不能为空"]),
-        ({"q": "   "}, 422, ["问题不能为空"]),
+        ({"q": "   "}, 422, ["查询词不能为空"]),
         ({"q": "担" * 501}, 422, ["查询词过长", "500"]),
         ({"q": "担保", "k": 0}, 422, ["结果条数应不小于1"]),
         ({"q": "担保", "k": 51}, 422, ["结果条数应不大于50"]),
@@ -386,34 +499,17 @@ def test_calc_rejects_bad_input_with_a_clear_message(
 # ---------------------------------------------------------------- never a 500 with a traceback
 
 
-def test_an_unexpected_error_is_a_clean_500(client: TestClient, service: PolicyService, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_unexpected_error_is_a_clean_500(app, service: PolicyService, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(service, "lookup", boom)
-    r = client.get("/api/search", params={"q": "担保"})
+    # raise_server_exceptions: the error must not escape the app, or uvicorn, having sent the 500, closes the
+    # connection under a kept-alive client (the resets `make bench` counted).
+    with TestClient(app, raise_server_exceptions=True) as strict:
+        r = strict.get("/api/search", params={"q": "担保"})
     assert_error(r, 500, "服务器内部错误")
     assert "secret internal detail" not in r.text
-
-
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_generated_requests_never_cause_a_server_error(app, mode: GenerationMode) -> None:  # type: ignore[no-untyped-def]
-    """Requests generated from /openapi.json, valid and invalid: never a 5xx; valid ones match the schema."""
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    checks = [not_a_server_error, response_schema_conformance]
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 6
-
-    for operation in operations:
-        if mode is GenerationMode.NEGATIVE and operation.path in ("/api/health", "/api/rules"):
-            continue  # nothing to get wrong
-
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def call(case) -> None:  # type: ignore[no-untyped-def]
-            case.call_and_validate(checks=checks)
-
-        call()
 
 
 # ---------------------------------------------------------------- start-up

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -10,10 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from assistant.understand import MAX_QUESTION_CHARS
 from web.conversations import ID_PATTERN
 
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
+# A character ``validate_question`` keeps (neither a control character nor a space): a question must
+# hold one, so the schema states the rule the server enforces (tests/test_api.py pins the two together).
+VISIBLE = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+Question = Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=VISIBLE)]
 ConversationId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Number = int | float
-InputValue = bool | int | float | str
+# What a calculation echoes per input: a number, a yes/no, a choice, or the items of a several-item input.
+InputValue = bool | int | float | str | list[Number]
 
 
 class _Model(BaseModel):
@@ -46,6 +49,8 @@ class Part(_Model):
 
 
 class Calculation(_Model):
+    """``CalcResult.to_dict()`` (assistant/rules.py)."""
+
     rule_id: str
     clause_id: str
     inputs: dict[str, InputValue]
@@ -59,14 +64,55 @@ class Calculation(_Model):
     notes: list[str]
 
 
-class AskResponse(_Model):
+class Excluded(_Model):
+    rule_id: str
+    why: str
+
+
+class Total(_Model):
+    amount: Number | None
+    unit: str
+    rule_ids: list[str]
+    excluded: list[Excluded]
+
+
+class Answer(_Model):
+    """``Answer.to_dict()`` (assistant/answer.py), the answer shape of DESIGN.md; the one place it is typed.
+
+    Fields with a default are newer than the first contract: an answer may leave them out, and the
+    API then leaves them out too (responses are written without unset fields).
+    """
+
     question: str
     in_scope: bool
     answer: str = Field(description="中文 markdown")
-    citations: list[Citation]
-    calculation: Calculation | None
-    follow_up: str | None
-    conversation_id: str = Field(description="续问时带上")
+    citations: list[Citation] = Field(description="依据的条款，最相关的在前")
+    calculation: Calculation | None = Field(description="测算结果；无适用规则时为 null")
+    follow_up: str | None = Field(description="缺少输入时向用户追问的问题")
+    confidence: Literal["high", "low"] = Field(
+        default="high", description="low：未找到确切依据，related 列出可能相关的条款"
+    )
+    related: list[Citation] = Field(default_factory=list, description="可能相关的条款")
+    calculations: list[Calculation] = Field(
+        default_factory=list, description="每项措施一个测算结果；calculation 即其中第一个"
+    )
+    total: Total | None = Field(default=None, description="多项合计；不合计时为 null")
+
+
+class AskResponse(Answer):
+    conversation_id: ConversationId = Field(description="续问时带上")
+
+
+class SearchQuery(BaseModel):
+    """The query parameters of GET /api/search (others are ignored, as usual for a query)."""
+
+    q: Question = Field(description="关键词或条款编号")
+    k: int = Field(default=5, ge=1, le=50, description="结果条数")
+    region: Annotated[str, StringConstraints(max_length=20)] | None = Field(default=None, description="地区，如“山东”")
+    doc_id: Annotated[str, StringConstraints(max_length=40)] | None = Field(
+        default=None, description="文件编号，如 sd-2023-155"
+    )
+    unit: Annotated[str, StringConstraints(max_length=40)] | None = Field(default=None, description="责任单位")
 
 
 class ClauseRef(_Model):
@@ -134,14 +180,6 @@ class RuleOut(_Model):
     in_force: str
 
 
-class CalcRequest(_Model):
-    inputs: dict[str, InputValue | None] = Field(default_factory=dict, description="输入项，按 /api/rules 的单位")
-    on: dt.date | None = Field(default=None, description="所问日期，用于核对施行期")
-    party: Annotated[str, StringConstraints(max_length=20)] | None = Field(
-        default=None, description="分担方（省财政、市财政、贷款银行），不填为政府合计"
-    )
-
-
 class CalcResponse(Calculation):
     label: str
     clause_label: str
@@ -157,6 +195,8 @@ class Health(_Model):
 
 
 class ErrorBody(_Model):
-    error: str = Field(description="invalid_request | not_found | unavailable | internal_error")
+    error: str = Field(
+        description="invalid_json | invalid_request | not_found | method_not_allowed | unavailable | internal_error"
+    )
     message: str = Field(description="给人看的说明")
     detail: list[dict[str, object]] | None = None

@@ -51,5 +51,6 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(app: FastAPI, sock: socket.socket) -> None:
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    # A page left open keeps a Gradio event stream (heartbeats) that would hold a graceful stop for ~15 s.
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2)
     uvicorn.Server(config).run(sockets=[sock])

@@ -10,6 +10,7 @@ from assistant import InputError, PolicyAssistantError
 from assistant.understand import MAX_QUESTION_CHARS
 from web import render
 from web.service import PolicyService
+from web.ui_api import PAGE_ONLY, add_api
 from web.ui_calc import build_calc_tab
 from web.ui_lookup import LookupTab, build_lookup_tab
 
@@ -80,6 +81,7 @@ def build_ui(service: PolicyService) -> gr.Blocks:
             with gr.Tab("补贴测算", id="calc", elem_id="tab-calc"):
                 build_calc_tab(service)
         _wire_clause_links(service, demo, tabs, open_box, lookup)
+        add_api(service)
     return demo
 
 
@@ -151,11 +153,12 @@ def _build_chat_tab(service: PolicyService) -> None:
         return [], "", None
 
     outputs = [chatbot, question, conversation]
-    question.submit(respond, [question, chatbot, conversation], outputs)
-    send.click(respond, [question, chatbot, conversation], outputs)
-    examples.click(ask_example, [examples, chatbot, conversation], outputs)
-    clear.click(reset, conversation, outputs)
-    chatbot.clear(reset, conversation, outputs)  # the chat's own trash button forgets the conversation too
+    question.submit(respond, [question, chatbot, conversation], outputs, api_visibility=PAGE_ONLY)
+    send.click(respond, [question, chatbot, conversation], outputs, api_visibility=PAGE_ONLY)
+    examples.click(ask_example, [examples, chatbot, conversation], outputs, api_visibility=PAGE_ONLY)
+    clear.click(reset, conversation, outputs, api_visibility=PAGE_ONLY)
+    # The chat's own trash button forgets the conversation too.
+    chatbot.clear(reset, conversation, outputs, api_visibility=PAGE_ONLY)
 
 
 def _wire_clause_links(
@@ -174,5 +177,5 @@ def _wire_clause_links(
         clause_id = request.query_params.get("clause") if request else None
         return open_clause(clause_id)[:3]
 
-    open_box.change(open_clause, open_box, [tabs, *view, open_box])
-    demo.load(open_from_url, None, [tabs, *view])
+    open_box.change(open_clause, open_box, [tabs, *view, open_box], api_visibility=PAGE_ONLY)
+    demo.load(open_from_url, None, [tabs, *view], api_visibility=PAGE_ONLY)

@@ -12,6 +12,7 @@ from assistant import InputError
 from assistant.rules import InputSpec, Rule
 from web import render
 from web.service import PolicyService
+from web.ui_api import PAGE_ONLY
 
 UNKNOWN = "未说明"
 GOVERNMENT = "政府合计（省市财政）"
@@ -37,7 +38,7 @@ def build_calc_tab(service: PolicyService) -> None:
     def show_form(rule_id: str) -> list[Any]:
         return [gr.Column(visible=r.id == rule_id) for r in service.rules]
 
-    picker.change(show_form, picker, forms)
+    picker.change(show_form, picker, forms, api_visibility=PAGE_ONLY)
 
 
 def _build_form(service: PolicyService, rule: Rule) -> None:
@@ -64,7 +65,7 @@ def _build_form(service: PolicyService, rule: Rule) -> None:
     def run(*values: Any) -> str:
         return calc_markdown(service, rule, values)
 
-    button.click(run, [*fields, *extra], result)
+    button.click(run, [*fields, *extra], result, api_visibility=PAGE_ONLY)
 
 
 def calc_markdown(service: PolicyService, rule: Rule, values: tuple[Any, ...]) -> str:

@@ -12,6 +12,7 @@ from assistant import InputError
 from assistant.understand import MAX_QUESTION_CHARS
 from web import render
 from web.service import PolicyService
+from web.ui_api import PAGE_ONLY
 
 _ALL = ""
 _STATEMENTS = "（通知、前言、附则）"
@@ -116,9 +117,9 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
 
     inputs = [query, doc_filter, region_filter, unit_filter]
     outputs = [results, header, text]
-    query.submit(run_search, inputs, outputs)
-    search.click(run_search, inputs, outputs)
-    browse_doc.change(pick_document, browse_doc, [browse_section, browse_clause, outline])
-    browse_section.change(pick_section, [browse_doc, browse_section], browse_clause)
-    browse_clause.change(pick_clause, browse_clause, [header, text])
+    query.submit(run_search, inputs, outputs, api_visibility=PAGE_ONLY)
+    search.click(run_search, inputs, outputs, api_visibility=PAGE_ONLY)
+    browse_doc.change(pick_document, browse_doc, [browse_section, browse_clause, outline], api_visibility=PAGE_ONLY)
+    browse_section.change(pick_section, [browse_doc, browse_section], browse_clause, api_visibility=PAGE_ONLY)
+    browse_clause.change(pick_clause, browse_clause, [header, text], api_visibility=PAGE_ONLY)
     return tab
