@@ -193,6 +193,17 @@ class Writer:
         docs = list({c.doc_id: self.document(c) for c, _, _ in picks}.values())
         return self.finish(question, lines, citations, (), None, docs, confidence="low")
 
+    def which_measure(self, question: str, u: Understanding) -> Answer:
+        """Numbers with no measure to go with: ask which one (nothing to quote yet)."""
+        said = "、".join(q.text for q in u.quantities)
+        ask = (
+            f"您提到的{said}是关于哪项政策的？请说明措施或用途（如“鲁科贷”利息、“鲁科保”保费、创投投资额），"
+            "我再为您计算。"
+        )
+        lines = [f"**结论**：{ask}", "", compose.DISCLAIMER]
+        text, dropped = guard.enforce("\n".join(lines), [question])
+        return Answer(question, True, text, (), (), ask, "low", guard_dropped=tuple(dropped))
+
     def declined(self, question: str, verdict: Verdict, related: Sequence[tuple[Clause, str, float]]) -> Answer:
         docs = self.index.corpus.documents
         covered = "；".join(f"{d.region}《{d.title}》（{d.doc_number}）" for d in docs)

@@ -163,6 +163,8 @@ class Assistant:
         named = self._named_clause(u)
         hits = self._prefer_rules(u, self._hits(u))
         if named is None and (not hits or not self._evidence(u, anchored)):
+            if u.quantities:  # "是80万元" with nothing before it: which measure is it about?
+                return self.writer.which_measure(question, u), None
             return self._declined(question, u, Verdict("unrelated", "问题与收录文件的内容无关", False)), None
         profile = self._profile_asked(u)
         if named is None and profile is not None:
@@ -239,9 +241,13 @@ class Assistant:
         return bool(u.regions or u.clause_id or u.doc_hint)
 
     def _evidence(self, u: Understanding, anchored: bool) -> bool:
+        """Whether the question, its numbers set aside, shares a meaningful word with the corpus."""
         if anchored or any(t in u.text for t in self._terms):
             return True
-        return self.index.best_bm25(u.text) >= MIN_EVIDENCE
+        words = u.text
+        for q in sorted(u.quantities, key=lambda q: -q.start):
+            words = words[: q.start] + words[q.end :]
+        return self.index.best_bm25(words) >= MIN_EVIDENCE
 
     def _sure(self, u: Understanding, hits: list[Hit], clause: Clause) -> bool:
         if any(t in u.text and t in clause.text for t in self._specific_terms):

@@ -18,7 +18,18 @@ from web.models import VISIBLE, AskResponse
 from web.server import create_app
 from web.service import PolicyService
 
-ANSWER_KEYS = {"question", "in_scope", "answer", "citations", "calculation", "follow_up"}
+ANSWER_KEYS = {
+    "question",
+    "in_scope",
+    "confidence",
+    "answer",
+    "citations",
+    "related",
+    "calculation",
+    "calculations",
+    "total",
+    "follow_up",
+}
 CALC_KEYS = {"rule_id", "clause_id", "inputs", "amount", "unit", "eligible", "steps", "conditions", "parts", "missing"}
 CITATION_KEYS = {"clause_id", "doc_id", "label", "quote", "score"}
 SCRIPT = '<script>alert(1)</script><img src=x onerror="alert(2)">'
@@ -253,7 +264,8 @@ def test_each_conversation_keeps_its_own_pending_question(client: TestClient) ->
     assert loan["conversation_id"] != insurance["conversation_id"]
     assert ask(client, "是80万元", loan["conversation_id"])["calculation"]["amount"] == 320000  # 80万元 × 40%
     assert ask(client, "是80万元", insurance["conversation_id"])["calculation"]["amount"] == 300000  # capped
-    assert ask(client, "是80万元")["in_scope"] is False  # no conversation: nothing to continue
+    alone = ask(client, "是80万元")  # no conversation: nothing to continue, so it asks which measure
+    assert alone["calculation"] is None and alone["follow_up"] and "80万元" in alone["follow_up"]
 
 
 def test_an_unknown_conversation_is_404(client: TestClient) -> None:

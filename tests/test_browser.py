@@ -131,7 +131,7 @@ def test_chat_answers_a_calculation_with_amount_and_quote(page) -> None:  # type
 
 def test_chat_follow_up_example_and_clear(page) -> None:  # type: ignore[no-untyped-def]
     page.locator("#examples").get_by_text("鲁科贷能贴息多少？", exact=True).click()
-    page.locator("#chatbot").get_by_text("还缺少", exact=False).first.wait_for()
+    page.locator("#chatbot").get_by_text("还需要", exact=False).first.wait_for()
     page.fill("#question textarea", "利息是80万元")
     page.press("#question textarea", "Enter")
     page.locator("#chatbot [data-testid='bot']").nth(1).get_by_text("32万元", exact=False).first.wait_for()
@@ -143,7 +143,7 @@ def test_html_in_a_question_is_shown_as_text(page) -> None:  # type: ignore[no-u
     question = '<img src=x onerror="window.__xss=1;alert(1)"><script>alert(2)</script>鲁科贷能贴息多少？'
     page.fill("#question textarea", question)
     page.click("#send")
-    page.locator("#chatbot").get_by_text("还缺少", exact=False).first.wait_for()
+    page.locator("#chatbot").get_by_text("还需要", exact=False).first.wait_for()
     assert question in page.locator("#chatbot [data-testid='user']").last.inner_text()
     assert page.evaluate("window.__xss") is None
     assert page.locator("#chatbot img[src='x'], #chatbot script").count() == 0
