@@ -17,12 +17,20 @@ CONTEXT_CHARS = 300  # of earlier turns kept to read a follow-up against
 
 
 @dataclass(frozen=True)
-class Pending:
-    """The last calculation of a conversation: a later turn may add a missing input or a fact."""
+class Measure:
+    """A rule being computed in a conversation, and what earlier turns gave it."""
 
     rule_id: str
     clause_id: str
     carried: Carried
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The last calculation(s) of a conversation: a later turn may add a missing input or a fact, ask for
+    the total, or bring in one more measure ("再买个鲁科保呢…加起来多少")."""
+
+    measures: tuple[Measure, ...]
     dates: tuple[dt.date, ...]
     party: str | None
 

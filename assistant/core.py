@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from assistant.answer import Answer
 from assistant.answers import Writer
 from assistant.bind import Binding, Carried, bind
-from assistant.conversation import Conversation, MatchPending, Pending
+from assistant.conversation import Conversation, MatchPending, Measure, Pending
 from assistant.facts import FactMatcher
 from assistant.match import MatchResult, Profile, match
 from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule
@@ -43,6 +43,7 @@ UNCERTAIN_PICKS = 3
 # clause holding it gains this much (fused scores run 0–1).
 NAMING_TERM_CHARS = 3
 NAMED_BOOST = 0.3
+COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
 # How far down, and how far behind the first in fused score, a clause with an applicable rule may be
 # brought forward for a question about an amount.
 RULE_RERANK_DEPTH = 3
@@ -169,7 +170,7 @@ class Assistant:
         profile = self._profile_asked(u)
         if named is None and profile is not None:
             return self.writer.matching(question, u, self.match(profile)), MatchPending(profile)
-        measures = [] if named else self._several(u, hits)
+        measures = [] if named else self._several(u, hits) or self._compound(u)
         if len(measures) >= 2:
             return self._answer_several(question, u, measures)
         clause = named or self.clause(hits[0].clause_id)
@@ -211,28 +212,57 @@ class Assistant:
         return tuple(t for t in self._specific_terms if len(t) >= NAMING_TERM_CHARS)
 
     def _several(self, u: Understanding, hits: list[Hit]) -> list[str]:
-        return named_measures(
+        found = named_measures(
             u, hits, lambda c: self.clause(c).text, self.rules, self._naming_terms(), self.vocab.derived
         )
+        return found if len(found) >= 2 else []
 
-    def _answer_several(self, question: str, u: Understanding, clause_ids: list[str]) -> tuple[Answer, Pending | None]:
+    def _compound(self, u: Understanding) -> list[str]:
+        """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds."""
+        pattern = "|".join(re.escape(j) for j in self.vocab.joiners)
+        # A part is a question of its own when it names a policy term ("自治区有啥说法" does not).
+        parts = [p for p in re.split(pattern, u.text) if len(p) >= COMPOUND_PART_CHARS and self._policy_terms(p)]
+        if len(parts) < 2:
+            return []
+        found: list[str] = []
+        for part in parts:
+            read = self.reader.read(part)
+            read = dataclasses.replace(read, regions=read.regions or u.regions)
+            hits = self._hits(read)
+            if hits and self._sure(read, hits, self.clause(hits[0].clause_id)) and hits[0].clause_id not in found:
+                found.append(hits[0].clause_id)
+        return found if len(found) >= 2 else []
+
+    def _answer_several(
+        self,
+        question: str,
+        u: Understanding,
+        clause_ids: list[str],
+        carried: dict[str, Carried] | None = None,
+        pending: Pending | None = None,
+    ) -> tuple[Answer, Pending]:
+        """Each measure computed (rules carried from earlier turns first), then the total."""
         said = f"{u.text} {self._expanded(u)}"
         measures: list[tuple[Clause, Rule | None, Binding | None]] = []
+        for rule_id, before in (carried or {}).items():
+            rule = self.rules.get(rule_id)
+            measures.append((self.clause(rule.clause_id), rule, bind(rule, u, self.vocab, before, self.facts)))
         for clause_id in clause_ids:
+            if any(c.id == clause_id for c, _, _ in measures):
+                continue
             clause = self.clause(clause_id)
             rules = self.rules.for_clause(clause_id)
-            scores = self.index.sentence_scores(clause, u.text)
-            rule = pick_rule(clause, rules, u, scores, said, self.vocab.derived)
+            rule = pick_rule(clause, rules, u, self.index.sentence_scores(clause, u.text), said, self.vocab.derived)
             if rule is None and rules and u.has("calc", "total"):
                 rule = rules[0]  # asked for an amount: the clause's first provision
             measures.append((clause, rule, bind(rule, u, self.vocab, facts=self.facts) if rule else None))
         first = next((r for _, r, _ in measures if r is not None), None)
         asker = self.subjects.named_in(u.text) or (first.recipient if first else None)
-        answer, asked = self.writer.several(question, u, measures, asker, self.subjects)
-        if not asked:
-            return answer, None
-        rule, binding = asked[0]
-        return answer, self._pending(rule, binding, u)
+        answer, _ = self.writer.several(question, u, measures, asker, self.subjects)
+        computed = [(r, b) for _, r, b in measures if r is not None and b is not None]
+        dates = u.dates or (pending.dates if pending else ())
+        party = u.party or (pending.party if pending else None)
+        return answer, Pending(tuple(self._measure(r, b) for r, b in computed), dates, party)
 
     # -- deciding ----------------------------------------------------------------------------
     @staticmethod
@@ -248,6 +278,9 @@ class Assistant:
         for q in sorted(u.quantities, key=lambda q: -q.start):
             words = words[: q.start] + words[q.end :]
         return self.index.best_bm25(words) >= MIN_EVIDENCE
+
+    def _policy_terms(self, text: str) -> list[str]:
+        return [t for t in self._terms if t in text]
 
     def _sure(self, u: Understanding, hits: list[Hit], clause: Clause) -> bool:
         if any(t in u.text and t in clause.text for t in self._specific_terms):
@@ -339,27 +372,38 @@ class Assistant:
     # -- answering ---------------------------------------------------------------------------
     def _pending(self, rule: Rule, binding: Binding, u: Understanding) -> Pending:
         """Kept even when complete: a later turn may add a fact ("不过有两期逾期了")."""
+        return Pending((self._measure(rule, binding),), u.dates, u.party)
+
+    @staticmethod
+    def _measure(rule: Rule, binding: Binding) -> Measure:
         asked = (*calculate(rule, binding.values).missing, *binding.wanting)
-        carried = Carried(dict(binding.values), dict(binding.roles), tuple(asked))
-        return Pending(rule.id, rule.clause_id, carried, u.dates, u.party)
+        return Measure(rule.id, rule.clause_id, Carried(dict(binding.values), dict(binding.roles), tuple(asked)))
 
     def _continue(self, question: str, u: Understanding, pending: Pending) -> tuple[Answer, Pending] | None:
-        """The turn adds to the pending calculation: a missing number, a fact, a date or a party."""
-        rule = self.rules.get(pending.rule_id)
-        clause_text = self.clause(pending.clause_id).text
-        if any(t in u.text and t not in clause_text for t in self._specific_terms):
+        """The turn adds to the pending calculation(s): a missing number, a fact, a date, a party, a
+        request for the total, or one more measure asked together with the total."""
+        texts = [self.clause(m.clause_id).text for m in pending.measures]
+        others = [t for t in self._naming_terms() if t in u.text and not any(t in text for text in texts)]
+        if others and not u.has("total"):
             return None  # a term naming another measure (鲁科保 while computing 鲁科贷) starts a new topic
-        binding = bind(rule, u, self.vocab, pending.carried, self.facts)
-        carried = pending.carried
-        new = {k: v for k, v in binding.values.items() if carried.inputs.get(k) != v}
-        new_roles = {k: v for k, v in binding.roles.items() if carried.roles.get(k) != v}
-        if not new and not new_roles and not binding.unclear:
+        carried = {m.rule_id: m.carried for m in pending.measures}
+        bindings = {r: bind(self.rules.get(r), u, self.vocab, c, self.facts) for r, c in carried.items()}
+        changed = any(
+            b.unclear
+            or any(carried[r].inputs.get(k) != v for k, v in b.values.items())
+            or any(carried[r].roles.get(k) != v for k, v in b.roles.items())
+            for r, b in bindings.items()
+        )
+        if not changed and not others and not (u.has("total") and len(carried) > 1):
             return None
-        dates = u.dates or pending.dates
-        party = u.party or pending.party
-        answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0)
-        pending_next = self._pending(rule, binding, u)
-        return answer, Pending(rule.id, rule.clause_id, pending_next.carried, dates, party)
+        if len(carried) == 1 and not others:
+            (rule_id, binding), = bindings.items()
+            rule = self.rules.get(rule_id)
+            dates, party = u.dates or pending.dates, u.party or pending.party
+            answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0)
+            return answer, Pending((self._measure(rule, binding),), dates, party)
+        added = self._several(u, self._hits(u)) if others else []
+        return self._answer_several(question, u, added, carried, pending)
 
     def _uncertain(self, question: str, u: Understanding, hits: list[Hit]) -> Answer:
         picks = []

@@ -1,6 +1,7 @@
 """Numbers in questions: amounts of money, rates, periods and years, in the usual written forms.
 
-``80万`` ``80万元`` ``八十万元`` ``2亿`` ``1个亿`` ``3.9亿元`` ``三点九亿`` ``1,250,000元`` ``１２０万`` · ``0.5%``
+``80万`` ``80万元`` ``八十万元`` ``2亿`` ``1个亿`` ``1.5百万`` ``3.9亿元`` ``三点九亿`` ``1,250,000元`` ``￥960,000``
+``１２０万`` · ``0.5%``
 ``3‰`` ``千分之五`` ``百分之四十`` ``一半`` ``三成`` · ``满2年`` ``两年半`` ``18个月`` ``第8年`` · ``2029年``
 ``2028年12月31日``.
 """
@@ -20,10 +21,12 @@ _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = f"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?"
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
-_SCALE = {"亿": 1e8, "万": 1e4, "千": 1e3, "": 1.0}
+_SCALE = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "": 1.0}
 
 # "1个亿", "两个亿": 个 before the scale word is spoken style, not a count.
-_MONEY = re.compile(rf"({_NUM})\s*(?:个\s*(?=[亿万]))?(亿|万|千)?\s*(元|块钱|块)?(?!\s*[%‰年个月天倍层])")
+_MONEY = re.compile(
+    rf"([¥$]\s*)?({_NUM})\s*(?:个\s*(?=[亿万]))?(亿|千万|百万|万|千)?\s*(元|块钱|块|人民币)?(?!\s*[%‰年个月天倍层])"
+)
 _PERCENT = re.compile(rf"({_AR_NUM})\s*%|百分之({_NUM})")
 _PER_MILLE = re.compile(rf"({_AR_NUM})\s*‰|千分之({_NUM})")
 _CHENG = re.compile(rf"(?<![{_CN_DIGITS}十])([一二两三四五六七八九])成(?![果长功本立为员])")
@@ -72,10 +75,10 @@ def amounts(text: str) -> list[Found]:
     """Sums of money (in 元). A bare number counts only with a unit: 元, 万 or 亿 (一万七 is 17000)."""
     found = []
     for m in _MONEY.finditer(text):
-        number, scale, yuan = m.group(1), m.group(2) or "", m.group(3)
-        if not scale and not yuan and not re.search("[万亿]", number):  # 八十万, 一万七 (= 17000)
+        sign, number, scale, yuan = m.group(1), m.group(2), m.group(3) or "", m.group(4)
+        if not sign and not scale and not yuan and not re.search("[万亿]", number):  # 八十万, 一万七 (= 17000)
             continue
-        if _is_calendar_year(text, m):
+        if _is_calendar_year(text, m, group=2):
             continue
         try:
             value = cn_number(number) * _SCALE[scale]
@@ -144,5 +147,5 @@ def dates(text: str) -> list[dt.date]:
     return found
 
 
-def _is_calendar_year(text: str, m: re.Match[str]) -> bool:
-    return bool(re.fullmatch(r"(?:19|20)\d{2}", m.group(1))) and text[m.end(1) : m.end(1) + 1] == "年"
+def _is_calendar_year(text: str, m: re.Match[str], group: int = 1) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d{2}", m.group(group))) and text[m.end(group) : m.end(group) + 1] == "年"

@@ -106,6 +106,7 @@ class Vocabulary:
     activity_after: tuple[str, ...]
     places: Places
     concepts: Mapping[str, tuple[str, ...]]  # fact concept → its words (corpus/lexicon/facts.toml)
+    joiners: tuple[str, ...]  # words joining two questions in one
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
 
     def words(self, intent: str) -> tuple[str, ...]:
@@ -157,6 +158,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             activity_after=_words(scope["place_roles"]["activity_after"], "place_roles.activity_after"),
             places=_places(regions, _words(outside["not_places"], "scope.toml outside.not_places")),
             concepts={k: _words(v, f"facts.toml concepts.{k}") for k, v in facts["concepts"].items()},
+            joiners=_words(intents["compound"]["joiners"], "intents.toml compound.joiners"),
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
         )
     except KeyError as err:
