@@ -76,7 +76,8 @@ def _section(headings: dict[str, str]) -> str:
 
 
 def _is_bare_heading(line: str, following: list[str]) -> bool:
-    return bool(_BARE_HEADING.match(line) and following and (ARTICLE.match(following[0]) or CHAPTER.match(following[0])))
+    starts = following and (ARTICLE.match(following[0]) or CHAPTER.match(following[0]))
+    return bool(_BARE_HEADING.match(line) and starts)
 
 
 def _article(number: int, sub: int, lines: list[str], section: str, head: DocHeader) -> Clause:

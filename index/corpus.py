@@ -170,7 +170,7 @@ def check_meta(meta: dict[str, Any], path: Path) -> None:
 def _fields(table: object, required: dict[str, type], optional: dict[str, type], where: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise CorpusError(f"{where}: must be a table")
-    for key, kind in required.items():
+    for key in required:
         if key not in table:
             raise CorpusError(f"{where}: missing field '{key}'")
     for key, value in table.items():
