@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -124,6 +125,11 @@ class Relation:
     on: dt.date | None = None  # replaces / replaced_by: the day the successor takes over
     basis: str = ""  # the sentence stating it ("" when derived from the other document)
 
+    @property
+    def cited(self) -> str:
+        """The target as a reader writes it: 《title》, or the 文号 alone."""
+        return self.target if re.search(r"〔\d{4}〕.*号$", self.target) else f"《{self.target}》"
+
 
 class Status(StrEnum):
     NOT_YET_IN_FORCE = "not_yet_in_force"
@@ -150,7 +156,7 @@ class DocStatus:
         if self.status is Status.EXPIRED:
             return f"自{since}起已失效"
         assert self.successor is not None
-        return f"自{since}起已被《{self.successor.target}》替代"
+        return f"自{since}起已被{self.successor.cited}替代"
 
 
 @dataclass(frozen=True)
