@@ -21,7 +21,7 @@ from index.ingest.detect import TITLE_END, detect, doc_type
 from index.ingest.ids import Region, id_from_number, id_from_title, load_regions, region_in, region_of_number
 from index.ingest.read import Received, read_file
 from index.model import DECLARED_RELATIONS, Document
-from index.parse import Parsed
+from index.parse import DocHeader, Parsed, parse_document
 from index.relations import link
 from index.repair import normalise_punctuation
 
@@ -45,15 +45,18 @@ def plan(path: Path, corpus_dir: Path) -> Plan:
     text, lines = _with_title_hint(received)
     found = detect(lines)
     missing = list(found.missing)
-    regions = load_regions(corpus_dir)
     title = found.title
     if not title:
         title = re.sub(r"[（(][^）)]*[）)]$", "", path.stem)
         missing.append("title")
-    region = _region(found.doc_number, title, found.issuers, regions)
+    if parse_document("\n".join(lines), DocHeader("draft", title, None), path.name).layout == "paragraphs":
+        raise IngestError(
+            f"{path.name}：未识别出条款结构（第X条、（一）、一、或 1.），不能按条款登记；请确认这是一份政策或法规文本"
+        )
     issued = found.issued or found.start
     if issued is None:
         raise IngestError(f"{path.name}：文中找不到印发、公布或施行日期，无法登记（请在文首补上日期后再添加）")
+    region = _region(found.doc_number, title, found.issuers, load_regions(corpus_dir))
     doc_id = id_from_number(found.doc_number, region) if found.doc_number else id_from_title(title, issued, region)
 
     meta: dict[str, Any] = {"id": doc_id, "source": f"{doc_id}.txt"}
@@ -89,10 +92,6 @@ def plan(path: Path, corpus_dir: Path) -> Plan:
         document, parsed = make_document(meta, text, folder / f"{doc_id}.toml", folder / meta["source"])
     except CorpusError as err:
         raise IngestError(f"{path.name}：文本无法按条款解析（{err}）") from None
-    if parsed.layout == "paragraphs":
-        raise IngestError(
-            f"{path.name}：未识别出条款结构（第X条、（一）、一、或 1.），不能按条款登记；请确认这是一份政策或法规文本"
-        )
     others = tuple(d for d in load_corpus(corpus_dir).documents if d.id != doc_id) if any(folder.glob("*.toml")) else ()
     linked = link((*others, document))[-1]
     return Plan(path, meta, text, linked, parsed, tuple(meta.get("to_confirm", ())))

@@ -26,8 +26,10 @@ _DATE_LINE = re.compile(rf"^{_DATE}$")
 _HISTORY = re.compile(rf"^{_DATE}[\s　]*(.*?)((?:第[一二三四五六七八九十]+次)?(?:{'|'.join(EVENTS)}|发布))$")
 _ADOPTION = ("通过", "修订", "修正")
 _CN_NUM = "一二三四五六七八九十百零〇"
-# 第十二届全国人民代表大会常务委员会第二十九次会议 → 全国人民代表大会常务委员会; 国务院第177次常务会议 → 国务院
-_BODY = re.compile(rf"^(.*?)(?:第[{_CN_NUM}]+届)(.+?)第[{_CN_NUM}\d]+次(?:常务)?会议|^(.+?)第[{_CN_NUM}\d]+次常务会议")
+# The body that met, once its term (第十二届) is taken out:
+# 全国人民代表大会常务委员会第二十九次会议 → 全国人民代表大会常务委员会; 国务院第177次常务会议 → 国务院
+_BODY = re.compile(rf"^(.+?)第[{_CN_NUM}\d]+次(?:常务)?会议")
+_TERM = re.compile(rf"第[{_CN_NUM}]+届")
 _ORDER = re.compile(r"^(.+?)令第?\d+号")
 _START = re.compile(rf"自{_DATE}起(?:施行|实施|执行|生效)")
 _START_ON_ISSUE = re.compile(r"自(?:公布|发布|印发|颁布)之日起(?:施行|实施|执行|生效)")
@@ -167,9 +169,9 @@ def _issuers(history: tuple[Event, ...], lines: list[str]) -> tuple[str, ...]:
     adopted = [e for e in history if e.kind in _ADOPTION]
     if adopted:
         text = max(adopted, key=lambda e: e.date).text
-        text = re.sub(rf"^{_DATE}[\s　]*", "", text)
+        text = _TERM.sub("", re.sub(rf"^{_DATE}[\s　]*", "", text))
         if m := _BODY.match(text):
-            return ((m.group(1) or "") + (m.group(2) or m.group(3) or ""),)
+            return (m.group(1),)
     published = [e for e in history if e.kind == "公布"]
     if published and (m := _ORDER.match(re.sub(rf"^{_DATE}[\s　]*", "", published[-1].text))):
         return (m.group(1).removeprefix("中华人民共和国"),)

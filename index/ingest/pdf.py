@@ -36,6 +36,7 @@ class _Line:
 def read_pdf(path: Path) -> list[str]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         with pdfplumber.open(str(path)) as pdf:
@@ -43,7 +44,7 @@ def read_pdf(path: Path) -> list[str]:
                 [_Line(t["text"].strip(), t["x0"], t["x1"], n) for t in page.extract_text_lines() if t["text"].strip()]
                 for n, page in enumerate(pdf.pages)
             ]
-    except (PDFSyntaxError, ValueError, KeyError) as err:
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError) as err:
         raise IngestError(f"不是有效的 PDF 文件：{path.name}（{err}）") from None
     if not any(pages):
         raise IngestError(f"PDF 中没有可提取的文字（可能是扫描件，请先做文字识别）：{path.name}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import IngestError
+from index.ingest.detect import TITLE_END
 
 MAX_BYTES = 20 * 1024 * 1024  # a policy text is well under 1 MB; a larger file is not one document
 FORMATS = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
@@ -96,11 +97,12 @@ def _read_md(path: Path) -> tuple[list[str], str | None]:
 
 def _read_docx(path: Path) -> tuple[list[str], str | None]:
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as err:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
         raise IngestError(f"不是有效的 Word 文件（.docx）：{path.name}（{err}）") from None
     lines: list[str] = []
     for block in document.iter_inner_content():
@@ -118,14 +120,16 @@ def _read_pdf(path: Path) -> tuple[list[str], str | None]:
 
 
 def _read_html(path: Path) -> tuple[list[str], str | None]:
+    import lxml.html
     import trafilatura
 
     html = decode(path.read_bytes(), path.name)
     text = trafilatura.extract(html, output_format="txt", favor_recall=True, include_tables=True)
     if not text:
         raise IngestError(f"网页中没有找到正文：{path.name}")
-    meta = trafilatura.extract_metadata(html)
-    return drop_furniture(text.split("\n")), meta.title if meta else None
+    # trafilatura keeps the page's title apart from the text: take the first heading that reads as a title.
+    headings = [h.text_content().strip() for h in lxml.html.fromstring(html).xpath("//h1|//h2|//h3")]
+    return drop_furniture(text.split("\n")), next((h for h in headings if TITLE_END.search(h)), None)
 
 
 _READERS: dict[str, Callable[[Path], tuple[list[str], str | None]]] = {
