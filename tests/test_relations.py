@@ -112,3 +112,16 @@ def test_doc_number_is_optional(corpus_copy: Path) -> None:
     nm = load_corpus(corpus_copy).document("nm-2025-15")
     assert nm.doc_number is None
     assert nm.clauses[0].label == f"《{nm.title}》第（一）条"
+
+
+def test_readme_status_example_runs() -> None:
+    import re
+
+    from index.settings import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Document status and relations \(Python\)\n```python\n(.*?)```", readme, re.S)
+    assert block is not None
+    namespace: dict[str, object] = {}
+    exec(compile(block.group(1), "README.md", "exec"), namespace)
+    assert namespace["s"].describe() == "自2029年1月1日起已失效"  # type: ignore[attr-defined]
