@@ -15,6 +15,7 @@ from assistant.core import Assistant
 from assistant.rules import calculate, load_rules
 from index.corpus import Corpus, load_corpus
 from index.errors import InputError, PolicyAssistantError
+from index.ingest import command as add_command
 from index.model import Clause
 from index.search import MODES, Filters
 from index.settings import Settings
@@ -52,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("show", _show, "print one clause: label, units, full text")
     p.add_argument("clause_id")
+
+    p = command("add", add_command.run, "add documents (.txt .md .docx .pdf .html) to the corpus")
+    add_command.add_arguments(p)
 
     p = command("build", _build, "build the search index (also done on first use)")
     p.add_argument("--if-needed", action="store_true", help="only when missing, stale or corrupted")

@@ -15,23 +15,43 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import CorpusError, NotFoundError
-from index.model import Clause, Document, InForce
-from index.parse import DocHeader, parse_document
+from index.model import (
+    DECLARED_RELATIONS,
+    DOC_TYPES,
+    EVENTS,
+    LEVELS,
+    Clause,
+    Document,
+    Event,
+    InForce,
+    Relation,
+    RelationKind,
+)
+from index.parse import DocHeader, Parsed, parse_document
+from index.relations import link
 from index.repair import Repair, apply_repairs, drop_repeated_lines, normalise_punctuation
 
 DOCUMENTS_DIR = "documents"
 _REQUIRED: dict[str, type] = {
     "id": str,
     "source": str,
-    "doc_number": str,
     "title": str,
     "short_title": str,
     "issuers": list,
     "region": str,
+    "level": str,
+    "doc_type": str,
     "issued": dt.date,
     "in_force": dict,
 }
-_OPTIONAL = {"repairs"}
+_OPTIONAL: dict[str, type] = {
+    "doc_number": str,  # 文号; laws and regulations have none
+    "received": str,  # the file name as received (.docx, .pdf, .html …) when the text was extracted from it
+    "repairs": list,
+    "history": list,
+    "relations": list,
+    "to_confirm": list,  # fields ``add`` could not find: a person checks them, then removes them from the list
+}
 
 
 @dataclass(frozen=True)
@@ -73,35 +93,45 @@ def load_corpus(root: Path) -> Corpus:
     ids = [d.id for d in documents]
     if len(set(ids)) != len(ids):
         raise CorpusError(f"{folder}: two metadata files declare the same document id")
-    return Corpus(root, documents)
+    return Corpus(root, link(documents))
 
 
 def load_document(meta_path: Path) -> Document:
-    meta = _read_meta(meta_path)
+    meta = read_meta(meta_path)
     source = meta_path.parent / meta["source"]
-    raw = _read_text(source)
+    return make_document(meta, _read_text(source), meta_path, source)[0]
+
+
+def make_document(meta: dict[str, Any], raw: str, meta_path: Path, source: Path) -> tuple[Document, Parsed]:
+    """The document from checked metadata and its received text (the relations not yet linked)."""
     repairs = [_repair(r, meta_path) for r in meta.get("repairs", [])]
     text, changes = apply_repairs(raw, repairs, str(meta_path))
     text, dropped = drop_repeated_lines(text)
     text = normalise_punctuation(text)
-    head = DocHeader(meta["id"], meta["title"], meta["doc_number"])
+    head = DocHeader(meta["id"], meta["title"], meta.get("doc_number"))
     parsed = parse_document(text, head, str(source))
     if not parsed.clauses:
         raise CorpusError(f"{source}: no clauses found")
-    return Document(
+    document = Document(
         id=meta["id"],
-        doc_number=meta["doc_number"],
+        doc_number=meta.get("doc_number"),
         title=meta["title"],
         short_title=meta["short_title"],
         issuers=tuple(meta["issuers"]),
         region=meta["region"],
+        level=meta["level"],
+        doc_type=meta["doc_type"],
         issued=meta["issued"],
         in_force=_in_force(meta["in_force"], meta_path),
         text=text,
         changes=tuple(changes + dropped),
         clauses=parsed.clauses,
         statements=parsed.statements,
+        history=tuple(_event(e, meta_path) for e in meta.get("history", [])),
+        relations=tuple(_relation(r, meta_path) for r in meta.get("relations", [])),
+        to_confirm=tuple(meta.get("to_confirm", [])),
     )
+    return document, parsed
 
 
 def corpus_fingerprint(root: Path) -> str:
@@ -113,22 +143,43 @@ def corpus_fingerprint(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _read_meta(path: Path) -> dict[str, Any]:
+def read_meta(path: Path) -> dict[str, Any]:
     try:
         meta = tomllib.loads(_read_text(path))
     except tomllib.TOMLDecodeError as err:
         raise CorpusError(f"{path}: not valid TOML ({err})") from None
-    for key, kind in _REQUIRED.items():
-        if key not in meta:
-            raise CorpusError(f"{path}: missing field '{key}'")
-        if not isinstance(meta[key], kind):
-            raise CorpusError(f"{path}: field '{key}' must be {kind.__name__}")
-    unknown = set(meta) - set(_REQUIRED) - _OPTIONAL
-    if unknown:
-        raise CorpusError(f"{path}: unknown field(s) {sorted(unknown)}")
+    check_meta(meta, path)
     if meta["id"] != path.stem:
         raise CorpusError(f"{path}: id '{meta['id']}' does not match the file name")
     return meta
+
+
+def check_meta(meta: dict[str, Any], path: Path) -> None:
+    """Every field known, present when required, of its type; enumerated values among their choices."""
+    _fields(meta, _REQUIRED, _OPTIONAL, str(path))
+    choices = [("level", LEVELS), ("doc_type", DOC_TYPES), ("to_confirm", tuple(_REQUIRED) + tuple(_OPTIONAL))]
+    for key, allowed in choices:
+        values = meta.get(key, [])
+        for value in values if isinstance(values, list) else [values]:
+            if value not in allowed:
+                raise CorpusError(f"{path}: {key} '{value}' is not one of {', '.join(allowed)}")
+    if not meta.get("doc_number", "x").strip():
+        raise CorpusError(f"{path}: doc_number is empty: leave the field out when there is no 文号")
+
+
+def _fields(table: object, required: dict[str, type], optional: dict[str, type], where: str) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise CorpusError(f"{where}: must be a table")
+    for key in required:
+        if key not in table:
+            raise CorpusError(f"{where}: missing field '{key}'")
+    for key, value in table.items():
+        kind = required.get(key) or optional.get(key)
+        if kind is None:
+            raise CorpusError(f"{where}: unknown field(s) {sorted(set(table) - set(required) - set(optional))}")
+        if not isinstance(value, kind):
+            raise CorpusError(f"{where}: field '{key}' must be {kind.__name__}")
+    return table
 
 
 def _read_text(path: Path) -> str:
@@ -147,6 +198,24 @@ def _repair(entry: dict[str, Any], path: Path) -> Repair:
         return Repair(str(entry["find"]), str(entry["replace"]), int(entry["count"]), str(entry["why"]))
     except KeyError as err:
         raise CorpusError(f"{path}: a repair is missing '{err.args[0]}'") from None
+
+
+def _event(entry: object, path: Path) -> Event:
+    table = _fields(entry, {"date": dt.date, "event": str, "text": str}, {}, f"{path}: history")
+    if table["event"] not in EVENTS:
+        raise CorpusError(f"{path}: history event '{table['event']}' is not one of {', '.join(EVENTS)}")
+    return Event(table["date"], table["event"], table["text"])
+
+
+def _relation(entry: object, path: Path) -> Relation:
+    table = _fields(entry, {"kind": str, "target": str}, {"basis": str, "on": dt.date}, f"{path}: relations")
+    kinds = sorted(k.value for k in DECLARED_RELATIONS)
+    if table["kind"] not in kinds:
+        raise CorpusError(f"{path}: relation kind '{table['kind']}' is not one of {', '.join(kinds)}")
+    kind = RelationKind(table["kind"])
+    if (kind is RelationKind.REPLACED_BY) != ("on" in table):
+        raise CorpusError(f"{path}: a replaced_by relation, and only it, states the day ('on')")
+    return Relation(kind, table["target"], None, table.get("on"), table.get("basis", ""))
 
 
 def _in_force(entry: dict[str, Any], path: Path) -> InForce:

@@ -17,6 +17,10 @@ class RuleError(CorpusError):
     """A rule file is malformed or names a clause that does not exist."""
 
 
+class IngestError(PolicyAssistantError):
+    """A file given to ``add`` cannot become a corpus document; the message, in Chinese, says why."""
+
+
 class IndexStateError(PolicyAssistantError):
     """The built index is missing, stale or corrupted and could not be rebuilt."""
 

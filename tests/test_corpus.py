@@ -119,3 +119,22 @@ def test_metadata(corpus: Corpus) -> None:
     assert (str(sd.in_force.start), str(sd.in_force.end)) == ("2024-01-01", "2028-12-31")
     nm = corpus.document("nm-2025-15")
     assert nm.in_force.end is None and len(nm.issuers) == 6
+
+
+def test_the_two_policy_documents_parse_exactly_as_before_the_library(corpus: Corpus) -> None:
+    """Ids, kinds, headings, texts, sections, units, labels and repairs, hashed as the parser made them before."""
+    import hashlib
+    import json
+
+    docs = [corpus.document("sd-2023-155"), corpus.document("nm-2025-15")]
+    rows: list[list[object]] = [
+        [c.id, c.number, c.kind, c.heading, c.text, c.section, [[u.name, u.lead] for u in c.units], c.label]
+        for d in sorted(docs, key=lambda d: d.id == "sd-2023-155")
+        for c in d.all_clauses
+    ]
+    rows += [
+        [d.id, d.title, d.text, [[x.offset, x.before, x.after, x.why] for x in d.changes]]
+        for d in sorted(docs, key=lambda d: d.id == "sd-2023-155")
+    ]
+    digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+    assert digest == "16077a21bb65531e86bde45d5e64c8b5e6b2d6188a78df0f8fdfca5890efe25c"

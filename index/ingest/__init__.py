@@ -1,0 +1,1 @@
+"""Adding received documents to the corpus: readers per format, metadata detection, ids, the add command."""

@@ -1,0 +1,142 @@
+"""Read a received file into lines of text, one paragraph a line, through a well-kept parser per format.
+
+.txt and .md (markdown-it-py), .docx (python-docx), .pdf (pdfplumber, lines re-joined in
+``index.ingest.pdf``), .html (trafilatura, which drops navigation, sidebars and footers). What a
+reader cannot turn into text is an ``IngestError`` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import IngestError
+from index.ingest.detect import TITLE_END
+
+MAX_BYTES = 20 * 1024 * 1024  # a policy text is well under 1 MB; a larger file is not one document
+FORMATS = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+# Page furniture that web pages and PDFs put around the text.
+_FURNITURE = re.compile(
+    r"^(?:[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
+    r"|【?(?:打印本页|关闭窗口|打印|关闭|返回顶部)】?(?:\s*【?(?:打印本页|关闭窗口|打印|关闭)】?)*"
+    r"|字号[：:].*|分享到[：:]?.*|(?:上|下)一篇[：:].*|首页\s*[>＞].*|当前位置[：:].*|版权所有.*|网站标识码.*|.*ICP备.*)$"
+)
+
+
+@dataclass(frozen=True)
+class Received:
+    text: str  # what the corpus keeps: a .txt as received (in UTF-8), else the extracted paragraphs
+    lines: tuple[str, ...]  # paragraphs, stripped, none empty
+    title_hint: str | None  # a title the format states apart from the text (docx properties, html <h1>)
+    format: str  # the suffix, e.g. ".pdf"
+
+
+def read_file(path: Path) -> Received:
+    if not path.is_file():
+        raise IngestError(f"找不到文件：{path}")
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        raise IngestError(f"不支持的文件类型“{suffix or '无扩展名'}”：{path.name}（支持 {'、'.join(FORMATS)}）")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(f"文件是空的：{path.name}")
+    if size > MAX_BYTES:
+        raise IngestError(f"文件太大（{size // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）：{path.name}")
+    lines, hint = reader(path)
+    kept = tuple(line for line in (_clean(x) for x in lines) if line)
+    if not kept:
+        raise IngestError(f"文件中没有可读的文字：{path.name}")
+    verbatim = suffix == ".txt"  # markdown is stored as the text it renders, without its markup
+    text = decode(path.read_bytes(), path.name) if verbatim else "\n".join(kept) + "\n"
+    return Received(text, kept, _clean(hint) if hint else None, suffix)
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030, the two encodings Chinese texts come in."""
+    if b"\x00" in data[:4096]:
+        raise IngestError(f"不是文本文件（含二进制内容）：{name}")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise IngestError(f"无法识别文本编码（应为 UTF-8 或 GBK）：{name}")
+
+
+def drop_furniture(lines: list[str]) -> list[str]:
+    return [line for line in lines if not _FURNITURE.match(line.strip())]
+
+
+def _clean(line: str) -> str:
+    return line.replace("\u00a0", " ").replace("\u200b", "").strip()
+
+
+def _read_txt(path: Path) -> tuple[list[str], str | None]:
+    return decode(path.read_bytes(), path.name).splitlines(), None
+
+
+def _read_md(path: Path) -> tuple[list[str], str | None]:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(decode(path.read_bytes(), path.name))
+    lines: list[str] = []
+    marker = ""
+    for token in tokens:
+        if token.type == "list_item_open" and token.info:  # keep "1." of ordered lists: it numbers items
+            marker = token.info + token.markup
+        elif token.type == "inline":
+            words = [c.content if c.type != "softbreak" else "\n" for c in token.children or []]
+            lines += (marker + "".join(words)).split("\n")
+            marker = ""
+    return lines, None
+
+
+def _read_docx(path: Path) -> tuple[list[str], str | None]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise IngestError(f"不是有效的 Word 文件（.docx）：{path.name}（{err}）") from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines += ["　".join(cell.text.strip() for cell in row.cells) for row in block.rows]
+        else:
+            lines += block.text.split("\n")
+    return lines, document.core_properties.title or None
+
+
+def _read_pdf(path: Path) -> tuple[list[str], str | None]:
+    from index.ingest.pdf import read_pdf
+
+    return read_pdf(path), None
+
+
+def _read_html(path: Path) -> tuple[list[str], str | None]:
+    import lxml.html
+    import trafilatura
+
+    html = decode(path.read_bytes(), path.name)
+    text = trafilatura.extract(html, output_format="txt", favor_recall=True, include_tables=True)
+    if not text:
+        raise IngestError(f"网页中没有找到正文：{path.name}")
+    # trafilatura keeps the page's title apart from the text: take the first heading that reads as a title.
+    headings = [h.text_content().strip() for h in lxml.html.fromstring(html).xpath("//h1|//h2|//h3")]
+    return drop_furniture(text.split("\n")), next((h for h in headings if TITLE_END.search(h)), None)
+
+
+_READERS: dict[str, Callable[[Path], tuple[list[str], str | None]]] = {
+    ".txt": _read_txt,
+    ".md": _read_md,
+    ".docx": _read_docx,
+    ".pdf": _read_pdf,
+    ".html": _read_html,
+    ".htm": _read_html,
+}
