@@ -206,7 +206,7 @@ class Writer:
 
     def declined(self, question: str, verdict: Verdict, related: Sequence[tuple[Clause, str, float]]) -> Answer:
         docs = self.index.corpus.documents
-        covered = "；".join(f"{d.region}《{d.title}》（{d.doc_number}）" for d in docs)
+        covered = "；".join(f"{d.region}{d.cited_as}" for d in docs)
         lines = [
             f"抱歉，这个问题超出了本助手的范围：{verdict.reason}。",
             "",
@@ -251,7 +251,7 @@ class Writer:
         """The verbatim passage to show: a short clause's whole body, or the span of the body sentences
         that answer the question (those scoring at least a share of the best)."""
         scored = list(zip(clause.sentences, self.index.sentence_scores(clause, query), strict=True))
-        body = [(s, x) for s, x in scored[1:] if not s.text.startswith("（")] or scored
+        body = [scored[n] for n in clause.body] or scored
         if body[-1][0].end - body[0][0].start <= WHOLE_BODY_CHARS or clause.heading in query:
             return [clause.text[body[0][0].start : body[-1][0].end]]
         top = max(x for _, x in body)
@@ -299,5 +299,5 @@ def _sources(
         sources += [*result.steps, *result.notes, *(str(v) for v in result.inputs.values())]
         sources += [compose.amount_text(result), *(c.text for c in result.conditions)]
     for doc in docs:
-        sources += [doc.doc_number, doc.in_force.describe(), doc.in_force.basis, cn_date(doc.issued)]
+        sources += [doc.cited_as, doc.in_force.describe(), doc.in_force.basis, cn_date(doc.issued)]
     return sources

@@ -150,7 +150,7 @@ def match_blocks(result: MatchResult, confirmable: float) -> list[str]:
 def document_card(doc: Document, u: Understanding) -> list[str]:
     """Conclusion about a whole document, from its metadata."""
     lines = [
-        f"**结论**：{doc.region}《{doc.title}》，文号{doc.doc_number}，{cn_date(doc.issued)}印发，"
+        f"**结论**：{doc.region}{doc.cited_as}，{cn_date(doc.issued)}{'印发' if doc.doc_number else '公布'}，"
         f"施行期：{doc.in_force.describe()}。",
         f"- 发文单位：{'、'.join(doc.issuers)}",
     ]
@@ -158,17 +158,25 @@ def document_card(doc: Document, u: Understanding) -> list[str]:
 
 
 def document_evidence(doc: Document, u: Understanding) -> tuple[Clause | None, str]:
-    """The document statement and the verbatim line of it that supports the card."""
+    """The clause and the verbatim line of it that supports the card: the period in force (a closing line,
+    or a law's last article), a review line, a dated event of a law's history, or the cover notice."""
     by_kind = {s.kind: s for s in doc.statements}
-    closing, notice = by_kind.get("closing"), by_kind.get("notice")
-    if u.has("validity", "review") and closing is not None and doc.in_force.basis in closing.text:
-        # The closing's line on review, or the one stating the period (the basis of in_force).
+    closing, notice, preamble = by_kind.get("closing"), by_kind.get("notice"), by_kind.get("preamble")
+    basis = next((c for c in doc.all_clauses if doc.in_force.basis and doc.in_force.basis in c.text), None)
+    if u.has("review") and closing is not None:
         lines = [line for line in closing.text.split(NEWLINE) if line != doc.in_force.basis]
-        return closing, (lines[0] if u.has("review") and lines else doc.in_force.basis)
+        return closing, lines[0] if lines else closing.text
+    if u.has("validity") and not u.has("issued") and basis is not None:
+        return basis, doc.in_force.basis
+    events = [e.kind for e in doc.history if e.kind in u.text]
+    if preamble is not None and events:  # 经过谁批准 → the history line that says 批准
+        return preamble, _line_with(preamble.text, events)
     if notice is not None:
         words = tuple(doc.issuers) if u.has("issuers") else (cn_date(doc.issued),)
         return notice, _line_with(notice.text, words)
-    return None, ""
+    if preamble is not None:
+        return preamble, _line_with(preamble.text, (cn_date(doc.issued),))
+    return basis, doc.in_force.basis if basis else ""
 
 
 def _line_with(text: str, words: Sequence[str]) -> str:
@@ -216,7 +224,7 @@ def conditions_block(result: CalcResult) -> list[str]:
 
 
 def period_block(doc: Document, asked: Sequence[dt.date]) -> list[str]:
-    return ["", f"**施行期**：{doc.in_force.describe()}（{doc.doc_number}）。", *_date_flags(doc, asked)]
+    return ["", f"**施行期**：{doc.in_force.describe()}（{doc.cited_as}）。", *_date_flags(doc, asked)]
 
 
 def _date_flags(doc: Document, asked: Sequence[dt.date]) -> list[str]:

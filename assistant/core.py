@@ -44,6 +44,12 @@ UNCERTAIN_PICKS = 3
 NAMING_TERM_CHARS = 3
 NAMED_BOOST = 0.3
 COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
+POLICY_TYPE = "规范性文件"  # policy measures, as against laws and regulations
+POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
+CHINA = "中华人民共和国"  # national laws are named without it
+DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
+# The kinds of clause that answer a question (not the cover notice, preamble or closing lines).
+ANSWERING_KINDS = ("item", "article", "section", "paragraph")
 # How far down, and how far behind the first in fused score, a clause with an applicable rule may be
 # brought forward for a question about an amount.
 RULE_RERANK_DEPTH = 3
@@ -75,7 +81,15 @@ class Assistant:
         # Terms found in at most two clauses name a measure; the others (科技型企业 …) do not.
         self._specific_terms = tuple(t for t in self._terms if 0 < sum(t in text for text in items) <= 2)
         spelled = {*self._terms, *index.analyzer.lexicon.synonyms, *vocab.regions}
-        self.reader = Reader(vocab, spelled, index.analyzer.is_word)
+        # Words naming a measure with an amount (贴息, 保费补贴): the rules' trigger words of two or more characters.
+        self._measure_words = tuple(dict.fromkeys(t for r in rules.rules for t in r.triggers if len(t) >= 2))
+        # How questions name a document: its title (without 中华人民共和国) or short title.
+        self._doc_names = sorted(
+            ((name, d) for d in corpus.documents for name in _names_of(d)), key=lambda p: -len(p[0])
+        )
+        # The provinces the corpus has documents for (山东省青岛市 is in 山东省).
+        provinces = [r for d in corpus.documents for r in vocab.places.provinces_in(d.region)]
+        self.reader = Reader(vocab, spelled, index.analyzer.is_word, provinces)
         concepts = EmbeddingCache(settings.cache_dir, index.embedder)
         self.facts = FactMatcher(vocab, index.embedder.passages, lambda words: concepts.vectors(list(words)))
 
@@ -167,6 +181,9 @@ class Assistant:
             if u.quantities:  # "是80万元" with nothing before it: which measure is it about?
                 return self.writer.which_measure(question, u), None
             return self._declined(question, u, Verdict("unrelated", "问题与收录文件的内容无关", False)), None
+        uncovered = None if named else self._topic_not_in_region(u)
+        if uncovered is not None:
+            return self._declined(question, u, uncovered, hits[0]), None
         profile = self._profile_asked(u)
         if named is None and profile is not None:
             return self.writer.matching(question, u, self.match(profile)), MatchPending(profile)
@@ -290,33 +307,65 @@ class Assistant:
         return hits[0].score - hits[1].score >= SURE_MARGIN
 
     def _about_documents(self, u: Understanding) -> bool:
-        """A question about a whole document (文号, issue date, issuers, validity), not one measure."""
+        """A question about a whole document (文号, issue date, issuers, validity), not one measure: no
+        measure named, and no policy term beyond the words of a document's name."""
         if u.clause_number is not None or u.clause_id or any(t in u.text for t in self._specific_terms):
             return False
-        return u.has("docmeta") or (u.has("validity") and not u.wants_amount)
+        if u.has("docmeta"):
+            return True
+        titles = "".join(name for name, _ in self._doc_names)  # 科技成果转化 in a title names the document
+        topical = [t for t in self._policy_terms(u.text) if t not in titles]
+        return u.has("validity") and not u.wants_amount and not topical
 
     def _documents_named(self, u: Understanding) -> list[Document]:
+        """The documents a question is about: named by title or 文号; else, per region named, its policy
+        measures (规范性文件) if it has any; else the policy measures of the whole corpus."""
         docs = self.index.corpus.documents
-        named = [d for d in docs if (u.doc_hint and u.doc_hint in d.doc_number) or d.region in u.regions]
-        return named or list(docs)
+        titled = self._titled(u) or [d for d in docs if _hinted(d, u.doc_hint)]
+        if titled:
+            return titled
+        regional = [d for d in docs if any(r in d.region for r in u.regions)] or list(docs)
+        return [d for d in regional if d.doc_type == POLICY_TYPE] or regional
+
+    def _titled(self, u: Understanding) -> list[Document]:
+        """Documents the question names by title ("中小企业促进法第十七条")."""
+        found: list[Document] = []
+        for name, doc in self._doc_names:
+            if name in u.text and doc not in found:
+                found.append(doc)
+        return found
 
     def _hits(self, u: Understanding, region: str | None = None, text: str | None = None) -> list[Hit]:
+        """Ranked clauses: within the one document the question names by title, else the one region it
+        names (its policy measures first), else the corpus (its policy measures first)."""
+        titled = self._titled(u)
         if region is None and len(u.regions) == 1:
             region = u.regions[0]
         query = text or u.search_text
         named = [t for t in self._specific_terms if len(t) >= NAMING_TERM_CHARS and t in query]
-        hits = self._retrieve(query, Filters(region=region), named)
+        if len(titled) == 1:
+            return self._retrieve(query, Filters(doc_id=titled[0].id), named)
+        hits = self._prefer_policy(u, self._retrieve(query, Filters(region=region), named))
         if not named:
             return hits
         # A clause holding a measure's own name (鲁科贷) answers a question that names it.
         boosted = [(h.score + NAMED_BOOST * any(t in self.clause(h.clause_id).text for t in named), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
+    def _prefer_policy(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """Policy measures (规范性文件) rank ahead of laws on a close call, unless the question is about
+        law ("依法", "条例", "注册资本"): users ask the assistant about support, laws are background."""
+        if u.has("law"):
+            return hits
+        policy = {d.id for d in self.index.corpus.documents if d.doc_type == POLICY_TYPE}
+        boosted = [(h.score + POLICY_BOOST * (h.doc_id in policy), h) for h in hits]
+        return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
+
     def _retrieve(self, query: str, filters: Filters, named: list[str]) -> list[Hit]:
         """Clause hits (numbered items only). In hybrid mode a decisive BM25 ranking is taken as it is,
         unless its first clause lacks a measure the question names: the dense query is then not run."""
         def items(hits: list[Hit]) -> list[Hit]:
-            return [h for h in hits if self.clause(h.clause_id).kind in ("item", "paragraph")]
+            return [h for h in hits if self.clause(h.clause_id).kind in ANSWERING_KINDS]
 
         if self.mode == "hybrid":
             lexical = items(self.index.search(query, k=10, mode="bm25", filters=filters))
@@ -359,14 +408,17 @@ class Assistant:
             return [corpus.clause(u.clause_id)]
         if u.clause_number is None:
             return []
+        titled = self._titled(u)
         docs = [
             d
-            for d in corpus.documents
+            for d in (titled or corpus.documents)
             if (doc_id is None or d.id == doc_id)
             and (region is None or region in d.region)
-            and (not u.regions or d.region in u.regions)
-            and (u.doc_hint is None or u.doc_hint in d.doc_number)
+            and (not u.regions or any(r in d.region for r in u.regions))
+            and (u.doc_hint is None or _hinted(d, u.doc_hint))
         ]
+        if not titled and u.doc_hint is None and doc_id is None:  # 山东…第二十条: its policy measures first
+            docs = [d for d in docs if d.doc_type == POLICY_TYPE] or docs
         return [c for d in docs for c in d.clauses if c.number == u.clause_number]
 
     # -- answering ---------------------------------------------------------------------------
@@ -412,9 +464,30 @@ class Assistant:
             picks.append((clause, "".join(self.writer.quotes(clause, u.text)), hit.score))
         return self.writer.uncertain(question, u, picks)
 
-    def _declined(self, question: str, u: Understanding, verdict: Verdict) -> Answer:
+    def _topic_not_in_region(self, u: Understanding) -> Verdict | None:
+        """A measure (贴息, 保费补贴: a trigger word of a rule) asked of a region whose documents are laws
+        and regulations only and never name it (上海…贴息): say plainly that they do not cover it, and
+        offer the region's nearest clause as related."""
+        if not u.regions or self._titled(u):
+            return None
+        docs = [d for d in self.index.corpus.documents if any(r in d.region for r in u.regions)]
+        said = f"{u.text} {self._expanded(u)}"
+        terms = [t for t in self._measure_words if t in said]
+        if not docs or any(d.doc_type == POLICY_TYPE for d in docs) or not terms:
+            return None
+        if any(t in d.text for t in terms for d in docs):
+            return None
+        where = "、".join(u.regions)
+        said = "、".join(terms)
+        titles = "、".join(d.cited_as for d in docs)
+        return Verdict("not_covered", f"收录的{where}文件（{titles}）未涉及所问事项（{said}）", True)
+
+    def _declined(self, question: str, u: Understanding, verdict: Verdict, nearest: Hit | None = None) -> Answer:
         related = []
-        if verdict.related:
+        if nearest is not None:
+            clause = self.clause(nearest.clause_id)
+            related.append((clause, "".join(self.writer.quotes(clause, u.text)), nearest.score))
+        elif verdict.related:
             topic = self._without_places(u)
             hits = self._hits(u, text=topic) if topic else []
             if hits:
@@ -432,15 +505,26 @@ class Assistant:
         return text.strip()
 
     def _compare(self, question: str, u: Understanding) -> Answer | None:
+        """The best clause of each region compared (两地: the regions of the policy documents)."""
         picks: list[tuple[Clause, Hit]] = []
         topic = self._without_places(u) or u.text
-        for doc in self.index.corpus.documents:
-            hits = self._hits(u, region=doc.region, text=topic)
+        for region in u.regions or self.vocab.regions:
+            hits = self._hits(u, region=region, text=topic)
             if hits:
                 picks.append((self.clause(hits[0].clause_id), hits[0]))
         if len(picks) < 2:
             return None
         return self.writer.comparison(question, u, picks)
+
+
+def _names_of(doc: Document) -> set[str]:
+    names = {doc.title, doc.title.removeprefix(CHINA), doc.short_title}
+    return {n for n in names if len(n) >= DOC_NAME_CHARS}
+
+
+def _hinted(doc: Document, hint: str | None) -> bool:
+    """Whether a 文号 fragment the question gives ("155号") is part of the document's 文号."""
+    return bool(hint and doc.doc_number and hint in doc.doc_number)
 
 
 def _gives_numbers(binding: Binding | None) -> bool:

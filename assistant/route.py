@@ -59,9 +59,7 @@ def pick_rule(
     if best_rule is None:
         return None
     # The heading sentence (n = 0) and the units in parentheses name the clause, not one provision.
-    others = [
-        scores[n] for n, s in enumerate(clause.sentences) if n not in covered and n > 0 and not s.text.startswith("（")
-    ]
+    others = [scores[n] for n in clause.body if n not in covered]
     if others and max(others) > best_rule[0]:
         return None
     return best_rule[2]

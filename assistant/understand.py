@@ -19,7 +19,7 @@ from assistant.vocab import Vocabulary
 
 MAX_QUESTION_CHARS = 500
 
-_CLAUSE_ID = re.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)+)#(\d+|notice|preamble|closing)\b")
+_CLAUSE_ID = re.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)+)#(\d+(?:-\d+)?|notice|preamble|closing)\b")
 _CLAUSE_NO = re.compile(r"第\s*[（(]?([一二三四五六七八九十百]+|\d{1,3})[)）]?\s*(?:条|项|款)")
 _DOC_NO = re.compile(r"(\d{2,3})\s*号")
 
@@ -62,10 +62,21 @@ class Understanding:
 
 
 class Reader:
-    """Reads questions with one vocabulary and one speller (both loaded once)."""
+    """Reads questions with one vocabulary and one speller (both loaded once).
 
-    def __init__(self, vocab: Vocabulary, terms: Iterable[str], is_word: Callable[[str], bool]) -> None:
+    ``regions``: the provinces (and 全国) the corpus has documents for; a place in one of them places the
+    question in the corpus, a place elsewhere is another jurisdiction.
+    """
+
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        terms: Iterable[str],
+        is_word: Callable[[str], bool],
+        regions: Iterable[str] | None = None,
+    ) -> None:
         self.vocab = vocab
+        self.regions = tuple(dict.fromkeys(regions if regions is not None else vocab.regions))
         self.terms = tuple(sorted(set(terms), key=len, reverse=True))
         self.speller = Speller(self.terms, is_word)
 
@@ -79,19 +90,27 @@ class Reader:
         clause_match = _CLAUSE_NO.search(text)
         clause_id = _CLAUSE_ID.search(text)
         doc_hint = _DOC_NO.search(text)
-        named_regions = {province for _, _, _, province in places if province in v.regions}
+        # A place where something happens (搬去浙江, 在北京有分公司) does not place the question there.
+        at = {(start, end) for start, end, _, _ in places if self._activity(text, start, end)}
+        named_regions = {p for start, end, _, p in places if p in self.regions and (start, end) not in at}
         named_regions |= {r for r, names in v.anchors.items() if any(n in text for n in names)}
         if any(w in text for w in v.both_regions):
             named_regions |= set(v.regions)
         outside = self._outside_places(text, places)
         abroad = any(p.abroad and p.activity for p in outside)
+        # Asking who is responsible (谁牵头) is asking about a measure: its words would find the clause on
+        # coordination instead, so retrieval leaves them out.
+        topic = text
+        for word in sorted(v.words("units"), key=len, reverse=True):
+            topic = topic.replace(word, "")
+        topic = topic if len(topic) >= 2 else text
         return Understanding(
             text=text,
-            search_text=f"{text}（境外）" if abroad and "境外" not in text else text,
+            search_text=f"{topic}（境外）" if abroad and "境外" not in text else topic,
             corrections=corrections,
             quantities=find_quantities(text, v.roles, self.terms),
             dates=tuple(numbers.dates(text)),
-            regions=tuple(r for r in v.regions if r in named_regions),
+            regions=tuple(r for r in self.regions if r in named_regions),
             places=outside,
             intents=frozenset(name for name, words in v.intents.items() if any(w in text for w in words)),
             party=next((p for p, words in v.parties.items() if any(w in text for w in words)), None),
@@ -106,7 +125,7 @@ class Reader:
         found = [
             Place(name, province, self._activity(text, start, end), name in v.abroad or province in v.abroad)
             for start, end, name, province in places
-            if province not in v.regions
+            if province not in self.regions
         ]
         for word in (*v.outside_regions, *v.abroad):
             for m in re.finditer(re.escape(word), text):

@@ -69,6 +69,10 @@ class Places:
 
     automaton: Any  # ahocorasick.Automaton of name → (name, province)
 
+    def provinces_in(self, region: str) -> list[str]:
+        """The province a document's region lies in (山东省青岛市 → 山东省); 全国 stays 全国."""
+        return [province for _, _, _, province in self.find(region)][:1] or [region]
+
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """``(start, end, name, province)`` of each place named, longest first where they overlap."""
         found: list[tuple[int, int, str, str]] = []

@@ -53,6 +53,15 @@ class Clause:
     sentences: tuple[Sentence, ...]
 
     @property
+    def body(self) -> tuple[int, ...]:
+        """Indexes of the sentences that carry its provisions: a policy item's heading sentence and its
+        trailing units in parentheses name it rather than provide anything (an article's items stay)."""
+        n = len(self.sentences)
+        first = 1 if self.kind == "item" and n > 1 else 0
+        last = n - 1 if self.units and n - 1 > first and self.sentences[-1].text.startswith("（") else n
+        return tuple(range(first, last))
+
+    @property
     def lead_units(self) -> tuple[str, ...]:
         return tuple(u.name for u in self.units if u.lead)
 

@@ -158,7 +158,7 @@ class SearchIndex:
         """
         tokens = set(self.analyzer(query))
         pairs = list(zip(clause.sentences, self._sentence_words[clause.id], strict=True))
-        body = [(s, w) for s, w in pairs[1:] if not s.text.startswith("（")] or pairs
+        body = [pairs[i] for i in clause.body] or pairs
         ranked = sorted(body, key=lambda p: -self._overlap(tokens, p[1]))
         return sorted((s for s, _ in ranked[:n]), key=lambda s: s.start)
 

@@ -143,7 +143,7 @@ class UnitOut(_Model):
 class ClauseOut(_Model):
     id: str
     doc_id: str
-    doc_number: str
+    doc_number: str | None = Field(description="文号；法律法规没有文号时为 null")
     document_title: str
     region: str
     in_force: str

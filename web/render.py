@@ -141,7 +141,7 @@ def clause_html(clause: Clause, doc: Document, rules: Sequence[Rule]) -> str:
     """The head of a clause card: label, id, section, document, period in force, units, calculators."""
     rows = [
         ("条款编号", clause.id),
-        ("所属文件", f"{doc.title}（{doc.doc_number}），{doc.region}"),
+        ("所属文件", f"{doc.cited_as}，{doc.region}"),
         ("章节", clause.section or "—"),
         ("施行期", doc.in_force.describe()),
     ]
@@ -158,7 +158,7 @@ def clause_html(clause: Clause, doc: Document, rules: Sequence[Rule]) -> str:
 
 def outline_html(doc: Document) -> str:
     """A document's clauses by section, for browsing."""
-    parts = [f"<h4>{text_html(doc.title)}（{text_html(doc.doc_number)}）</h4>"]
+    parts = [f"<h4>{text_html(doc.cited_as)}</h4>"]
     section = None
     for clause in doc.clauses:
         if clause.section != section:
@@ -180,8 +180,8 @@ def short_label(clause: Clause) -> str:
 
 
 def number_label(clause: Clause) -> str:
-    """``第（一）条`` from the full label (the label itself when it names no number)."""
-    return clause.label.rsplit("号）", 1)[-1]
+    """``第（一）条`` / ``第四十五条`` from the full label: what follows the cited document's name."""
+    return clause.label.rsplit("》", 1)[-1].rsplit("号）", 1)[-1]
 
 
 def _card(rank: str, clause: Clause, sentence: str, matched: Iterable[str], score: float | None = None) -> str:

@@ -86,7 +86,7 @@ def build_ui(service: PolicyService) -> gr.Blocks:
 
 
 def _header(service: PolicyService) -> str:
-    docs = "；".join(f"{d.region}《{d.title}》（{d.doc_number}）" for d in service.documents)
+    docs = "；".join(f"{d.region}{d.cited_as}" for d in service.documents)
     return (
         f"## {TITLE}\n"
         f"依据{render.text_md(docs)}原文作答：引用条款、逐步测算、列明条件。"

@@ -10,6 +10,7 @@ import gradio as gr
 
 from assistant import InputError
 from assistant.understand import MAX_QUESTION_CHARS
+from index.model import Document
 from web import render
 from web.service import PolicyService
 from web.ui_api import PAGE_ONLY
@@ -44,7 +45,7 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
         search = gr.Button("搜索", variant="primary", scale=1, min_width=80, elem_id="lookup-search")
     with gr.Row():
         doc_filter = gr.Dropdown(
-            [("全部文件", _ALL), *((f"{d.short_title}（{d.doc_number}）", d.id) for d in service.documents)],
+            [("全部文件", _ALL), *((_doc_choice(d), d.id) for d in service.documents)],
             value=_ALL,
             label="文件",
             elem_id="filter-doc",
@@ -60,7 +61,7 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
             results = gr.HTML(elem_id="lookup-results")
             with gr.Accordion("按文件浏览：文件 → 章节 → 条款", open=False, elem_id="browse"):
                 browse_doc = gr.Dropdown(
-                    [(f"{d.short_title}（{d.doc_number}）", d.id) for d in service.documents],
+                    [(_doc_choice(d), d.id) for d in service.documents],
                     value=None,
                     label="文件",
                     elem_id="browse-doc",
@@ -123,3 +124,7 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
     browse_section.change(pick_section, [browse_doc, browse_section], browse_clause, api_visibility=PAGE_ONLY)
     browse_clause.change(pick_clause, browse_clause, [header, text], api_visibility=PAGE_ONLY)
     return tab
+
+
+def _doc_choice(doc: Document) -> str:
+    return f"{doc.short_title}（{doc.doc_number}）" if doc.doc_number else doc.short_title
