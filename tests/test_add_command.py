@@ -10,7 +10,7 @@ import pytest
 
 from assistant.cli import main
 from index.corpus import load_corpus
-from index.settings import Settings
+from index.settings import PROJECT_ROOT, Settings
 from index.store import build_index
 
 LAW = """某某市促进科技金融条例
@@ -33,7 +33,11 @@ LAW = """某某市促进科技金融条例
 
 @pytest.fixture
 def corpus(corpus_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A corpus of the two policy documents alone: the library's laws are what these tests add."""
     monkeypatch.setenv("POLICY_ASSISTANT_CORPUS_DIR", str(corpus_copy))
+    for path in (corpus_copy / "documents").iterdir():
+        if not path.stem.startswith(("sd-2023-155", "nm-2025-15")):
+            path.unlink()
     text = (corpus_copy / "regions.toml").read_text(encoding="utf-8")
     extra = '\n[[regions]]\nname = "某某市"\ncode = "mm"\nlevel = "市"\naliases = []\nprefixes = ["某政发"]\n'
     (corpus_copy / "regions.toml").write_text(text + extra, encoding="utf-8")
@@ -131,7 +135,7 @@ def test_add_builds_the_index_by_default(
 
 def test_two_documents_of_one_library_are_linked(corpus: Path, law: Path, tmp_path: Path) -> None:
     national = tmp_path / "national.txt"
-    shutil.copy(Path(__file__).parent.parent.parent / "shared/library/中小企业促进法(2017-09-01).txt", national)
+    shutil.copy(PROJECT_ROOT / "corpus/sources/library/中小企业促进法(2017-09-01).txt", national)
     assert main(["add", "--no-build", str(national), str(law)]) == 0
     library = load_corpus(corpus)
     city = library.document("mm-cjkjjrtl-20240301")

@@ -22,8 +22,11 @@ HEADINGS = {
 }
 
 
+POLICY_DOCS = ("nm-2025-15", "sd-2023-155")  # the two policy documents; the library's laws are tested apart
+
+
 def test_clause_ids_are_numbered_straight_through(corpus: Corpus) -> None:
-    ids = [c.id for c in corpus.clauses]
+    ids = [c.id for c in corpus.clauses if c.doc_id in POLICY_DOCS]
     assert ids == [f"nm-2025-15#{n}" for n in range(1, 16)] + [f"sd-2023-155#{n}" for n in range(1, 21)]
 
 
@@ -33,7 +36,7 @@ def test_headings(corpus: Corpus, clause_id: str, heading: str) -> None:
 
 
 def test_every_clause_has_heading_units_label_and_sentences(corpus: Corpus) -> None:
-    for clause in corpus.clauses:
+    for clause in (c for c in corpus.clauses if c.doc_id in POLICY_DOCS):
         assert clause.heading and clause.units and clause.sentences, clause.id
         assert clause.text.startswith(f"（{cn2an.an2cn(clause.number)}）")
         assert "".join(s.text for s in clause.sentences) == clause.text
@@ -84,7 +87,7 @@ def test_repaired_text_reads_as_official(corpus: Corpus, clause_id: str, officia
 
 
 def test_no_stray_spaces_or_ascii_punctuation(corpus: Corpus) -> None:
-    for doc in corpus.documents:
+    for doc in (corpus.document(d) for d in POLICY_DOCS):
         assert not re.search(r"[ ,()\[\]:;]", doc.text), doc.id
     assert "财政金融协同服务" in corpus.document("nm-2025-15").text
 
