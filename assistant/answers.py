@@ -180,8 +180,10 @@ class Writer:
             lines += [f"> {sentence}（{closing.label}）"]
         if u.wants_amount and not self.rules.for_clause(clause.id):
             lines += ["", "本条未写明具体金额或计算标准，金额文件未明确。"]
-        lines += [*compose.period_block(doc, u.dates), *compose.units_block(clause), "", compose.DISCLAIMER]
-        return self.finish(question, lines, tuple(citations), (), None, [doc])
+        cited = compose.cited_block(clause, self.index.corpus.documents)
+        lines += [*cited, *compose.period_block(doc, u.dates), *compose.units_block(clause), "", compose.DISCLAIMER]
+        named = [d for d in self.index.corpus.documents if d.id != doc.id and d.id in "".join(cited)]
+        return self.finish(question, lines, tuple(citations), (), None, [doc, *named])
 
     def uncertain(self, question: str, u: Understanding, picks: Sequence[tuple[Clause, str, float]]) -> Answer:
         lines = [
@@ -300,4 +302,5 @@ def _sources(
         sources += [compose.amount_text(result), *(c.text for c in result.conditions)]
     for doc in docs:
         sources += [doc.cited_as, doc.in_force.describe(), doc.in_force.basis, cn_date(doc.issued)]
+        sources += [compose.status_text(doc, numbers.dates(numbers.normalise(question))), doc.id]
     return sources

@@ -15,7 +15,7 @@ from assistant.answer import Citation, Total
 from assistant.match import ELIGIBLE, NO_AMOUNT, NOT_ELIGIBLE, STATUSES, TO_CONFIRM, MatchResult
 from assistant.rules import CalcResult, Rule
 from assistant.understand import Understanding
-from index.model import Clause, Document, cn_date
+from index.model import Clause, Document, Status, cn_date
 
 NEWLINE = chr(10)
 DISCLAIMER = "*以上依据文件原文整理，具体以责任部门的解释为准。*"
@@ -192,7 +192,9 @@ def conclusion_for_lookup(clause: Clause, u: Understanding) -> str:
             others = f"，{'、'.join(clause.other_units)}按职责分工负责" if clause.other_units else ""
             return f"**结论**：“{clause.heading}”由{'、'.join(clause.lead_units)}牵头{others}。"
         return f"**结论**：“{clause.heading}”的责任单位是{'、'.join(clause.other_units)}。"
-    return f"**结论**：相关规定见下列条款“{clause.heading}”。"
+    if clause.kind == "item":
+        return f"**结论**：相关规定见下列条款“{clause.heading}”。"
+    return f"**结论**：相关规定见{clause.label}。"  # an article's heading is only its opening words
 
 
 def ask_for(rule: Rule, missing: Sequence[str]) -> str:
@@ -223,8 +225,29 @@ def conditions_block(result: CalcResult) -> list[str]:
     return ["", "**条件核对**", *[f"- {_STATUS[c.status]}{c.text}" for c in result.conditions]]
 
 
-def period_block(doc: Document, asked: Sequence[dt.date]) -> list[str]:
-    return ["", f"**施行期**：{doc.in_force.describe()}（{doc.cited_as}）。", *_date_flags(doc, asked)]
+def period_block(doc: Document, asked: Sequence[dt.date], today: dt.date | None = None) -> list[str]:
+    """The period in force, the document's kind and jurisdiction, and a warning when it has expired or
+    been replaced (naming the successor) on the day asked, or today."""
+    lines = ["", f"**施行期**：{doc.in_force.describe()}（{doc.cited_as}，{doc.region}{doc.doc_type}）。"]
+    status = doc.status(asked[0] if asked else today or dt.date.today())
+    if status.status is not Status.IN_FORCE:
+        lines.append(f"- 【注意】本文件{status.describe()}，请以现行文件为准。")
+    return [*lines, *_date_flags(doc, asked)]
+
+
+def status_text(doc: Document, asked: Sequence[dt.date], today: dt.date | None = None) -> str:
+    """What ``period_block`` may say of the document's status (a source for the number guard)."""
+    return doc.status(asked[0] if asked else today or dt.date.today()).describe()
+
+
+def cited_block(clause: Clause, documents: Sequence[Document]) -> list[str]:
+    """Other documents of the library the clause names (by title or 文号)."""
+    named = [
+        d
+        for d in documents
+        if d.id != clause.doc_id and (f"《{d.title}》" in clause.text or (d.doc_number and d.doc_number in clause.text))
+    ]
+    return [f"- 本条提及的{d.cited_as}已收录于文库（{d.id}）。" for d in named]
 
 
 def _date_flags(doc: Document, asked: Sequence[dt.date]) -> list[str]:
