@@ -225,3 +225,31 @@ def test_the_printable_page_shows_hostile_text_as_text(client: TestClient) -> No
     assert r.status_code == 200
     assert "<script>alert" not in r.text and "<img src=x" not in r.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&#34;alert(2)&#34;&gt;&amp;amp;" in r.text
+
+
+# ---------------------------------------------------------------- the page's tab
+
+
+def test_the_tab_asks_each_subject_for_the_amounts_its_rules_take(service: PolicyService) -> None:
+    from web.ui_match import money_fields
+
+    asked = {f.name: f.labels for f in money_fields(service)}
+
+    def of(subject: str) -> set[str]:
+        return {name for name, labels in asked.items() if subject in labels}
+
+    assert of("科技型中小企业") == {"interest", "premium"}  # its own rule and the 科技型企业 ones
+    assert of("科技型企业") == {"premium"}
+    assert of("创业投资机构") == {"invested", "investment", "first_round_loss"}
+    assert of("保险机构") == set()
+    assert asked["investment"] == {"创业投资机构": "实际投资额", "科技孵化器": "当年对在孵科技型企业的实际投资额"}
+
+
+def test_the_tab_shows_hostile_text_as_text(service: PolicyService) -> None:
+    from assistant.match_report import match_report
+    from web import render
+
+    request = service.profile_schema.parse({"subject": "银行", "description": HOSTILE})
+    shown = render.match_html(match_report(service.match(request)))
+    assert "<script" not in shown and "<img" not in shown
+    assert "已知情况：&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in shown
