@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from test_api import assert_error  # the JSON error shape every route answers with
 
 from assistant import Assistant
 from index.settings import Settings
@@ -46,16 +47,6 @@ def match(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
     r = client.post("/api/match", json=body)
     assert r.status_code == 200, r.text
     return r.json()  # type: ignore[no-any-return]
-
-
-def assert_error(r, status: int, *words: str) -> None:  # type: ignore[no-untyped-def]
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith("application/json")
-    body = r.json()
-    assert set(body) <= {"error", "message", "detail"} and body["message"]
-    for word in words:
-        assert word in body["message"], body["message"]
-    assert "Traceback" not in r.text
 
 
 # ---------------------------------------------------------------- the schema
