@@ -1,6 +1,6 @@
 """科技金融政策问答助手 — the web app: `python app.py [--host 127.0.0.1] [--port 7860]`.
 
-Serves the page (智能问答, 条款查询, 补贴测算) at "/" and the REST API under /api on one port.
+Serves the page (智能问答, 条款查询, 补贴测算, 政策匹配) at "/" and the REST API under /api on one port.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from assistant import money
+from assistant import cli_match, money
 from assistant.core import Assistant
 from assistant.rules import calculate, load_rules
 from index.corpus import Corpus, load_corpus
@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--on", type=dt.date.fromisoformat, help="the date asked about, YYYY-MM-DD")
     p.add_argument("--party", help="for a split: 省财政, 市财政, 贷款银行")
     p.add_argument("--json", action="store_true")
+
+    p = command("match", cli_match.run, "policy matching for a profile: match --profile profile.toml [--json] [--html]")
+    cli_match.add_arguments(p)
     return parser
 
 

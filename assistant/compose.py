@@ -12,13 +12,14 @@ from collections.abc import Mapping, Sequence
 
 from assistant import money
 from assistant.answer import Citation, Total
-from assistant.match import ELIGIBLE, NO_AMOUNT, NOT_ELIGIBLE, STATUSES, TO_CONFIRM, MatchResult
+from assistant.match import ELIGIBLE, NO_AMOUNT, NOT_ELIGIBLE, STATUSES, TO_CONFIRM, MatchItem, MatchResult
 from assistant.rules import CalcResult, Rule
 from assistant.understand import Understanding
 from index.model import Clause, Document, Status, cn_date
 
 NEWLINE = chr(10)
-DISCLAIMER = "*以上依据文件原文整理，具体以责任部门的解释为准。*"
+DISCLAIMER_TEXT = "以上依据文件原文整理，具体以责任部门的解释为准。"
+DISCLAIMER = f"*{DISCLAIMER_TEXT}*"
 UNCERTAIN = "**结论**：没有找到与问题完全对应的条款，以下条款可能相关（匹配不确定，请对照原文判断，或换个说法再问）："
 _UNIT_LABEL = {"ratio": "%", "bool": "是/否", "choice": "请说明"}
 # Text marks, not emoji: they show in any font (emoji came out as boxes in the browser test).
@@ -118,27 +119,40 @@ def total_block(total: Total, labels: Mapping[str, str], asker: str | None) -> l
     return [*lines, ""]
 
 
+# The groups of a match, as every interface titles them (chat, page tab, printable page, CLI).
+MATCH_TITLES = {
+    ELIGIBLE: "符合条件",
+    TO_CONFIRM: "待确认（需补充或核实下列事项）",
+    NOT_ELIGIBLE: "不符合条件",
+    NO_AMOUNT: "相关支持（金额文件未明确）",
+}
+
+
+def match_amount(item: MatchItem) -> str | None:
+    """The most a matched measure gives (``32万元``), where it is eligible or to confirm and computed."""
+    return money.fmt(item.amount, item.result.unit) if item.amount is not None and item.result else None
+
+
+def match_why(item: MatchItem) -> tuple[str, ...]:
+    """What to show under a measure: a measure without an amount is already said so by its group's title."""
+    return () if item.status == NO_AMOUNT else item.why
+
+
 def match_blocks(result: MatchResult, confirmable: float) -> list[str]:
     """A profile's measures, grouped, each with its quote and amount, then the total."""
     profile = result.profile
     where = f"{profile.region}、" if profile.region else ""
     lines = [f"**结论**：按所填情况（{where}{profile.subject}，{cn_date(result.on)}），可适用的措施如下。", ""]
-    titles = {
-        ELIGIBLE: "符合条件",
-        TO_CONFIRM: "待确认（需补充或核实下列事项）",
-        NOT_ELIGIBLE: "不符合条件",
-        NO_AMOUNT: "相关支持（金额文件未明确）",
-    }
     for status in STATUSES:
         items = result.group(status)
         if not items:
             continue
-        lines += [f"### {titles[status]}（{len(items)}项）"]
+        lines += [f"### {MATCH_TITLES[status]}（{len(items)}项）"]
         for item in items:
-            shown = item.amount is not None and item.result is not None
-            amount = f"：最高 **{money.fmt(item.amount, item.result.unit)}**" if shown and item.result else ""
+            shown = match_amount(item)
+            amount = f"：最高 **{shown}**" if shown else ""
             lines += [f"- **{item.label}**{amount}（{item.clause.label}）", f"  > {item.quote}"]
-            lines += [f"  - {why}" for why in item.why if status != NO_AMOUNT]
+            lines += [f"  - {why}" for why in match_why(item)]
         lines.append("")
     total = result.total
     lines.append(f"**合计（符合条件各项）**：**{money.yuan(total.amount or 0)}**。")

@@ -93,6 +93,8 @@ def test_openapi_lists_every_endpoint_with_typed_models(client: TestClient, serv
         "/api/clauses/{clause_id}": {"get"},
         "/api/rules": {"get"},
         **{f"/api/calc/{rule}": {"post"} for rule in rules},
+        "/api/match": {"post"},
+        "/api/match/print": {"post"},
     }
     schemas = spec["components"]["schemas"]
     assert {"AskRequest", "AskResponse", "Citation", "Calculation", "SearchResponse", "ClauseOut", "RuleOut"} <= set(

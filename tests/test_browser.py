@@ -199,3 +199,57 @@ def test_calculator_form(page) -> None:  # type: ignore[no-untyped-def]
     page.fill("#on-sd-lukedai-loss input, #on-sd-lukedai-loss textarea", "明天")
     page.click("#calc-btn-sd-lukedai-loss")
     page.locator("#calc-result-sd-lukedai-loss").get_by_text("格式不正确", exact=False).wait_for()
+
+
+def test_policy_matching_tab(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="政策匹配").click()
+    # The amount fields follow the subject: 鲁科贷 interest for a 科技型中小企业 (the first subject), not a VC's.
+    page.locator("#match-in-interest").wait_for()
+    assert page.locator("#match-in-invested").is_hidden()
+    page.click("#match-region input")
+    page.get_by_role("option", name="山东省").click()
+    page.fill("#match-on input, #match-on textarea", "2025-06-30")
+    hostile = '<img src=x onerror="window.__xss=1;alert(1)"><script>alert(2)</script>'
+    facts = "我们是科技型中小企业，科技成果转化贷款，按时还本付息，首次申请贴息"
+    page.fill("#match-description textarea", hostile + facts)
+    page.fill("#match-in-interest input", "800000")
+    page.click("#match-btn")
+    result = page.locator("#match-result")
+    result.get_by_text("最高 32万元", exact=False).first.wait_for()
+    groups = [h.inner_text() for h in result.locator(".pa-group h4").all()]
+    assert groups[0] == "符合条件（1项）" and groups[-1].startswith("相关支持（金额文件未明确）")
+    eligible = result.locator(".pa-group-eligible .pa-item")
+    assert "“鲁科贷”一次性贴息" in eligible.inner_text() and "最高 32万元" in eligible.inner_text()
+    assert "按实际支付利息的40%给予一次性贴息支持" in eligible.locator("blockquote").inner_text()
+    assert "第（一）条" in eligible.locator(".pa-cite").inner_text()
+    assert "合计（符合条件各项）：32万元" in result.locator(".pa-total").inner_text()
+    # The profile as filled in: the description as typed, as text; the amount left alone is no fact.
+    profile = result.locator(".pa-match-profile").inner_text()
+    assert hostile in profile and "所选贷款实际支付利息：80万元" in profile
+    assert "当年实际支出保费" not in profile
+    assert page.evaluate("window.__xss") is None
+    assert result.locator("img[src='x'], script").count() == 0
+    _shot(page, "match")
+
+    # The printable page downloads, self-contained.
+    with page.expect_download() as info:
+        page.click("#match-download")
+    download = info.value
+    assert download.suggested_filename.endswith(".html")
+    with open(download.path(), encoding="utf-8") as f:
+        printable = f.read()
+    assert "最高 32万元" in printable and "&lt;script&gt;" in printable and "<script" not in printable
+
+    # The citation opens the clause in 条款查询.
+    eligible.locator(".pa-cite a").click()
+    page.wait_for_selector("#clause-header >> text=sd-2023-155#1")
+
+    # Another subject asks for its own amounts; a bad date is explained, not crashed on.
+    page.get_by_role("tab", name="政策匹配").click()
+    page.click("#match-subject input")
+    page.get_by_role("option", name="创业投资机构", exact=True).click()
+    page.locator("#match-in-invested").wait_for()
+    assert page.locator("#match-in-interest").is_hidden()
+    page.fill("#match-on input, #match-on textarea", "明天")
+    page.click("#match-btn")
+    result.get_by_text("2025-06-30 这样的日期", exact=False).wait_for()

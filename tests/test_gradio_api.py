@@ -1,4 +1,4 @@
-"""The page's API for gradio_client: five named endpoints returning the REST bodies; nothing else exposed."""
+"""The page's API for gradio_client: six named endpoints returning the REST bodies; nothing else exposed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-ENDPOINTS = {"/ask", "/search", "/clause", "/rules", "/calc"}
+ENDPOINTS = {"/ask", "/search", "/clause", "/rules", "/calc", "/match"}
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,25 @@ def test_only_the_named_endpoints_are_exposed(live_app: str, client: Client) -> 
             "/calc",
             ("POST", "/api/calc/sd-vc-loss-subsidy", {"json": {"inputs": {"first_round_loss": [20000000, 15000000]}}}),
         ),
+        (
+            ("科技型中小企业", "山东省", "成长期", {"interest": 800000}, "按时还本付息", "2025-06-30"),
+            "/match",
+            (
+                "POST",
+                "/api/match",
+                {
+                    "json": {
+                        "subject": "科技型中小企业",
+                        "region": "山东省",
+                        "stage": "成长期",
+                        "inputs": {"interest": 800000},
+                        "description": "按时还本付息",
+                        "on": "2025-06-30",
+                    }
+                },
+            ),
+        ),
+        (("银行",), "/match", ("POST", "/api/match", {"json": {"subject": "银行"}})),
     ],
 )
 def test_each_endpoint_returns_the_rest_body(
@@ -85,6 +104,10 @@ def test_each_endpoint_returns_the_rest_body(
         (("sd-lukedai-interest", {"interest": -5}), "/calc", "不能为负数"),
         (("sd-lukedai-interest", {"rate": 1}), "/calc", "没有输入项rate"),
         (("sd-lukedai-interest", {}, "明天"), "/calc", "2025-06-30"),
+        (("个体户",), "/match", "主体类型应为科技型中小企业"),
+        (("银行", "上海"), "/match", "地区应为山东省、内蒙古自治区之一"),
+        (("银行", None, None, {"interest": "80万"}), "/match", "所选贷款实际支付利息（interest）应为数字"),
+        (("银行", None, None, None, None, "明天"), "/match", "2025-06-30"),
     ],
 )
 def test_bad_input_raises_the_chinese_message(client: Client, args: tuple[Any, ...], api_name: str, words: str) -> None:

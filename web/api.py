@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
 from assistant.errors import IndexStateError, InputError, NotFoundError, PolicyAssistantError
+from assistant.match_page import CSP
 from assistant.rules import Rule
 from web import models, views
 from web.calc_request import CalcRequest, request_model
-from web.messages import explain
+from web.match_request import MatchRequest
+from web.messages import Fields, explain
 from web.service import PolicyService
 
 log = logging.getLogger(__name__)
@@ -36,20 +39,34 @@ _STATUSES = {
 }
 
 
-def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": models.ErrorBody, "description": _STATUSES[code]} for code in (*codes, 500)}
+_MATCH_ABOUT = (
+    "按主体类型、地区、发展阶段、已知的输入项和用平常的话写的已知情况，列出所依据日期施行的全部措施："
+    "符合条件（eligible）、待确认（to_confirm）、不符合条件（not_eligible）、相关支持但金额文件未明确（no_amount），"
+    "每项附条款原文、出处、金额和原因，并给出符合条件各项的合计。已知情况中写出的数值超出合理范围时返回 422。"
+)
+
+
+def _responses(*codes: int, media_type: str | None = None) -> dict[int | str, dict[str, Any]]:
+    """The error statuses of a route, and 500. ``media_type``: where the route's own type is another
+    (the printable page is HTML), the errors' JSON is stated as such."""
+    if media_type is None:
+        return {code: {"model": models.ErrorBody, "description": _STATUSES[code]} for code in (*codes, 500)}
+    schema = {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+    return {code: {"description": _STATUSES[code], "content": {media_type: schema}} for code in (*codes, 500)}
 
 
 def create_api(service: PolicyService) -> FastAPI:
     api = FastAPI(
         title="科技金融政策问答助手 API",
         version="0.1.0",
-        description="问答、条款查询与补贴测算。所有回答均引用条款原文。",
+        description="问答、条款查询、补贴测算与政策匹配。所有回答均引用条款原文。",
         docs_url=None,  # the Swagger page loads its scripts from a CDN; /openapi.json is enough offline
         redoc_url=None,
     )
-    calculators = {f"/api/calc/{r.id}": r for r in service.rules}
-    _add_error_handlers(api, calculators)
+    # Whose inputs a path's body names, for the messages about them.
+    fields: dict[str, Fields] = {f"/api/calc/{r.id}": r for r in service.rules}
+    fields |= dict.fromkeys(("/api/match", "/api/match/print"), service.profile_schema)
+    _add_error_handlers(api, fields)
 
     @api.middleware("http")
     async def guard(request: Request, call_next: Any) -> Any:
@@ -101,6 +118,7 @@ def create_api(service: PolicyService) -> FastAPI:
 
     for rule in service.rules:
         _add_calculator(api, service, rule)
+    _add_match(api, service)
 
     @api.post("/api/calc/{rule_id}", include_in_schema=False)
     def unknown_rule(rule_id: str) -> None:
@@ -128,21 +146,9 @@ def _add_calculator(api: FastAPI, service: PolicyService, rule: Rule) -> None:
     def calc(body: CalcRequest | None) -> models.CalcResponse:
         return views.calc(service, rule.id, body or body_model())
 
-    # The body's type is known only now: FastAPI reads it from the signature.
-    calc.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [
-            inspect.Parameter(
-                "body",
-                inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                default=None,
-                annotation=Annotated[body_model | None, Body()],
-            )
-        ],
-        return_annotation=models.CalcResponse,
-    )
     api.add_api_route(
         f"/api/calc/{rule.id}",
-        calc,
+        _with_body(calc, Annotated[body_model | None, Body()], models.CalcResponse, default=None),
         methods=["POST"],
         response_model=models.CalcResponse,
         responses=_responses(400, 422),
@@ -151,6 +157,51 @@ def _add_calculator(api: FastAPI, service: PolicyService, rule: Rule) -> None:
         description=f"依据 {rule.clause_id}：{rule.quote}",
         operation_id=f"calc_{rule.id.replace('-', '_')}",
     )
+
+
+def _add_match(api: FastAPI, service: PolicyService) -> None:
+    """``POST /api/match`` (the JSON result) and ``POST /api/match/print`` (the printable page), one body."""
+    body = Annotated[service.profile_schema.model, Body()]
+
+    def match(body: MatchRequest) -> models.MatchResponse:
+        return views.match(service, body)
+
+    def match_print(body: MatchRequest) -> HTMLResponse:
+        return HTMLResponse(views.match_page(service, body), headers={"Content-Security-Policy": CSP})
+
+    api.add_api_route(
+        "/api/match",
+        _with_body(match, body, models.MatchResponse),
+        methods=["POST"],
+        response_model=models.MatchResponse,
+        responses=_responses(400, 422),
+        tags=["match"],
+        summary="政策匹配：按主体画像列出可适用的措施",
+        description=_MATCH_ABOUT,
+        operation_id="match",
+    )
+    api.add_api_route(
+        "/api/match/print",
+        _with_body(match_print, body, HTMLResponse),
+        methods=["POST"],
+        response_class=HTMLResponse,
+        responses={
+            200: {"description": "可打印的匹配结果（自包含的 HTML 页面）", "content": {"text/html": {}}},
+            **_responses(400, 422, media_type="application/json"),
+        },
+        tags=["match"],
+        summary="政策匹配结果的打印页",
+        description="请求体同 POST /api/match；返回可打印、可发送给企业的 HTML 页面（不引用任何外部资源）。",
+        operation_id="match_print",
+    )
+
+
+def _with_body(run: Callable[..., Any], annotation: Any, returns: Any, **default: Any) -> Callable[..., Any]:
+    """``run(body)`` with its body's type in its signature, where FastAPI reads it: the model is made at
+    run time from the data. ``default``: ``default=None`` for an optional body."""
+    parameter = inspect.Parameter("body", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation, **default)
+    run.__signature__ = inspect.Signature([parameter], return_annotation=returns)  # type: ignore[attr-defined]
+    return run
 
 
 def _methods_of(api: FastAPI, path: str) -> list[str]:
@@ -162,14 +213,14 @@ def _methods_of(api: FastAPI, path: str) -> list[str]:
     return sorted(methods)
 
 
-def _add_error_handlers(api: FastAPI, calculators: dict[str, Rule]) -> None:
+def _add_error_handlers(api: FastAPI, fields: dict[str, Fields]) -> None:
     @api.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             return _error(400, "invalid_json", "请求体不是有效的 JSON")
         detail = [{"loc": list(e.get("loc", ())), "type": e.get("type", ""), "msg": e.get("msg", "")} for e in errors]
-        return _error(422, "invalid_request", explain(errors, calculators.get(request.url.path)), detail)
+        return _error(422, "invalid_request", explain(errors, fields.get(request.url.path)), detail)
 
     @api.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:

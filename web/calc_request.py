@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, create_model
@@ -44,9 +45,7 @@ class CalcRequest(BaseModel):
 def request_model(rule: Rule) -> type[CalcRequest]:
     """The request body for ``rule``: ``{"inputs": {...}, "on": date, "party": ...}``, all optional."""
     name = "".join(part.title() for part in rule.id.split("-"))
-    fields: dict[str, Any] = {spec.name: (_input_type(spec) | None, _input_field(spec)) for spec in rule.inputs}
-    inputs = create_model(f"{name}Inputs", __config__=_CONFIG, **fields)
-    inputs.__doc__ = f"{rule.label}：输入项；不填的项按未说明处理"
+    inputs = inputs_model(f"{name}Inputs", rule.inputs, f"{rule.label}：输入项；不填的项按未说明处理")
     if rule.parties:
         party: Any = Literal[tuple(dict.fromkeys((*rule.parties, *GOVERNMENT)))]
         about = f"分担方：{'、'.join(rule.parties)}；不填或填“政府”为省市财政合计"
@@ -61,6 +60,14 @@ def request_model(rule: Rule) -> type[CalcRequest]:
         party=(party | None, Field(default=None, description=about)),
     )
     model.__doc__ = f"测算{rule.label}（条款 {rule.clause_id}）"
+    return model
+
+
+def inputs_model(name: str, specs: Sequence[InputSpec], about: str) -> type[BaseModel]:
+    """One optional, typed field per input; any other name is refused."""
+    fields: dict[str, Any] = {spec.name: (_input_type(spec) | None, _input_field(spec)) for spec in specs}
+    model = create_model(name, __config__=_CONFIG, **fields)
+    model.__doc__ = about
     return model
 
 

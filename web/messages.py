@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from assistant.money import fmt
-from assistant.rules import MAX_ITEMS, Rule
+from assistant.rules import MAX_ITEMS, InputSpec
 from web.calc_request import UNIT_NOTES
+
+
+class Fields(Protocol):
+    """What a request's inputs and parties are: a ``Rule``, or the inputs a matching profile may state."""
+
+    @property
+    def inputs(self) -> Sequence[InputSpec]: ...
+
+    @property
+    def parties(self) -> Sequence[str]: ...
+
 
 FIELD_NAMES = {
     "question": "问题",
@@ -21,12 +33,17 @@ FIELD_NAMES = {
     "doc_id": "文件编号",
     "unit": "责任单位",
     "clause_id": "条款编号",
+    "subject": "主体类型",
+    "stage": "发展阶段",
+    "description": "已知情况",
 }
 _LOCATIONS = ("body", "query", "path")
+_QUOTED = re.compile(r"'([^']*)'")  # the choices in pydantic's "'a', 'b' or 'c'"
 
 
-def explain(errors: Sequence[Mapping[str, Any]], rule: Rule | None = None) -> str:
-    """One sentence per field at fault; ``rule``: the calculator asked, for its inputs' labels and units."""
+def explain(errors: Sequence[Mapping[str, Any]], rule: Fields | None = None) -> str:
+    """One sentence per field at fault; ``rule``: the calculator asked (or a profile's inputs), for the
+    inputs' labels and units."""
     by_field: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
     for error in errors:
         path = [str(p) for p in error.get("loc", ()) if p not in _LOCATIONS]
@@ -39,7 +56,7 @@ def explain(errors: Sequence[Mapping[str, Any]], rule: Rule | None = None) -> st
     return "；".join(dict.fromkeys(said)) or "请求有误"
 
 
-def _field(error: Mapping[str, Any], where: tuple[str, ...], rule: Rule | None) -> str:
+def _field(error: Mapping[str, Any], where: tuple[str, ...], rule: Fields | None) -> str:
     field = where[0] if where else ""
     if field == "party" and rule is not None and rule.parties:
         return f"分担方应为{'、'.join(rule.parties)}之一，或“政府”（省市财政合计）"
@@ -64,7 +81,7 @@ def _field(error: Mapping[str, Any], where: tuple[str, ...], rule: Rule | None) 
         "int_parsing": f"{name}应为整数",
         "int_type": f"{name}应为整数",
         "int_from_float": f"{name}应为整数",
-        "literal_error": f"{name}应为{ctx.get('expected', '')}之一",
+        "literal_error": f"{name}应为{'、'.join(_QUOTED.findall(str(ctx.get('expected', ''))))}之一",
     }
     if kind in simple:
         return simple[kind]
@@ -83,7 +100,7 @@ def _field(error: Mapping[str, Any], where: tuple[str, ...], rule: Rule | None) 
     return f"{name or '请求'}：{error.get('msg', '格式有误')}"
 
 
-def _input(errors: Sequence[Mapping[str, Any]], field: str, rule: Rule | None) -> str:
+def _input(errors: Sequence[Mapping[str, Any]], field: str, rule: Fields | None) -> str:
     """The errors of one calculator input (several when its type is a union: yes/no, one number or a list)."""
     specs = {s.name: s for s in rule.inputs} if rule else {}
     spec = specs.get(field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -185,6 +186,39 @@ class CalcResponse(Calculation):
     clause_label: str
     quote: str
     amount_text: str | None = Field(description="金额的中文写法，如“32万元”")
+
+
+class MatchItem(_Model):
+    """``MatchItem.to_dict()`` (assistant/match.py): one measure for the profile."""
+
+    status: Literal["eligible", "to_confirm", "not_eligible", "no_amount"]
+    label: str = Field(description="措施名称")
+    rule_id: str | None = Field(description="测算规则编号；null 为没有金额规定的条款")
+    clause_id: str
+    doc_id: str
+    citation: str = Field(description="出处：文件名、文号、条次")
+    quote: str = Field(description="条款原文的一部分（逐字）")
+    amount: Number | None = Field(description="按所填情况最高可得金额；不符合条件、缺少输入或文件未明确时为 null")
+    unit: str
+    calculation: Calculation | None
+    why: list[str] = Field(description="不符合的条件、需提供或待确认的事项，或金额文件未明确")
+
+
+class MatchGroups(_Model):
+    eligible: list[MatchItem] = Field(description="符合条件")
+    to_confirm: list[MatchItem] = Field(description="待确认：需补充输入或核实条件")
+    not_eligible: list[MatchItem] = Field(description="不符合条件：所填情况不满足某项条件")
+    no_amount: list[MatchItem] = Field(description="相关支持（金额文件未明确）")
+
+
+class MatchResponse(_Model):
+    """``MatchResult.to_dict()`` (assistant/match.py)."""
+
+    subject: str
+    region: str | None
+    on: dt.date = Field(description="所依据的日期：只列当日施行的措施")
+    groups: MatchGroups
+    total: Total = Field(description="符合条件各项的合计；其余各项列在 excluded 中并说明原因")
 
 
 class Health(_Model):

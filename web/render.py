@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from assistant import compose, money
+from assistant.match_report import NOTHING, MatchReport, ReportItem
 from assistant.rules import CalcResult, Rule
 from index.model import Clause, Document
 from index.search import Hit
@@ -102,6 +103,42 @@ def calc_conclusion(rule: Rule, result: CalcResult, party: str | None = None) ->
 
 def error_markdown(message: str) -> str:
     return f"【注意】{text_md(message)}"
+
+
+def error_html(message: str) -> str:
+    return f'<div class="pa-empty">【注意】{text_html(message)}</div>'
+
+
+def match_html(report: MatchReport) -> str:
+    """A match for the 政策匹配 tab: the profile, each group's measures with amount, quote, citation (a
+    link that opens the clause) and why, then the total; every text escaped."""
+    profile = "　".join(f"{text_html(what)}：{text_html(value)}" for what, value in report.profile)
+    parts = [f'<div class="pa-match-profile">{profile}</div>']
+    for group in report.groups:
+        items = "".join(_match_item(item) for item in group.items)
+        title = f"{group.title}（{len(group.items)}项）"
+        parts.append(f'<section class="pa-group pa-group-{group.status}"><h4>{text_html(title)}</h4>{items}</section>')
+    if not report.groups:
+        parts.append(f'<div class="pa-empty">{text_html(NOTHING)}</div>')
+    total = f"合计（符合条件各项）：<b>{text_html(report.total)}</b>"
+    if report.confirmable:
+        total += f"；待确认各项如均满足条件，还可获最高 {text_html(report.confirmable)}"
+    parts += [f'<div class="pa-total">{total}</div>', f'<div class="pa-hint">{text_html(report.disclaimer)}</div>']
+    return f'<div class="pa-match">{"".join(parts)}</div>'
+
+
+def _match_item(item: ReportItem) -> str:
+    amount = f'<span class="pa-amount">最高 {text_html(item.amount)}</span>' if item.amount else ""
+    why = "".join(f"<li>{text_html(w)}</li>" for w in item.why)
+    units = f"　责任单位：{text_html('、'.join(item.units))}" if item.units else ""
+    return (
+        f'<div class="pa-item"><div class="pa-hit-head"><b>{text_html(item.label)}</b>{amount}</div>'
+        f"<blockquote>{text_html(item.quote)}</blockquote>"
+        f'<div class="pa-cite">依据：<a href="{text_html(clause_link(item.clause_id))}">{text_html(item.citation)}</a>'
+        f'<span class="pa-cid">{text_html(item.clause_id)}</span>{units}</div>'
+        + (f"<ul>{why}</ul>" if why else "")
+        + "</div>"
+    )
 
 
 def highlight(text: str, words: Iterable[str]) -> str:

@@ -8,10 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant import Answer, Assistant, Conversation, InputError, NotFoundError, validate_question
+from assistant.match import MatchResult
 from assistant.rules import CalcResult, Rule, calculate
 from index.model import Clause, Document
 from index.search import Hit
 from web.conversations import ConversationStore
+from web.match_request import MatchRequest, ProfileSchema, schema_for
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class PolicyService:
         )
         self.regions: tuple[str, ...] = tuple(dict.fromkeys(d.region for d in self.documents))
         self._clause_count = sum(len(d.all_clauses) for d in self.documents)
+        self.profile_schema: ProfileSchema = schema_for(assistant)
 
     @classmethod
     def load(cls) -> PolicyService:
@@ -122,6 +125,11 @@ class PolicyService:
         party: str | None = None,
     ) -> CalcResult:
         return calculate(self.rule(rule_id), inputs, on=on, party=party or None)
+
+    # -- matching ----------------------------------------------------------------------------
+    def match(self, request: MatchRequest) -> MatchResult:
+        with self._lock:  # reads the description as a question is read
+            return self.assistant.match(request.profile())
 
 
 def _has_unit(clause: Clause, unit: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""The Gradio page: 智能问答, 条款查询 and 补贴测算 tabs over one shared ``PolicyService``."""
+"""The Gradio page: 智能问答, 条款查询, 补贴测算 and 政策匹配 tabs over one shared ``PolicyService``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from web.service import PolicyService
 from web.ui_api import PAGE_ONLY, add_api
 from web.ui_calc import build_calc_tab
 from web.ui_lookup import LookupTab, build_lookup_tab
+from web.ui_match import build_match_tab
 
 TITLE = "科技金融政策问答助手"
 EXAMPLES = (
@@ -47,6 +48,18 @@ CSS = """
 .pa-hit[data-clause]:hover { border-color: var(--color-accent); background: var(--background-fill-secondary); }
 .pa-hint { color: var(--body-text-color-subdued); font-size: 0.85em; }
 #chatbot details summary { cursor: pointer; font-weight: 600; }
+.pa-match { display: flex; flex-direction: column; gap: 8px; }
+.pa-match-profile { color: var(--body-text-color-subdued); }
+.pa-group h4 { margin: 8px 0 4px; padding-bottom: 2px; border-bottom: 2px solid var(--border-color-primary); }
+.pa-group-eligible h4 { border-color: #1b7f3b; }
+.pa-group-to_confirm h4 { border-color: #b26a00; }
+.pa-group-not_eligible h4 { border-color: #a3262a; }
+.pa-item { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin: 6px 0; }
+.pa-item blockquote { margin: 4px 0; padding: 2px 10px; border-left: 3px solid var(--border-color-accent); }
+.pa-item ul { margin: 4px 0 0 1.2em; }
+.pa-amount { font-weight: 600; color: var(--color-accent); }
+.pa-cite { font-size: 0.9em; display: flex; gap: 8px; flex-wrap: wrap; }
+.pa-total { font-size: 1.05em; padding: 8px 0; }
 """
 # A click on a citation link in the chat or on a lookup result puts the clause id into the hidden
 # #open-clause box; its input event opens the clause in 条款查询 without leaving the page.
@@ -80,6 +93,8 @@ def build_ui(service: PolicyService) -> gr.Blocks:
                 lookup = build_lookup_tab(service)
             with gr.Tab("补贴测算", id="calc", elem_id="tab-calc"):
                 build_calc_tab(service)
+            with gr.Tab("政策匹配", id="match", elem_id="tab-match"):
+                build_match_tab(service)
         _wire_clause_links(service, demo, tabs, open_box, lookup)
         add_api(service)
     return demo

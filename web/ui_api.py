@@ -28,7 +28,7 @@ _SAME_AS = "返回与 REST {} 相同的 JSON（见 /openapi.json）；出错时�
 
 
 def add_api(service: PolicyService) -> None:
-    """Registers /ask, /search, /clause, /rules and /calc on the Blocks being built."""
+    """Registers /ask, /search, /clause, /rules, /calc and /match on the Blocks being built."""
     request_models = {r.id: request_model(r) for r in service.rules}
 
     def ask(question: str, conversation_id: str | None = None) -> dict[str, Any]:
@@ -61,6 +61,18 @@ def add_api(service: PolicyService) -> None:
 
         return _answer(run)
 
+    def match(
+        subject: str,
+        region: str | None = None,
+        stage: str | None = None,
+        inputs: dict[str, Any] | None = None,
+        description: str | None = None,
+        on: str | None = None,
+    ) -> dict[str, Any]:
+        profile = {"subject": subject, "region": region, "stage": stage, "inputs": inputs or {}, "on": on}
+        profile["description"] = description or ""
+        return _answer(lambda: views.match(service, service.profile_schema.parse(profile)))
+
     gr.api(
         ask,
         api_name="ask",
@@ -77,6 +89,12 @@ def add_api(service: PolicyService) -> None:
         calc,
         api_name="calc",
         api_description="补贴测算，输入项见 /rules。" + _SAME_AS.format("POST /api/calc/{rule_id}"),
+    )
+    gr.api(
+        match,
+        api_name="match",
+        api_description="政策匹配：主体类型、地区、发展阶段、输入项、已知情况、日期。"
+        + _SAME_AS.format("POST /api/match"),
     )
 
 

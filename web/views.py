@@ -7,8 +7,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from assistant import money
+from assistant.match_page import match_page as printable
 from web import models
 from web.calc_request import CalcRequest
+from web.match_request import MatchRequest
 from web.service import PolicyService
 
 
@@ -93,6 +95,15 @@ def calc(service: PolicyService, rule_id: str, body: CalcRequest) -> models.Calc
             "amount_text": money.fmt(result.amount, result.unit) if result.amount is not None else None,
         }
     )
+
+
+def match(service: PolicyService, request: MatchRequest) -> models.MatchResponse:
+    return models.MatchResponse.model_validate(service.match(request).to_dict())
+
+
+def match_page(service: PolicyService, request: MatchRequest) -> str:
+    """The printable page of the match (self-contained HTML)."""
+    return printable(service.match(request))
 
 
 def as_json(model: BaseModel) -> dict[str, Any]:
