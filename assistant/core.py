@@ -139,9 +139,22 @@ class Assistant:
         """Every measure for a subject: eligible, to confirm or not eligible, with quotes and the total."""
         if not isinstance(profile, Profile):
             profile = Profile.from_dict(profile, self.subjects)
-        words = "，".join(w for w in (profile.description, profile.stage) if w)
-        facts = self.reader.read(validate_question(words) if words else "")
+        self._check_profile(profile)
+        # The subject states itself ("我们是科技型中小企业"): conditions naming it are then met.
+        said = validate_question(profile.description) if profile.description.strip() else ""
+        words = "，".join(w for w in (f"我们是{profile.subject}", said, profile.stage) if w)
+        facts = self.reader.read(words)
         return match(profile, self.index.corpus.documents, self.rules, self.subjects, facts, self._bind_carried)
+
+    def _check_profile(self, profile: Profile) -> None:
+        """A region the corpus has no document for, or an input no rule takes, is an error, not nothing."""
+        regions = sorted({d.region for d in self.index.corpus.documents})
+        if profile.region is not None and not any(profile.region in r for r in regions):
+            raise InputError(f"地区应为{'、'.join(regions)}之一（或其中的一部分），收到“{profile.region}”")
+        names = {s.name for r in self.rules.rules for s in r.inputs}
+        unknown = sorted(str(k) for k in profile.inputs if k not in names)
+        if unknown:
+            raise InputError(f"没有输入项{'、'.join(unknown)}；可用的输入项见“计算规则”（policy-assistant rules）")
 
     def _bind_carried(self, rule: Rule, u: Understanding, carried: Carried) -> Binding:
         return bind(rule, u, self.vocab, carried, self.facts)

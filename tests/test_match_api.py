@@ -164,7 +164,7 @@ def test_a_blank_description_states_nothing(client: TestClient, service: PolicyS
         ({"subject": "银行", "inputs": {"fee_rate": 5}}, ["数值过大"]),
         ({"subject": "银行", "inputs": [1]}, ["输入项应为 JSON 对象"]),
         ({"subject": "银行", "on": "明天"}, ["2025-06-30"]),
-        ({"subject": "银行", "description": "x" * (MAX_DESCRIPTION_CHARS + 1)}, ["已知情况过长", "496"]),
+        ({"subject": "银行", "description": "x" * (MAX_DESCRIPTION_CHARS + 1)}, ["已知情况过长", "500"]),
         ({"subject": "银行", "description": 5}, ["已知情况应为文字"]),
         ({"subject": "银行", "extra": 1}, ["不支持的字段“extra”"]),
         # A figure in the words beyond any real case: the engine's own message, still a 422.

@@ -24,9 +24,8 @@ from web.messages import explain
 from web.models import VISIBLE
 
 STAGES = ("早期", "初创期", "成长期", "成熟期")
-# The engine reads the description and the stage together as one question ("…，成长期"), at most
-# MAX_QUESTION_CHARS long: the description leaves room for the longest stage.
-MAX_DESCRIPTION_CHARS = MAX_QUESTION_CHARS - len("，") - max(len(s) for s in STAGES)
+# The engine checks the description on its own, as long as a question may be.
+MAX_DESCRIPTION_CHARS = MAX_QUESTION_CHARS
 _VISIBLE = re.compile(VISIBLE)
 
 
