@@ -16,7 +16,7 @@ from assistant.rules import calculate, load_rules
 from index.corpus import Corpus, load_corpus
 from index.errors import InputError, PolicyAssistantError
 from index.ingest import command as add_command
-from index.model import Clause
+from index.model import LEVELS, STATUS_LABELS, Clause
 from index.search import MODES, Filters
 from index.settings import Settings
 from index.store import build_index, index_dir, open_index
@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("clauses", _clauses, "list clauses (id and heading)")
     p.add_argument("--doc", help="document id, e.g. sd-2023-155")
     p.add_argument("--unit", help="a responsible unit, e.g. 科技厅 (matches part of a name)")
+    _document_filters(p)
 
     p = command("show", _show, "print one clause: label, units, full text")
     p.add_argument("clause_id")
@@ -63,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command("search", _search, "ranked clauses for a query, the matching sentence highlighted")
     p.add_argument("query")
     p.add_argument("--mode", choices=MODES, default="hybrid")
-    p.add_argument("--region", help="e.g. 山东 or 内蒙古")
     p.add_argument("--doc", help="document id")
+    _document_filters(p)
     p.add_argument("-k", type=int, default=5)
 
     p = command("ask", _ask, "answer one question (grounded, with the clause and any calculation)")
@@ -86,20 +87,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _document_filters(parser: argparse.ArgumentParser) -> None:
+    """The documents' filters (index.search.Filters); their values are checked there, with a Chinese message."""
+    parser.add_argument("--region", help="e.g. 山东 or 内蒙古 (matches part of a region name)")
+    parser.add_argument("--level", help=f"{' / '.join(LEVELS)}")
+    parser.add_argument("--status", help=f"{' / '.join(STATUS_LABELS.values())}, on --on (default today)")
+    parser.add_argument("--on", help="the day the status is read on, YYYY-MM-DD (default today)")
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters.make(args.region, args.doc, args.level, args.status, args.on)
+
+
 def _corpus() -> Corpus:
     return load_corpus(Settings.from_env().corpus_dir)
 
 
 def _clauses(args: argparse.Namespace) -> None:
     corpus = _corpus()
+    filters = _filters(args)
     if args.doc:
         corpus.document(args.doc)  # unknown id → NotFoundError
-    for clause in corpus.clauses:
-        if args.doc and clause.doc_id != args.doc:
-            continue
-        if args.unit and not any(args.unit in u.name for u in clause.units):
-            continue
-        print(f"{clause.id}\t{clause.heading}")
+    for doc in (d for d in corpus.documents if filters.admits(d)):
+        for clause in doc.clauses:
+            if not args.unit or any(args.unit in u.name for u in clause.units):
+                print(f"{clause.id}\t{clause.heading}")
 
 
 def _show(args: argparse.Namespace) -> None:
@@ -120,7 +132,7 @@ def _build(args: argparse.Namespace) -> None:
 
 def _search(args: argparse.Namespace) -> None:
     index = open_index(Settings.from_env())
-    hits = index.search(args.query, k=args.k, mode=args.mode, filters=Filters(args.region, args.doc))
+    hits = index.search(args.query, k=args.k, mode=args.mode, filters=_filters(args))
     if not hits:
         print("没有找到相关条款。")
     for rank, hit in enumerate(hits, start=1):

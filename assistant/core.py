@@ -25,7 +25,7 @@ from assistant.subjects import Subjects, load_subjects
 from assistant.understand import MAX_QUESTION_CHARS, Reader, Understanding
 from assistant.vocab import Vocabulary, load_vocabulary
 from index.errors import InputError
-from index.model import Clause, Document
+from index.model import Clause, Document, Status
 from index.search import MODES, Filters, Hit, SearchIndex
 from index.settings import Settings
 from index.store import EmbeddingCache, open_index
@@ -127,12 +127,22 @@ class Assistant:
         region: str | None = None,
         doc_id: str | None = None,
         in_force_on: dt.date | None = None,
+        level: str | None = None,
+        status: Status | str | None = None,
+        on: dt.date | str | None = None,
     ) -> list[Hit]:
-        """Ranked hits; clauses the query names (sd-2023-155#3, 155号文第三条) come first."""
+        """Ranked hits; clauses the query names (sd-2023-155#3, 155号文第三条) come first. ``level`` (全国/省/市/县)
+        and ``status`` (现行有效/已失效/已被替代/尚未施行, on ``on``, default today) narrow the documents."""
         query = validate_question(query)
-        named = [_named_hit(c) for c in self.named_clauses(query, region, doc_id)]
+        filters = Filters.make(region, doc_id, level, status, on, in_force_on)
+        corpus = self.index.corpus
+        named = [
+            _named_hit(c)
+            for c in self.named_clauses(query, region, doc_id)
+            if filters.admits(corpus.document(c.doc_id))
+        ]
         cleaned, _ = self.reader.clean(query)
-        hits = self.index.search(cleaned, k=k, mode=mode or self.mode, filters=Filters(region, doc_id, in_force_on))
+        hits = self.index.search(cleaned, k=k, mode=mode or self.mode, filters=filters)
         return (named + [h for h in hits if h.clause_id not in {n.clause_id for n in named}])[:k]
 
     def match(self, profile: Profile | Mapping[str, object]) -> MatchResult:

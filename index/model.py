@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from index.errors import InputError
+
 LEVELS = ("全国", "省", "市", "县")  # 直辖市 and 自治区 count as 省
 DOC_TYPES = ("法律", "行政法规", "地方性法规", "规章", "规范性文件")
 EVENTS = ("通过", "修订", "修正", "批准", "公布", "印发", "施行")
@@ -140,11 +142,53 @@ class Relation:
         return self.target if re.search(r"〔\d{4}〕.*号$", self.target) else f"《{self.target}》"
 
 
+# How a reader names each relation of a document to another (the add command, the 文件库 tab, the API).
+RELATION_NAMES = {
+    RelationKind.IMPLEMENTS: "实施",
+    RelationKind.CITES: "引用",
+    RelationKind.AMENDS: "修改",
+    RelationKind.REPLACES: "替代（废止）",
+    RelationKind.REPLACED_BY: "被替代",
+    RelationKind.IMPLEMENTED_BY: "被实施",
+    RelationKind.CITED_BY: "被引用",
+    RelationKind.AMENDED_BY: "被修改",
+}
+
+
 class Status(StrEnum):
     NOT_YET_IN_FORCE = "not_yet_in_force"
     IN_FORCE = "in_force"
     EXPIRED = "expired"
     REPLACED = "replaced"
+
+    @property
+    def label(self) -> str:
+        """The status as filters and tables name it: 现行有效, 已失效, 已被替代 or 尚未施行."""
+        return STATUS_LABELS[self]
+
+    @classmethod
+    def named(cls, name: str) -> Status:
+        """The status its label (现行有效) or its value (in_force) names; ``InputError`` listing the labels."""
+        for status in cls:
+            if name in (status.label, status.value):
+                return status
+        raise InputError(f"状态“{name}”无效，可选：{'、'.join(STATUS_LABELS.values())}")
+
+
+STATUS_LABELS = {
+    Status.IN_FORCE: "现行有效",
+    Status.EXPIRED: "已失效",
+    Status.REPLACED: "已被替代",
+    Status.NOT_YET_IN_FORCE: "尚未施行",
+}
+
+
+def parse_date(text: str) -> dt.date:
+    """A date typed by a person, as ``YYYY-MM-DD``; ``InputError`` in Chinese otherwise."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"日期“{text.strip()}”格式不正确，请写作 2025-06-30") from None
 
 
 @dataclass(frozen=True)

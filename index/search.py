@@ -20,8 +20,8 @@ from index.analyzer import Analyzer
 from index.chunks import Chunk
 from index.corpus import Corpus
 from index.embed import Embedder
-from index.errors import ConfigError
-from index.model import Clause, Sentence
+from index.errors import ConfigError, InputError
+from index.model import LEVELS, Clause, Document, Sentence, Status, parse_date
 from index.settings import Settings
 
 MODES = ("bm25", "dense", "hybrid")
@@ -43,9 +43,43 @@ class Hit:
 
 @dataclass(frozen=True)
 class Filters:
+    """Which documents a search (or a listing) keeps; a field left None keeps every document."""
+
     region: str | None = None  # part of a region name: "山东" matches "山东省"
     doc_id: str | None = None
-    in_force_on: dt.date | None = None
+    in_force_on: dt.date | None = None  # within the period its dates state (a replacement aside)
+    level: str | None = None  # one of LEVELS
+    status: Status | None = None  # the document's status (a replacement counted) on ``on``
+    on: dt.date | None = None  # the day ``status`` is read on; None: today
+
+    def __post_init__(self) -> None:
+        if self.level is not None and self.level not in LEVELS:
+            raise InputError(f"层级“{self.level}”无效，可选：{'、'.join(LEVELS)}")
+
+    @classmethod
+    def make(
+        cls,
+        region: str | None = None,
+        doc_id: str | None = None,
+        level: str | None = None,
+        status: Status | str | None = None,
+        on: dt.date | str | None = None,
+        in_force_on: dt.date | None = None,
+    ) -> Filters:
+        """Filters from what a person typed (CLI, page): "" is no filter, a status by its label (现行有效) or
+        value, a day as ``YYYY-MM-DD``; anything else is an ``InputError`` listing the choices."""
+        day = parse_date(on) if isinstance(on, str) and on.strip() else on if isinstance(on, dt.date) else None
+        named = Status.named(status) if status else None  # a Status is a str too
+        return cls(region or None, doc_id or None, in_force_on, level or None, named, day)
+
+    def admits(self, doc: Document) -> bool:
+        return (
+            (self.region is None or self.region in doc.region)
+            and (self.doc_id is None or doc.id == self.doc_id)
+            and (self.in_force_on is None or doc.in_force.contains(self.in_force_on))
+            and (self.level is None or doc.level == self.level)
+            and (self.status is None or doc.status(self.on or dt.date.today()).status is self.status)
+        )
 
 
 class SearchIndex:
@@ -141,13 +175,7 @@ class SearchIndex:
         return fused * (self._settings.rrf_k + 1) / 2  # 1.0 when first in both rankings
 
     def _allowed(self, filters: Filters) -> np.ndarray:
-        docs = {
-            d.id
-            for d in self.corpus.documents
-            if (filters.region is None or filters.region in d.region)
-            and (filters.doc_id is None or d.id == filters.doc_id)
-            and (filters.in_force_on is None or d.in_force.contains(filters.in_force_on))
-        }
+        docs = {d.id for d in self.corpus.documents if filters.admits(d)}
         return np.array([c.doc_id in docs for c in self._clauses])
 
     # -- presentation ----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import socket
 import subprocess
@@ -377,6 +378,28 @@ def test_search_filters_by_region_document_and_unit(client: TestClient, service:
     assert unit and all(any(u.name == "省财政厅" for u in service.clause(h["clause_id"]).units) for h in unit)
 
 
+def test_search_filters_by_level_and_status_on_a_day(client: TestClient, service: PolicyService) -> None:
+    levels = {d.id: d.level for d in service.documents}
+    city = client.get("/api/search", params={"q": "科技创新", "level": "市", "k": 20}).json()["hits"]
+    assert city and {levels[h["doc_id"]] for h in city} == {"市"}
+    expired = {"q": "担保", "status": "已失效", "on": "2029-01-01", "k": 50}
+    assert {h["doc_id"] for h in client.get("/api/search", params=expired).json()["hits"]} == {"sd-2023-155"}
+    in_force = client.get("/api/search", params={**expired, "status": "现行有效"}).json()["hits"]
+    assert in_force and "sd-2023-155" not in {h["doc_id"] for h in in_force}
+    today = client.get("/api/search", params={"q": "担保", "status": "现行有效", "k": 50}).json()["hits"]
+    assert "sd-2023-155" in {h["doc_id"] for h in today}  # no day: today, when it is in force
+    # A clause named by its id is filtered too: sd-2023-155 is a 省 document.
+    named = client.get("/api/search", params={"q": "sd-2023-155#3", "level": "市"}).json()
+    assert named["exact"] == [] and all(levels[h["doc_id"]] == "市" for h in named["hits"])
+
+
+def test_assistant_search_takes_level_and_status(service: PolicyService) -> None:
+    hits = service.assistant.search("担保", k=20, level="全国", status="现行有效", on=dt.date(2029, 1, 1))
+    assert hits and {service.document(h.doc_id).level for h in hits} == {"全国"}
+    assert service.assistant.search("sd-2023-155#3", status="已失效", on="2029-01-01")[0].clause_id == "sd-2023-155#3"
+    assert service.assistant.search("sd-2023-155#3", status="现行有效", on="2029-01-01")[0].clause_id != "sd-2023-155#3"
+
+
 @pytest.mark.parametrize(
     ("params", "exact"),
     [
@@ -408,6 +431,10 @@ def test_search_finds_a_product_name(client: TestClient) -> None:
         ({"q": "担保", "k": 51}, 422, ["结果条数应不大于50"]),
         ({"q": "担保", "k": "abc"}, 422, ["结果条数应为整数"]),
         ({"q": "担保", "doc_id": "xx-0000-1"}, 404, ["没有编号为“xx-0000-1”的文件"]),
+        ({"q": "担保", "level": "区"}, 422, ["层级应为全国、省、市、县之一"]),
+        ({"q": "担保", "status": "有效"}, 422, ["状态应为现行有效、已失效、已被替代、尚未施行之一"]),
+        ({"q": "担保", "status": "in_force"}, 422, ["状态应为现行有效"]),  # the REST enum: the Chinese names
+        ({"q": "担保", "on": "2029-13-01"}, 422, ["2025-06-30 这样的日期"]),
     ],
 )
 def test_search_rejects_bad_parameters(client: TestClient, params: dict, status: int, words: list[str]) -> None:  # type: ignore[type-arg]

@@ -46,6 +46,17 @@ def test_bad_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], argv: li
     assert message in capsys.readouterr().err
 
 
+def test_search_with_level_and_status_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "担保", "--level", "省", "--status", "现行有效", "-k", "10"]) == 0
+    ids = [line.split()[1] for line in capsys.readouterr().out.splitlines() if line[:1].isdigit()]
+    assert ids and all(i.startswith(("sd-", "nm-", "sh-", "zj-")) for i in ids)  # 省-level documents
+    assert main(["search", "担保", "--status", "已失效", "--on", "2029-01-01", "-k", "10"]) == 0
+    ids = [line.split()[1] for line in capsys.readouterr().out.splitlines() if line[:1].isdigit()]
+    assert ids and all(i.startswith("sd-2023-155#") for i in ids)
+    assert main(["search", "担保", "--level", "区"]) == 2
+    assert "层级“区”无效" in capsys.readouterr().err
+
+
 def test_chat_completes_a_follow_up(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 

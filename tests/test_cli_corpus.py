@@ -29,3 +29,29 @@ def test_show_unknown_clause_is_a_clear_error(capsys: pytest.CaptureFixture[str]
 def test_unknown_document(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["clauses", "--doc", "bj-2020-1"]) == 2
     assert "bj-2020-1" in capsys.readouterr().err
+
+
+def test_clauses_filtered_by_level_region_and_status(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clauses", "--level", "市"]) == 0
+    docs = {line.split("#")[0] for line in capsys.readouterr().out.splitlines()}
+    assert docs == {"qd-jrfzcjtl-20120927", "qd-kjcxcjtl-20110729"}
+    assert main(["clauses", "--region", "山东", "--status", "已失效", "--on", "2029-01-01"]) == 0
+    docs = {line.split("#")[0] for line in capsys.readouterr().out.splitlines()}
+    assert docs == {"sd-2023-155"}
+    assert main(["clauses", "--doc", "sd-2023-155", "--level", "全国"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["clauses", "--level", "区"], "层级“区”无效，可选：全国、省、市、县"),
+        (["clauses", "--status", "有效"], "可选：现行有效、已失效、已被替代、尚未施行"),
+        (["clauses", "--status", "已失效", "--on", "明年"], "日期“明年”格式不正确"),
+    ],
+)
+def test_an_unknown_filter_is_a_chinese_error(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err

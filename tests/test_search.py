@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from index.model import Status
 from index.search import Filters, SearchIndex
 
 GOLDEN = [
@@ -71,3 +72,48 @@ def test_unknown_mode_is_a_config_error(search_index: SearchIndex) -> None:
 
 def test_query_with_no_known_words_returns_dense_hits_only(search_index: SearchIndex) -> None:
     assert search_index.search("zzzz", k=3, mode="bm25") == []
+
+
+def test_level_filter(search_index: SearchIndex) -> None:
+    levels = {d.id: d.level for d in search_index.corpus.documents}
+    for level in ("全国", "省", "市"):
+        hits = search_index.search("科技成果转化", k=20, filters=Filters(level=level))
+        assert hits and {levels[h.doc_id] for h in hits} == {level}
+
+
+def test_status_filter_reads_the_status_on_the_day(search_index: SearchIndex) -> None:
+    # Shandong's measures expire after 2028-12-31; Inner Mongolia's opinion starts on 2025-03-26.
+    def docs(status: Status, day: dt.date) -> set[str]:
+        return {h.doc_id for h in search_index.search("融资担保", k=50, filters=Filters(status=status, on=day))}
+
+    assert docs(Status.EXPIRED, dt.date(2029, 1, 1)) == {"sd-2023-155"}
+    assert "sd-2023-155" not in docs(Status.IN_FORCE, dt.date(2029, 1, 1))
+    assert docs(Status.NOT_YET_IN_FORCE, dt.date(2025, 3, 25)) == {"nm-2025-15"}
+    assert "nm-2025-15" in docs(Status.IN_FORCE, dt.date(2025, 3, 26))
+    assert docs(Status.REPLACED, dt.date(2029, 1, 1)) == set()
+    assert "sd-2023-155" in docs(Status.IN_FORCE, dt.date.today())  # no day given: today
+    assert search_index.search("融资担保", k=50, filters=Filters(status=Status.IN_FORCE)) == search_index.search(
+        "融资担保", k=50, filters=Filters(status=Status.IN_FORCE, on=dt.date.today())
+    )
+
+
+def test_filters_from_typed_text() -> None:
+    made = Filters.make(region="", doc_id="", level="省", status="已失效", on="2029-01-01")
+    assert made == Filters(level="省", status=Status.EXPIRED, on=dt.date(2029, 1, 1))
+    assert Filters.make(status="in_force").status is Status.IN_FORCE  # the value works too
+    assert Filters.make(level="", status="", on="") == Filters()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ({"level": "区"}, "层级“区”无效，可选：全国、省、市、县"),
+        ({"status": "有效"}, "状态“有效”无效，可选：现行有效、已失效、已被替代、尚未施行"),
+        ({"on": "明天"}, "日期“明天”格式不正确，请写作 2025-06-30"),
+    ],
+)
+def test_an_unknown_filter_value_is_an_input_error_listing_the_choices(typed: dict[str, str], message: str) -> None:
+    from index.errors import InputError
+
+    with pytest.raises(InputError, match=message):
+        Filters.make(**typed)

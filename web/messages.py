@@ -36,6 +36,8 @@ FIELD_NAMES = {
     "subject": "主体类型",
     "stage": "发展阶段",
     "description": "已知情况",
+    "level": "层级",
+    "status": "状态",
 }
 _LOCATIONS = ("body", "query", "path")
 _QUOTED = re.compile(r"'([^']*)'")  # the choices in pydantic's "'a', 'b' or 'c'"

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from assistant.understand import MAX_QUESTION_CHARS
+from index.model import LEVELS, STATUS_LABELS
+from web.calc_request import IsoDate
 from web.conversations import ID_PATTERN
 
 # A character ``validate_question`` keeps (neither a control character nor a space): a question must
@@ -16,6 +18,8 @@ VISIBLE = r"[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 Question = Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=VISIBLE)]
 ConversationId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Number = int | float
+Level = Literal[LEVELS]  # type: ignore[valid-type]
+StatusLabel = Literal[tuple(STATUS_LABELS.values())]  # type: ignore[valid-type]
 # What a calculation echoes per input: a number, a yes/no, a choice, or the items of a several-item input.
 InputValue = bool | int | float | str | list[Number]
 
@@ -114,6 +118,9 @@ class SearchQuery(BaseModel):
         default=None, description="文件编号，如 sd-2023-155"
     )
     unit: Annotated[str, StringConstraints(max_length=40)] | None = Field(default=None, description="责任单位")
+    level: Level | None = Field(default=None, description="文件层级")
+    status: StatusLabel | None = Field(default=None, description="文件在 on 日的状态")
+    on: IsoDate | None = Field(default=None, description="判断状态所依据的日期（YYYY-MM-DD）；不填为今天")
 
 
 class ClauseRef(_Model):

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from assistant import Answer, Assistant, Conversation, InputError, NotFoundError, validate_question
 from assistant.match import MatchResult
 from assistant.rules import CalcResult, Rule, calculate
-from index.model import Clause, Document
-from index.search import Hit
+from index.model import Clause, Document, Status
+from index.search import Filters, Hit
 from web.conversations import ConversationStore
 from web.match_request import MatchRequest, ProfileSchema, schema_for
 
@@ -93,25 +93,39 @@ class PolicyService:
         region: str | None = None,
         doc_id: str | None = None,
         unit: str | None = None,
+        level: str | None = None,
+        status: Status | str | None = None,
+        on: dt.date | str | None = None,
     ) -> LookupResult:
-        """Clauses the query names (by id or 第N条) first, then ranked search hits; filters apply to both."""
+        """Clauses the query names (by id or 第N条) first, then ranked search hits; filters apply to both
+        (``status`` on ``on``, default today)."""
         text = validate_question(query)
-        region, doc_id, unit = region or None, doc_id or None, unit or None
-        if doc_id is not None:
-            self.document(doc_id)
+        filters = Filters.make(region, doc_id, level, status, on)
+        unit = unit or None
+        if filters.doc_id is not None:
+            self.document(filters.doc_id)
         if k < 1:
             raise InputError("结果条数应为正整数")
-        exact = tuple(c for c in self._named(text, region, doc_id) if _has_unit(c, unit))
+        exact = tuple(c for c in self._named(text, filters) if _has_unit(c, unit))
         with self._lock:
             wanted = self._clause_count if unit else k + len(exact)
-            hits = self.assistant.search(text, k=wanted, region=region, doc_id=doc_id)
+            hits = self.assistant.search(
+                text,
+                k=wanted,
+                region=filters.region,
+                doc_id=filters.doc_id,
+                level=filters.level,
+                status=filters.status,
+                on=filters.on,
+            )
         named = {c.id for c in exact}
         kept = [h for h in hits if h.clause_id not in named and _has_unit(self.clause(h.clause_id), unit)]
         return LookupResult(text, exact, tuple(kept[:k]))
 
-    def _named(self, text: str, region: str | None, doc_id: str | None) -> list[Clause]:
+    def _named(self, text: str, filters: Filters) -> list[Clause]:
         order = {d.id: i for i, d in enumerate(self.documents)}  # documents in order of issue
-        return sorted(self.assistant.named_clauses(text, region, doc_id), key=lambda c: order[c.doc_id])
+        named = self.assistant.named_clauses(text, filters.region, filters.doc_id)
+        return sorted((c for c in named if filters.admits(self.document(c.doc_id))), key=lambda c: order[c.doc_id])
 
     # -- calculators -------------------------------------------------------------------------
     def rule(self, rule_id: str) -> Rule:

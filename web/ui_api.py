@@ -41,8 +41,12 @@ def add_api(service: PolicyService) -> None:
         region: str | None = None,
         doc_id: str | None = None,
         unit: str | None = None,
+        level: str | None = None,
+        status: str | None = None,
+        on: str | None = None,
     ) -> dict[str, Any]:
-        query = _valid(models.SearchQuery, {"q": q, "k": k, "region": region, "doc_id": doc_id, "unit": unit})
+        params = {"q": q, "k": k, "region": region, "doc_id": doc_id, "unit": unit}
+        query = _valid(models.SearchQuery, {**params, "level": level, "status": status, "on": on})
         return _answer(lambda: views.search(service, query))
 
     def clause(clause_id: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import gradio as gr
 
 from assistant import InputError
 from assistant.rules import InputSpec, Rule
+from index.model import parse_date
 from web import render
 from web.service import PolicyService
 from web.ui_api import PAGE_ONLY
@@ -108,9 +109,4 @@ def _value(spec: InputSpec, raw: Any) -> object:
 
 def _date(raw: Any) -> dt.date | None:
     text = str(raw or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"日期“{text}”格式不正确，请写作 2025-06-30") from None
+    return parse_date(text) if text else None

@@ -1,5 +1,5 @@
-"""The 条款查询 tab for hotline staff: search with filters, ranked highlighted results, the full clause
-with a copy button, and browsing by document → section → clause."""
+"""The 条款查询 tab for hotline staff: search with filters (document, region, unit, level, status on a day),
+ranked highlighted results, the full clause with a copy button, and browsing by document → section → clause."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import gradio as gr
 
 from assistant import InputError
 from assistant.understand import MAX_QUESTION_CHARS
-from index.model import Document
+from index.model import LEVELS, STATUS_LABELS, Document
 from web import render
 from web.service import PolicyService
 from web.ui_api import PAGE_ONLY
@@ -57,6 +57,14 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
             [("全部单位", _ALL), *service.units], value=_ALL, label="责任单位", elem_id="filter-unit"
         )
     with gr.Row():
+        level_filter = gr.Dropdown([("全部层级", _ALL), *LEVELS], value=_ALL, label="层级", elem_id="filter-level")
+        status_filter = gr.Dropdown(
+            [("全部状态", _ALL), *STATUS_LABELS.values()], value=_ALL, label="状态", elem_id="filter-status"
+        )
+        on_filter = gr.Textbox(
+            label="状态所依据的日期（可选，默认今天）", placeholder="如 2029-01-01", max_length=10, elem_id="filter-on"
+        )
+    with gr.Row():
         with gr.Column(scale=3):
             results = gr.HTML(elem_id="lookup-results")
             with gr.Accordion("按文件浏览：文件 → 章节 → 条款", open=False, elem_id="browse"):
@@ -81,9 +89,9 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
             )
     tab = LookupTab(service, header, text)
 
-    def run_search(q: str, doc_id: str, region: str, unit: str) -> tuple[Any, ...]:
+    def run_search(q: str, doc_id: str, region: str, unit: str, level: str, status: str, on: str) -> tuple[Any, ...]:
         try:
-            result = service.lookup(q or "", k=10, region=region, doc_id=doc_id, unit=unit)
+            result = service.lookup(q or "", 10, region, doc_id, unit, level, status, on)
         except InputError as err:
             return f'<div class="pa-empty">{render.text_html(str(err))}</div>', gr.skip(), gr.skip()
         html = render.results_html(result.exact, [(h, service.clause(h.clause_id)) for h in result.hits])
@@ -116,7 +124,7 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
             clauses = tuple(c for c in doc.clauses if (c.section or "正文") == section)
         return gr.Dropdown(choices=[(f"{render.short_label(c)}　{c.heading}", c.id) for c in clauses], value=None)
 
-    inputs = [query, doc_filter, region_filter, unit_filter]
+    inputs = [query, doc_filter, region_filter, unit_filter, level_filter, status_filter, on_filter]
     outputs = [results, header, text]
     query.submit(run_search, inputs, outputs, api_visibility=PAGE_ONLY)
     search.click(run_search, inputs, outputs, api_visibility=PAGE_ONLY)

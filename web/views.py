@@ -20,7 +20,9 @@ def ask(service: PolicyService, request: models.AskRequest) -> models.AskRespons
 
 
 def search(service: PolicyService, query: models.SearchQuery) -> models.SearchResponse:
-    result = service.lookup(query.q, k=query.k, region=query.region, doc_id=query.doc_id, unit=query.unit)
+    result = service.lookup(
+        query.q, query.k, query.region, query.doc_id, query.unit, query.level, query.status, query.on
+    )
     hits = []
     for h in result.hits:
         clause = service.clause(h.clause_id)

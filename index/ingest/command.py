@@ -14,20 +14,11 @@ from pathlib import Path
 
 from index.errors import IngestError, PolicyAssistantError
 from index.ingest.add import Plan, plan, write
-from index.model import RelationKind, cn_date
+from index.model import RELATION_NAMES, cn_date
 from index.settings import Settings
 
-_RELATION_WORDS = {
-    RelationKind.IMPLEMENTS: "实施",
-    RelationKind.CITES: "引用",
-    RelationKind.AMENDS: "修改",
-    RelationKind.REPLACES: "替代（废止）",
-    RelationKind.REPLACED_BY: "被替代",
-    RelationKind.IMPLEMENTED_BY: "被实施",
-    RelationKind.CITED_BY: "被引用",
-    RelationKind.AMENDED_BY: "被修改",
-}
-_FIELD_NAMES = {"title": "标题", "issued": "印发/公布日期", "in_force": "施行日期", "issuers": "发布机关"}
+# The metadata fields ``add`` may leave to be confirmed, as a reader names them.
+FIELD_NAMES = {"title": "标题", "issued": "印发/公布日期", "in_force": "施行日期", "issuers": "发布机关"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,14 +77,14 @@ def describe(found: Plan, today: dt.date) -> str:
     for rel in doc.relations:
         where = f"，文库中为 {rel.doc_id}" if rel.doc_id else "，文库中没有"
         found_here = "【待确认】" if rel.basis else ""  # those read from this text; the others come from the library
-        rows.append(f"关联：{_RELATION_WORDS[rel.kind]}{rel.cited}{where}{found_here}")
+        rows.append(f"关联：{RELATION_NAMES[rel.kind]}{rel.cited}{where}{found_here}")
     rows.append(f"状态（{cn_date(today)}）：{doc.status(today).describe()}")
     layouts = {"articles": "章→条", "items": "部分→（一）项", "sections": "一、部分"}
     rows.append(f"结构：{layouts.get(found.parsed.layout, found.parsed.layout)}，共 {len(doc.clauses)} 条")
     rows += [f"　　{c.id}\t{c.label.removeprefix(doc.cited_as)}\t{c.section}\t{c.heading}" for c in doc.clauses]
     rows += [f"　　{s.id}\t{s.heading}\t{s.text[:40]}…" for s in doc.statements]
     rows += [f"【待确认】{p}" for p in found.parsed.problems]
-    missing = [_FIELD_NAMES.get(f, f) for f in sorted(confirm)]
+    missing = [FIELD_NAMES.get(f, f) for f in sorted(confirm)]
     if missing:
         rows.append(f"【待确认】文中未找到：{'、'.join(missing)}（已写入 to_confirm，核对后从列表中删去）")
     return "\n".join(rows)
