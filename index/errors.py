@@ -21,6 +21,18 @@ class IngestError(PolicyAssistantError):
     """A file given to ``add`` cannot become a corpus document; the message, in Chinese, says why."""
 
 
+class UnsupportedFileError(IngestError):
+    """A file of a type ``add`` cannot read."""
+
+
+class FileTooLargeError(IngestError):
+    """A file over the size limit."""
+
+
+class DuplicateDocumentError(IngestError):
+    """A document whose id the corpus already holds."""
+
+
 class IndexStateError(PolicyAssistantError):
     """The built index is missing, stale or corrupted and could not be rebuilt."""
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _ENV_PREFIX = "POLICY_ASSISTANT_"
+MIN_TOKEN_CHARS = 12  # a shorter admin token is too easily guessed
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class Settings:
     fusion: str = "weighted"  # "weighted" (sum of min-max normalised scores) or "rrf"; see README for the measurement
     rrf_k: int = 60
     dense_weight: float = 0.5  # used by the weighted fusion
+    # The web app takes uploads to the 文件库 only when this is set, and only from whoever presents it;
+    # "" (the default) keeps the library read-only. Left out of repr, so that no log shows it.
+    admin_token: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -52,4 +56,9 @@ class Settings:
         settings = cls(**typed)
         if settings.fusion not in ("rrf", "weighted"):
             raise ConfigError(f"setting fusion={settings.fusion!r}: use 'rrf' or 'weighted'")
+        token = settings.admin_token
+        if token and (len(token) < MIN_TOKEN_CHARS or not token.isprintable() or token.strip() != token):
+            raise ConfigError(
+                f"管理令牌（{_ENV_PREFIX}ADMIN_TOKEN）应为至少 {MIN_TOKEN_CHARS} 个可打印字符，首尾不能有空格"
+            )
         return settings

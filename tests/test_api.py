@@ -96,6 +96,8 @@ def test_openapi_lists_every_endpoint_with_typed_models(client: TestClient, serv
         **{f"/api/calc/{rule}": {"post"} for rule in rules},
         "/api/match": {"post"},
         "/api/match/print": {"post"},
+        "/api/documents": {"get", "post"},
+        "/api/documents/{doc_id}": {"get"},
     }
     schemas = spec["components"]["schemas"]
     assert {"AskRequest", "AskResponse", "Citation", "Calculation", "SearchResponse", "ClauseOut", "RuleOut"} <= set(
@@ -110,6 +112,15 @@ def test_openapi_lists_every_endpoint_with_typed_models(client: TestClient, serv
     assert schemas["SdLukedanFeeInputs"]["additionalProperties"] is False
     party = schemas["SdLukedaiLossRequest"]["properties"]["party"]["anyOf"][0]["enum"]
     assert {"省财政", "市财政", "贷款银行", "政府"} <= set(party)
+    # The library: filters as enums; the upload takes a file and states its bearer token and refusals.
+    search = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert search["level"]["schema"]["anyOf"][0]["enum"] == ["全国", "省", "市", "县"]
+    assert search["status"]["schema"]["anyOf"][0]["enum"] == ["现行有效", "已失效", "已被替代", "尚未施行"]
+    upload = spec["paths"]["/api/documents"]["post"]
+    assert {"201", "401", "403", "409", "411", "413", "415"} <= set(upload["responses"])
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    # Started without an admin token: no credential can work, so none is declared, and it says 403 always.
+    assert "security" not in upload and "一律返回 403" in upload["description"]
 
 
 def test_every_status_an_operation_answers_is_documented(client: TestClient) -> None:

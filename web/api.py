@@ -22,37 +22,27 @@ from starlette.types import Receive, Scope, Send
 from assistant.errors import IndexStateError, InputError, NotFoundError, PolicyAssistantError
 from assistant.match_page import CSP
 from assistant.rules import Rule
+from index.errors import DuplicateDocumentError, FileTooLargeError, IngestError, UnsupportedFileError
 from web import models, views
 from web.calc_request import CalcRequest, request_model
+from web.library_api import UPLOAD_PATH, UploadGate, add_library_routes
 from web.match_request import MatchRequest
 from web.messages import Fields, explain
+from web.responses import documented, error_response
 from web.service import PolicyService
 
 log = logging.getLogger(__name__)
 
-_STATUSES = {
-    400: "请求体不是有效的 JSON",
-    404: "编号不存在",
-    422: "请求或输入有误",
-    500: "服务器内部错误",
-    503: "检索索引暂不可用",
+_INGEST_STATUSES = {
+    DuplicateDocumentError: (409, "conflict"),
+    FileTooLargeError: (413, "too_large"),
+    UnsupportedFileError: (415, "unsupported_media_type"),
 }
-
-
 _MATCH_ABOUT = (
     "按主体类型、地区、发展阶段、已知的输入项和用平常的话写的已知情况，列出所依据日期施行的全部措施："
     "符合条件（eligible）、待确认（to_confirm）、不符合条件（not_eligible）、相关支持但金额文件未明确（no_amount），"
     "每项附条款原文、出处、金额和原因，并给出符合条件各项的合计。已知情况中写出的数值超出合理范围时返回 422。"
 )
-
-
-def _responses(*codes: int, media_type: str | None = None) -> dict[int | str, dict[str, Any]]:
-    """The error statuses of a route, and 500. ``media_type``: where the route's own type is another
-    (the printable page is HTML), the errors' JSON is stated as such."""
-    if media_type is None:
-        return {code: {"model": models.ErrorBody, "description": _STATUSES[code]} for code in (*codes, 500)}
-    schema = {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
-    return {code: {"description": _STATUSES[code], "content": {media_type: schema}} for code in (*codes, 500)}
 
 
 def create_api(service: PolicyService) -> FastAPI:
@@ -67,6 +57,7 @@ def create_api(service: PolicyService) -> FastAPI:
     fields: dict[str, Fields] = {f"/api/calc/{r.id}": r for r in service.rules}
     fields |= dict.fromkeys(("/api/match", "/api/match/print"), service.profile_schema)
     _add_error_handlers(api, fields)
+    api.add_middleware(UploadGate, service=service)  # before the guard: inside it, its answers get nosniff too
 
     @api.middleware("http")
     async def guard(request: Request, call_next: Any) -> Any:
@@ -76,11 +67,11 @@ def create_api(service: PolicyService) -> FastAPI:
             # Answered here rather than by an exception handler, which re-raises to the server: uvicorn,
             # having sent the 500, would then close a kept-alive connection under the client.
             log.exception("unexpected error")
-            response = _error(500, "internal_error", "服务器内部错误，请稍后重试")
+            response = error_response(500, "internal_error", "服务器内部错误，请稍后重试")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")  # JSON is never read as HTML
         return response
 
-    @api.get("/api/health", response_model=models.Health, responses=_responses(), tags=["system"])
+    @api.get("/api/health", response_model=models.Health, responses=documented(), tags=["system"])
     def health() -> models.Health:
         docs = service.documents
         return models.Health(
@@ -94,31 +85,32 @@ def create_api(service: PolicyService) -> FastAPI:
         "/api/ask",
         response_model=models.AskResponse,
         response_model_exclude_unset=True,  # fields an answer leaves out stay out: the body is its to_dict()
-        responses=_responses(400, 404, 422, 503),
+        responses=documented(400, 404, 422, 503),
         tags=["ask"],
     )
     def ask(body: models.AskRequest) -> models.AskResponse:
         return views.ask(service, body)
 
-    @api.get("/api/search", response_model=models.SearchResponse, responses=_responses(404, 422, 503), tags=["clauses"])
+    @api.get("/api/search", response_model=models.SearchResponse, responses=documented(404, 422, 503), tags=["clauses"])
     def search(query: Annotated[models.SearchQuery, Query()]) -> models.SearchResponse:
         return views.search(service, query)
 
     @api.get(
-        "/api/clauses/{clause_id}", response_model=models.ClauseOut, responses=_responses(404, 422), tags=["clauses"]
+        "/api/clauses/{clause_id}", response_model=models.ClauseOut, responses=documented(404, 422), tags=["clauses"]
     )
     def clause(
         clause_id: Annotated[str, Path(max_length=60, description="条款编号，如 sd-2023-155#3（# 写作 %23）")],
     ) -> models.ClauseOut:
         return views.clause(service, clause_id)
 
-    @api.get("/api/rules", response_model=list[models.RuleOut], responses=_responses(), tags=["calculators"])
+    @api.get("/api/rules", response_model=list[models.RuleOut], responses=documented(), tags=["calculators"])
     def rules() -> list[models.RuleOut]:
         return views.rules(service)
 
     for rule in service.rules:
         _add_calculator(api, service, rule)
     _add_match(api, service)
+    add_library_routes(api, service)
 
     @api.post("/api/calc/{rule_id}", include_in_schema=False)
     def unknown_rule(rule_id: str) -> None:
@@ -129,9 +121,9 @@ def create_api(service: PolicyService) -> FastAPI:
         allowed = _methods_of(api, request.url.path)
         if allowed:
             message = f"{request.url.path} 不支持 {request.method} 请求，请用 {'、'.join(allowed)}"
-            response = _error(405, "method_not_allowed", message, headers={"Allow": ", ".join(allowed)})
+            response = error_response(405, "method_not_allowed", message, headers={"Allow": ", ".join(allowed)})
         else:
-            response = _error(404, "not_found", f"没有接口 {request.url.path}；接口说明见 /openapi.json")
+            response = error_response(404, "not_found", f"没有接口 {request.url.path}；接口说明见 /openapi.json")
         await response(scope, receive, send)
 
     # Last under /api, for any method at all (TRACE, QUERY, …): a mount matches whatever the method.
@@ -151,7 +143,7 @@ def _add_calculator(api: FastAPI, service: PolicyService, rule: Rule) -> None:
         _with_body(calc, Annotated[body_model | None, Body()], models.CalcResponse, default=None),
         methods=["POST"],
         response_model=models.CalcResponse,
-        responses=_responses(400, 422),
+        responses=documented(400, 422),
         tags=["calculators"],
         summary=f"测算：{rule.label}",
         description=f"依据 {rule.clause_id}：{rule.quote}",
@@ -174,7 +166,7 @@ def _add_match(api: FastAPI, service: PolicyService) -> None:
         _with_body(match, body, models.MatchResponse),
         methods=["POST"],
         response_model=models.MatchResponse,
-        responses=_responses(400, 422),
+        responses=documented(400, 422),
         tags=["match"],
         summary="政策匹配：按主体画像列出可适用的措施",
         description=_MATCH_ABOUT,
@@ -187,7 +179,7 @@ def _add_match(api: FastAPI, service: PolicyService) -> None:
         response_class=HTMLResponse,
         responses={
             200: {"description": "可打印的匹配结果（自包含的 HTML 页面）", "content": {"text/html": {}}},
-            **_responses(400, 422, media_type="application/json"),
+            **documented(400, 422, media_type="application/json"),
         },
         tags=["match"],
         summary="政策匹配结果的打印页",
@@ -218,35 +210,29 @@ def _add_error_handlers(api: FastAPI, fields: dict[str, Fields]) -> None:
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
-            return _error(400, "invalid_json", "请求体不是有效的 JSON")
+            return error_response(400, "invalid_json", "请求体不是有效的 JSON")
         detail = [{"loc": list(e.get("loc", ())), "type": e.get("type", ""), "msg": e.get("msg", "")} for e in errors]
-        return _error(422, "invalid_request", explain(errors, fields.get(request.url.path)), detail)
+        return error_response(422, "invalid_request", explain(errors, fields.get(request.url.path)), detail)
 
     @api.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        # FastAPI's own: a body it cannot read (not UTF-8, not JSON) is a 400 with an English detail.
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        # FastAPI's own: a body it cannot read (not UTF-8, not JSON, a broken form) is a 400 with an English detail.
+        if exc.status_code == 400 and request.url.path == UPLOAD_PATH:
+            return error_response(400, "invalid_form", "请求体无法读取：应为 multipart/form-data，文件放在 file 字段")
         if exc.status_code == 400:
-            return _error(400, "invalid_json", "请求体无法读取：应为 UTF-8 编码的 JSON")
-        return _error(exc.status_code, "http_error", str(exc.detail), headers=exc.headers)
+            return error_response(400, "invalid_json", "请求体无法读取：应为 UTF-8 编码的 JSON")
+        return error_response(exc.status_code, "http_error", str(exc.detail), headers=exc.headers)
 
     @api.exception_handler(PolicyAssistantError)
     async def assistant_error(_: Request, exc: PolicyAssistantError) -> JSONResponse:
         if isinstance(exc, InputError):
-            return _error(422, "invalid_request", str(exc))
+            return error_response(422, "invalid_request", str(exc))
         if isinstance(exc, NotFoundError):
-            return _error(404, "not_found", str(exc))
+            return error_response(404, "not_found", str(exc))
+        if isinstance(exc, IngestError):  # an uploaded file the library cannot take
+            status, code = _INGEST_STATUSES.get(type(exc), (422, "invalid_document"))
+            return error_response(status, code, str(exc))
         log.error("assistant error: %s", exc)
         if isinstance(exc, IndexStateError):
-            return _error(503, "unavailable", f"检索索引暂不可用：{exc}")
-        return _error(500, "internal_error", f"服务配置有误：{exc}")
-
-
-def _error(
-    status: int,
-    code: str,
-    message: str,
-    detail: list[dict[str, object]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    body = models.ErrorBody(error=code, message=message, detail=detail)
-    return JSONResponse(status_code=status, content=body.model_dump(exclude_none=True), headers=headers)
+            return error_response(503, "unavailable", f"检索索引暂不可用：{exc}")
+        return error_response(500, "internal_error", f"服务配置有误：{exc}")

@@ -38,6 +38,8 @@ FIELD_NAMES = {
     "description": "已知情况",
     "level": "层级",
     "status": "状态",
+    "file": "文件",
+    "dry_run": "仅预览（dry_run）",
 }
 _LOCATIONS = ("body", "query", "path")
 _QUOTED = re.compile(r"'([^']*)'")  # the choices in pydantic's "'a', 'b' or 'c'"

@@ -238,6 +238,8 @@ class Health(_Model):
 class ErrorBody(_Model):
     error: str = Field(
         description="invalid_json | invalid_request | not_found | method_not_allowed | unavailable | internal_error"
+        " | unauthorized | forbidden | conflict | length_required | too_large | unsupported_media_type"
+        " | invalid_document | invalid_form"
     )
     message: str = Field(description="给人看的说明")
     detail: list[dict[str, object]] | None = None

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant import Answer, Assistant, Conversation, InputError, NotFoundError, validate_question
 from assistant.match import MatchResult
 from assistant.rules import CalcResult, Rule, calculate
+from index.errors import DuplicateDocumentError
+from index.ingest.add import Plan, plan
+from index.ingest.read import check_received
+from index.ingest.transaction import adding
 from index.model import Clause, Document, Status
 from index.search import Filters, Hit
+from index.store import BuildReport
 from web.conversations import ConversationStore
 from web.match_request import MatchRequest, ProfileSchema, schema_for
+
+# An upload's limit (the add command takes up to 20 MB): a law's text is well under 1 MB, even as a PDF.
+MAX_UPLOAD_BYTES = 5 * 2**20
 
 
 @dataclass(frozen=True)
@@ -23,32 +33,76 @@ class LookupResult:
     hits: tuple[Hit, ...]  # ranked search hits, the exact ones left out
 
 
+@dataclass(frozen=True)
+class Added:
+    plan: Plan  # what was added, as the preview showed it
+    index: BuildReport  # the index update (only the new chunks embedded)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What the service reads off one assistant; replaced whole (one assignment) when a document is added."""
+
+    assistant: Assistant
+    documents: tuple[Document, ...]  # in order of issue
+    rules: tuple[Rule, ...]  # in document order, as the clauses run
+    units: tuple[str, ...]
+    regions: tuple[str, ...]
+    clause_count: int
+
+    @classmethod
+    def of(cls, assistant: Assistant) -> _Loaded:
+        documents = tuple(sorted(assistant.index.corpus.documents, key=lambda d: (d.issued, d.id)))
+        order = {c.id: i for i, c in enumerate(c for d in documents for c in d.all_clauses)}
+        return cls(
+            assistant,
+            documents,
+            tuple(sorted(assistant.rules.rules, key=lambda r: order.get(r.clause_id, len(order)))),
+            tuple(sorted({u.name for d in documents for c in d.all_clauses for u in c.units})),
+            tuple(dict.fromkeys(d.region for d in documents)),
+            len(order),
+        )
+
+
 class PolicyService:
-    """Thread-safe front of one ``Assistant``: calls into it are serialised by one lock."""
+    """Thread-safe front of one ``Assistant``: calls into it are serialised by one lock.
+
+    Adding a document swaps in a new assistant under that lock; requests already running finish on the old
+    one. The API's schemas (calculators, the matching profile) are made once, at start.
+    """
 
     def __init__(self, assistant: Assistant, capacity: int = 1000, ttl: float = 3600.0) -> None:
-        self.assistant = assistant
+        self._loaded = _Loaded.of(assistant)
         self.conversations: ConversationStore[Conversation] = ConversationStore(
-            assistant.conversation, capacity=capacity, ttl=ttl
+            lambda: self.assistant.conversation(), capacity=capacity, ttl=ttl
         )
         self._lock = threading.Lock()
-        corpus = assistant.index.corpus
-        # Documents in order of issue; rules in document order, as the clauses run.
-        self.documents: tuple[Document, ...] = tuple(sorted(corpus.documents, key=lambda d: (d.issued, d.id)))
-        order = {c.id: i for i, c in enumerate(c for d in self.documents for c in d.all_clauses)}
-        self.rules: tuple[Rule, ...] = tuple(
-            sorted(assistant.rules.rules, key=lambda r: order.get(r.clause_id, len(order)))
-        )
-        self.units: tuple[str, ...] = tuple(
-            sorted({u.name for d in self.documents for c in d.all_clauses for u in c.units})
-        )
-        self.regions: tuple[str, ...] = tuple(dict.fromkeys(d.region for d in self.documents))
-        self._clause_count = sum(len(d.all_clauses) for d in self.documents)
+        self._library_lock = threading.Lock()  # one add or preview at a time reads and writes the corpus folder
         self.profile_schema: ProfileSchema = schema_for(assistant)
 
     @classmethod
     def load(cls) -> PolicyService:
         return cls(Assistant.load())
+
+    @property
+    def assistant(self) -> Assistant:
+        return self._loaded.assistant
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return self._loaded.documents
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self._loaded.rules
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self._loaded.units
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return self._loaded.regions
 
     # -- asking ------------------------------------------------------------------------------
     def ask(
@@ -108,7 +162,7 @@ class PolicyService:
             raise InputError("结果条数应为正整数")
         exact = tuple(c for c in self._named(text, filters) if _has_unit(c, unit))
         with self._lock:
-            wanted = self._clause_count if unit else k + len(exact)
+            wanted = self._loaded.clause_count if unit else k + len(exact)
             hits = self.assistant.search(
                 text,
                 k=wanted,
@@ -144,6 +198,48 @@ class PolicyService:
     def match(self, request: MatchRequest) -> MatchResult:
         with self._lock:  # reads the description as a question is read
             return self.assistant.match(request.profile())
+
+    # -- the library ---------------------------------------------------------------------------
+    @property
+    def uploads_enabled(self) -> bool:
+        """Whether the app was started with an admin token (otherwise the library is read-only)."""
+        return bool(self.assistant.settings.admin_token)
+
+    def is_admin(self, token: str | None) -> bool:
+        """Whether ``token`` is the admin token, compared in constant time; never when none was set."""
+        expected = self.assistant.settings.admin_token
+        return bool(expected and token) and hmac.compare_digest(str(token).encode(), expected.encode())
+
+    def preview(self, path: Path) -> Plan:
+        """What adding the file would add: metadata, fields to confirm, clauses. Nothing is written."""
+        check_received(path.name, path.stat().st_size, MAX_UPLOAD_BYTES)
+        with self._library_lock:
+            return self._plan(path)
+
+    def add(self, path: Path) -> Added:
+        """Add the file to the corpus, update the index and answer from it at once: all of it, or nothing
+        (an error restores the corpus folder and the index, and the assistant stays as it was)."""
+        settings = self.assistant.settings
+        check_received(path.name, path.stat().st_size, MAX_UPLOAD_BYTES)
+        with self._library_lock:
+            found = self._plan(path)
+            # Under the assistant's lock: no question meets a half-built index, and the embedding cache,
+            # which answering writes too, has one writer.
+            with self._lock:
+                with adding(found, settings) as report:
+                    loaded = _Loaded.of(Assistant.load(settings))
+                self._loaded = loaded
+        return Added(found, report)
+
+    def _plan(self, path: Path) -> Plan:
+        found = plan(path, self.assistant.settings.corpus_dir)
+        known = next((d for d in self.documents if d.id == found.doc_id), None)
+        if known is not None:
+            raise DuplicateDocumentError(
+                f"文库中已有{known.cited_as}（编号 {known.id}），不能重复添加"
+                "（替换已有文件请用命令行 policy-assistant add --replace）"
+            )
+        return found
 
 
 def _has_unit(clause: Clause, unit: str | None) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 import tomlkit
 
 from index.corpus import DOCUMENTS_DIR, check_meta, load_corpus, make_document
-from index.errors import CorpusError, IngestError
+from index.errors import CorpusError, DuplicateDocumentError, IngestError
 from index.ingest.detect import TITLE_END, detect, doc_type
 from index.ingest.ids import Region, id_from_number, id_from_title, load_regions, region_in, region_of_number
 from index.ingest.read import Received, read_file
@@ -102,7 +102,7 @@ def write(plan: Plan, corpus_dir: Path, replace: bool) -> tuple[Path, Path]:
     folder = corpus_dir / DOCUMENTS_DIR
     meta_path, text_path = folder / f"{plan.doc_id}.toml", folder / f"{plan.doc_id}.txt"
     if not replace and (meta_path.exists() or text_path.exists()):
-        raise IngestError(f"文库中已有编号为 {plan.doc_id} 的文件；要用新文件替换，请加 --replace")
+        raise DuplicateDocumentError(f"文库中已有编号为 {plan.doc_id} 的文件；要用新文件替换，请加 --replace")
     old = {p: p.read_bytes() for p in (meta_path, text_path) if p.exists()}
     staged = {meta_path: render_toml(plan).encode("utf-8"), text_path: plan.text.encode("utf-8")}
     tmp = {p: p.with_name(f".{p.name}.tmp-{os.getpid()}") for p in staged}

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import IngestError
+from index.errors import FileTooLargeError, IngestError, UnsupportedFileError
 from index.ingest.detect import TITLE_END
 
 MAX_BYTES = 20 * 1024 * 1024  # a policy text is well under 1 MB; a larger file is not one document
@@ -37,15 +37,9 @@ class Received:
 def read_file(path: Path) -> Received:
     if not path.is_file():
         raise IngestError(f"找不到文件：{path}")
+    check_received(path.name, path.stat().st_size, MAX_BYTES)
     suffix = path.suffix.lower()
-    reader = _READERS.get(suffix)
-    if reader is None:
-        raise IngestError(f"不支持的文件类型“{suffix or '无扩展名'}”：{path.name}（支持 {'、'.join(FORMATS)}）")
-    size = path.stat().st_size
-    if size == 0:
-        raise IngestError(f"文件是空的：{path.name}")
-    if size > MAX_BYTES:
-        raise IngestError(f"文件太大（{size // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）：{path.name}")
+    reader = _READERS[suffix]
     lines, hint = reader(path)
     kept = tuple(line for line in (_clean(x) for x in lines) if line)
     if not kept:
@@ -53,6 +47,17 @@ def read_file(path: Path) -> Received:
     verbatim = suffix == ".txt"  # markdown is stored as the text it renders, without its markup
     text = decode(path.read_bytes(), path.name) if verbatim else "\n".join(kept) + "\n"
     return Received(text, kept, _clean(hint) if hint else None, suffix)
+
+
+def check_received(name: str, size: int, limit: int) -> None:
+    """What refuses a file before it is read: its type, or its size (empty, or over ``limit`` bytes)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in _READERS:
+        raise UnsupportedFileError(f"不支持的文件类型“{suffix or '无扩展名'}”：{name}（支持 {'、'.join(FORMATS)}）")
+    if size == 0:
+        raise IngestError(f"文件是空的：{name}")
+    if size > limit:
+        raise FileTooLargeError(f"文件太大（{size / 2**20:.2f} MB，上限 {limit / 2**20:g} MB）：{name}")
 
 
 def decode(data: bytes, name: str) -> str:
