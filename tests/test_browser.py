@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -72,6 +74,12 @@ def browser(chromium: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def page(browser, server: str):  # type: ignore[no-untyped-def]
     """A fresh page on the app; requests to any other host are blocked and must not happen."""
+    with _opened(browser, server) as p:
+        yield p
+
+
+@contextmanager
+def _opened(browser, url: str):  # type: ignore[no-untyped-def]
     outside: list[str] = []
     dialogs: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
@@ -88,7 +96,7 @@ def page(browser, server: str):  # type: ignore[no-untyped-def]
     p = context.new_page()
     p.set_default_timeout(30_000)
     p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    p.goto(server)
+    p.goto(url)
     p.wait_for_selector("#question textarea")
     yield p
     context.close()
@@ -253,3 +261,123 @@ def test_policy_matching_tab(page) -> None:  # type: ignore[no-untyped-def]
     page.fill("#match-on input, #match-on textarea", "明天")
     page.click("#match-btn")
     result.get_by_text("2025-06-30 这样的日期", exact=False).wait_for()
+
+
+# ---------------------------------------------------------------- 文件库
+
+ADMIN_TOKEN = "browser-admin-token-42"
+# Markup in a received text (none of the punctuation the loader makes full-width): shown as text, never run.
+HOSTILE = "<img src=x onerror=window.__xss=1><script>window.__xss=2</script>"
+NEW_LAW = f"""青岛市知识产权质押融资促进办法
+
+2024年3月1日 青岛市人民代表大会常务委员会第十次会议通过
+
+第一条 为了促进知识产权质押融资{HOSTILE}，根据《中华人民共和国科学技术进步法》，制定本办法。
+
+第二条 市人民政府设立知识产权质押融资风险补偿资金，对合作银行发放的知识产权质押贷款本金损失给予补偿。
+
+第三条 本办法自2024年5月1日起施行。
+"""
+NEW_ID = "qd-zscqzyrzcjbf-20240301"
+
+
+def test_library_tab_lists_the_documents_and_opens_one(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="文件库").click()
+    rows = page.locator("#library-table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 12
+    law = page.locator("#library-table tr[data-row='sd-cjkjcgzhtl-20171201']")
+    cells = [c.inner_text() for c in law.locator("td").all()]
+    assert cells[:5] == ["山东省促进科技成果转化条例", "—", "省", "山东省", "地方性法规"]
+    assert "现行有效" in cells[5] and "自2018年1月1日起" in cells[5]
+    assert "实施《中华人民共和国促进科技成果转化法》" in cells[6].replace(" ", "")
+    policy = page.locator("#library-table tr[data-row='sd-2023-155'] td").nth(1)
+    assert policy.inner_text() == "鲁政办字〔2023〕155号"
+    # Read-only: the app was started without an admin token.
+    assert (
+        page.locator("#library-readonly").is_visible() and page.locator("#library-file, #library-upload").count() == 0
+    )
+
+    # A title opens the document: metadata, history, clauses; a relation opens the other document.
+    law.locator("a[data-doc]").first.click()
+    detail = page.locator("#library-detail")
+    detail.get_by_text("sd-cjkjcgzhtl-20171201", exact=True).wait_for()
+    assert "山东省人民代表大会常务委员会" in detail.inner_text() and "2017年12月1日修订" in detail.inner_text()
+    clauses = page.locator("#library-clauses [data-clause]")
+    assert clauses.count() == 45
+    _shot(page, "library")
+    detail.locator("a[data-doc='cn-cjkjcgzhf-20150829']").click()
+    detail.get_by_text("cn-cjkjcgzhf-20150829", exact=True).wait_for()
+    assert page.locator("#library-clauses [data-clause]").count() == 52
+    # A clause opens in 条款查询.
+    page.locator("#library-clauses [data-clause='cn-cjkjcgzhf-20150829#45']").click()
+    page.wait_for_selector("#clause-header >> text=cn-cjkjcgzhf-20150829#45")
+    assert "按照下列标准" in page.input_value("#clause-text textarea")
+
+
+@pytest.fixture(scope="module")
+def admin_server(chromium: str, built_cache: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """`python app.py` with an admin token, over copies of the corpus and of the built cache."""
+    from web.process import running_app
+
+    folder = tmp_path_factory.mktemp("admin-app")
+    shutil.copytree(PROJECT_ROOT / "corpus", folder / "corpus")
+    shutil.copytree(built_cache, folder / "cache")
+    env = {
+        "POLICY_ASSISTANT_CORPUS_DIR": str(folder / "corpus"),
+        "POLICY_ASSISTANT_CACHE_DIR": str(folder / "cache"),
+        "POLICY_ASSISTANT_ADMIN_TOKEN": ADMIN_TOKEN,
+    }
+    with running_app(env) as url:
+        yield url, folder / "corpus"
+
+
+def test_library_upload_previews_then_adds_a_law(browser, admin_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, corpus = admin_server
+    repository = sorted((PROJECT_ROOT / "corpus" / "documents").iterdir())
+    law = tmp_path / "青岛市知识产权质押融资促进办法.txt"
+    law.write_text(NEW_LAW, encoding="utf-8")
+    with _opened(browser, url) as page:
+        page.get_by_role("tab", name="文件库").click()
+        page.locator("#library-table tbody tr").nth(11).wait_for()
+        page.click("#library-upload")
+        page.set_input_files("#library-file input[type=file]", str(law))
+        _settle(page)
+        # A wrong token previews nothing.
+        page.fill("#library-token input", "not-the-token-0000")
+        page.click("#library-preview-btn")
+        page.locator("#library-preview").get_by_text("管理令牌不正确", exact=False).wait_for()
+        assert page.locator("#library-add-btn").is_hidden()
+
+        page.fill("#library-token input", ADMIN_TOKEN)
+        page.click("#library-preview-btn")
+        preview = page.locator("#library-preview")
+        preview.get_by_text("预览：尚未写入文件库", exact=False).wait_for()
+        text = preview.inner_text()
+        assert NEW_ID in text and "山东省青岛市" in text and "地方性法规" in text
+        assert "【待确认】实施《中华人民共和国科学技术进步法》（从文中读出）" in text
+        assert [r.inner_text().split("\t")[0] for r in preview.locator(".pa-clauses tr").all()[1:4]] == [
+            f"{NEW_ID}#{n}" for n in (1, 2, 3)
+        ]
+        assert HOSTILE in text  # the text as text
+        assert page.evaluate("window.__xss") is None and preview.locator("img[src='x'], script").count() == 0
+        assert not (corpus / "documents" / f"{NEW_ID}.toml").exists()  # a preview writes nothing
+        _shot(page, "library-preview")
+
+        page.click("#library-add-btn")
+        preview.get_by_text("已添加到文件库", exact=False).wait_for()
+        _settle(page)
+        assert page.locator("#library-table tbody tr").count() == 13
+        page.locator("#library-detail").get_by_text(NEW_ID, exact=True).wait_for()  # the new one is shown
+        assert (corpus / "documents" / f"{NEW_ID}.toml").exists()
+        page.locator(f"#library-clauses [data-clause='{NEW_ID}#2']").click()
+        page.wait_for_selector(f"#clause-header >> text={NEW_ID}#2")
+
+        # Answered from at once.
+        page.get_by_role("tab", name="智能问答").click()
+        page.fill("#question textarea", "青岛知识产权质押贷款本金损失的补偿怎么规定？")
+        page.click("#send")
+        answer = page.locator("#chatbot [data-testid='bot']").last
+        answer.get_by_text("知识产权质押融资风险补偿资金", exact=False).first.wait_for()
+        assert "《青岛市知识产权质押融资促进办法》第二条" in answer.inner_text()
+    assert sorted((PROJECT_ROOT / "corpus" / "documents").iterdir()) == repository  # the repository's corpus untouched

@@ -9,7 +9,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from web.api import create_api
-from web.service import PolicyService
+from web.service import MAX_UPLOAD_BYTES, PolicyService
 from web.ui import CSS, JS, THEME, build_ui
 
 
@@ -30,6 +30,7 @@ def create_app(service: PolicyService) -> FastAPI:
         ssr_mode=False,  # no Node server; the page is the static bundle shipped with gradio
         mcp_server=False,
         footer_links=[],
+        max_file_size=MAX_UPLOAD_BYTES,  # the 文件库 upload's limit, enforced by Gradio's upload route too
     )
 
 

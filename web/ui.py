@@ -1,4 +1,4 @@
-"""The Gradio page: 智能问答, 条款查询, 补贴测算 and 政策匹配 tabs over one shared ``PolicyService``."""
+"""The Gradio page: 智能问答, 条款查询, 补贴测算, 政策匹配 and 文件库 tabs over one shared ``PolicyService``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from web import render
 from web.service import PolicyService
 from web.ui_api import PAGE_ONLY, add_api
 from web.ui_calc import build_calc_tab
+from web.ui_library import build_library_tab
 from web.ui_lookup import LookupTab, build_lookup_tab
 from web.ui_match import build_match_tab
 
@@ -60,14 +61,38 @@ CSS = """
 .pa-amount { font-weight: 600; color: var(--color-accent); }
 .pa-cite { font-size: 0.9em; display: flex; gap: 8px; flex-wrap: wrap; }
 .pa-total { font-size: 1.05em; padding: 8px 0; }
+.pa-library table, .pa-doc table { border-collapse: collapse; width: 100%; }
+.pa-library th, .pa-library td, .pa-clauses th, .pa-clauses td {
+  border-bottom: 1px solid var(--border-color-primary); padding: 4px 8px; text-align: left; vertical-align: top;
+}
+.pa-library td:nth-child(n+2):nth-child(-n+6) { white-space: nowrap; }
+.pa-doc th { white-space: nowrap; text-align: left; padding-right: 12px; vertical-align: top; }
+#library-clauses { max-height: 80vh; overflow-y: auto; }
+.pa-relations { margin: 0 0 0 1.1em; padding: 0; font-size: 0.92em; }
+.pa-status { border-radius: 4px; padding: 0 6px; white-space: nowrap; background: var(--background-fill-secondary); }
+.pa-status-in_force { background: #dcfce7; color: #14532d; }
+.pa-status-expired, .pa-status-replaced { background: #fee2e2; color: #7f1d1d; }
+.pa-status-not_yet_in_force { background: #fef3c7; color: #78350f; }
+.pa-since { color: var(--body-text-color-subdued); font-size: 0.85em; }
+.pa-mark, .pa-confirm li { color: #b26a00; }
+.pa-state { font-weight: 600; margin-bottom: 6px; }
 """
 # A click on a citation link in the chat or on a lookup result puts the clause id into the hidden
-# #open-clause box; its input event opens the clause in 条款查询 without leaving the page.
+# #open-clause box; its input event opens the clause in 条款查询 without leaving the page. A document
+# named in the 文件库 tab (data-doc) goes the same way into #open-doc, and opens there.
 JS = """
 () => {
   document.addEventListener("click", (event) => {
     const target = event.target instanceof Element ? event.target : null;
     if (!target) return;
+    const doc = target.closest("[data-doc]");
+    const docBox = document.querySelector("#open-doc textarea, #open-doc input");
+    if (doc && docBox) {  // a document of the 文件库: shown in its tab
+      event.preventDefault();
+      docBox.value = doc.dataset.doc;
+      docBox.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
     const link = target.closest("a[href*='?clause=']");
     const card = target.closest(".pa-results [data-clause], .pa-outline [data-clause]");
     const id = link ? new URL(link.href, location.href).searchParams.get("clause") : card?.dataset.clause;
@@ -95,7 +120,10 @@ def build_ui(service: PolicyService) -> gr.Blocks:
                 build_calc_tab(service)
             with gr.Tab("政策匹配", id="match", elem_id="tab-match"):
                 build_match_tab(service)
+            with gr.Tab("文件库", id="library", elem_id="tab-library"):
+                build_library_tab(service, demo, lookup)
         _wire_clause_links(service, demo, tabs, open_box, lookup)
+        demo.load(lookup.refreshed, None, lookup.choices, api_visibility=PAGE_ONLY)
         add_api(service)
     return demo
 

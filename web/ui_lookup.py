@@ -25,12 +25,22 @@ class LookupTab:
     service: PolicyService
     header: gr.HTML
     text: gr.Textbox
+    choices: list[gr.Dropdown]  # the document, region and browse lists, which follow the library
 
     def show(self, clause_id: str) -> tuple[str, str]:
         """The clause card and its full text, for the two view components."""
         clause = self.service.clause(clause_id)
         doc = self.service.document(clause.doc_id)
         return render.clause_html(clause, doc, self.service.rules_for(clause.id)), clause.text
+
+    def refreshed(self) -> tuple[Any, ...]:
+        """The three lists as the library is now (a document added since the page was built), values kept."""
+        documents = [(doc_choice(d), d.id) for d in self.service.documents]
+        return (
+            gr.Dropdown(choices=[("全部文件", _ALL), *documents]),
+            gr.Dropdown(choices=[("全部地区", _ALL), *self.service.regions]),
+            gr.Dropdown(choices=documents),
+        )
 
 
 def build_lookup_tab(service: PolicyService) -> LookupTab:
@@ -45,7 +55,7 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
         search = gr.Button("搜索", variant="primary", scale=1, min_width=80, elem_id="lookup-search")
     with gr.Row():
         doc_filter = gr.Dropdown(
-            [("全部文件", _ALL), *((_doc_choice(d), d.id) for d in service.documents)],
+            [("全部文件", _ALL), *((doc_choice(d), d.id) for d in service.documents)],
             value=_ALL,
             label="文件",
             elem_id="filter-doc",
@@ -69,7 +79,7 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
             results = gr.HTML(elem_id="lookup-results")
             with gr.Accordion("按文件浏览：文件 → 章节 → 条款", open=False, elem_id="browse"):
                 browse_doc = gr.Dropdown(
-                    [(_doc_choice(d), d.id) for d in service.documents],
+                    [(doc_choice(d), d.id) for d in service.documents],
                     value=None,
                     label="文件",
                     elem_id="browse-doc",
@@ -87,7 +97,7 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
                 max_lines=40,
                 elem_id="clause-text",
             )
-    tab = LookupTab(service, header, text)
+    tab = LookupTab(service, header, text, [doc_filter, region_filter, browse_doc])
 
     def run_search(q: str, doc_id: str, region: str, unit: str, level: str, status: str, on: str) -> tuple[Any, ...]:
         try:
@@ -134,5 +144,5 @@ def build_lookup_tab(service: PolicyService) -> LookupTab:
     return tab
 
 
-def _doc_choice(doc: Document) -> str:
+def doc_choice(doc: Document) -> str:
     return f"{doc.short_title}（{doc.doc_number}）" if doc.doc_number else doc.short_title
