@@ -332,6 +332,46 @@ def admin_server(chromium: str, built_cache: Path, tmp_path_factory: pytest.Temp
         yield url, folder / "corpus"
 
 
+def test_library_upload_refuses_other_types_large_files_and_a_duplicate(  # type: ignore[no-untyped-def]
+    browser, admin_server, tmp_path: Path
+) -> None:
+    url, corpus = admin_server
+    before = sorted((corpus / "documents").iterdir())
+    other = tmp_path / "名单.csv"
+    other.write_text("企业,金额\n甲,1\n", encoding="utf-8")
+    large = tmp_path / "大文件.txt"
+    large.write_bytes("第一条 ".encode() * (5 * 2**20 // 10 + 1))
+    empty = tmp_path / "空白.txt"
+    empty.write_bytes(b"")
+    again = tmp_path / "山东省促进科技成果转化条例.txt"
+    shutil.copy(PROJECT_ROOT / "corpus" / "documents" / "sd-cjkjcgzhtl-20171201.txt", again)
+    with _opened(browser, url) as page:
+        page.get_by_role("tab", name="文件库").click()
+        page.locator("#library-table tbody tr").nth(11).wait_for()
+        page.click("#library-upload")
+        page.fill("#library-token input", ADMIN_TOKEN)
+        preview = page.locator("#library-preview")
+        # Another type, or over the limit: refused by the upload itself, with a message; nothing to preview.
+        for path, words in ((other, "Invalid file type"), (large, "exceed the maximum allowed size")):
+            page.set_input_files("#library-file input[type=file]", str(path))
+            page.locator(".toast-body", has_text=words).wait_for()
+            page.click("#library-preview-btn")
+            preview.get_by_text("请先选择要上传的文件（支持 .txt", exact=False).wait_for()
+            assert "不超过 5 MB" in preview.inner_text() and page.locator("#library-add-btn").is_hidden()
+        # Files the upload takes, which the library refuses: said why, in Chinese; nothing written.
+        for path, words in ((empty, "文件是空的"), (again, "文库中已有《山东省促进科技成果转化条例》")):
+            clear = page.locator("#library-file .icon-button-wrapper button")  # 清除 (the page is in Chinese)
+            if clear.count():  # a file taken: cleared to choose another
+                clear.first.click()
+            page.set_input_files("#library-file input[type=file]", str(path))
+            _settle(page)
+            page.click("#library-preview-btn")
+            preview.get_by_text(words, exact=False).wait_for()
+            assert page.locator("#library-add-btn").is_hidden()
+        assert page.locator("#library-table tbody tr").count() == 12
+    assert sorted((corpus / "documents").iterdir()) == before
+
+
 def test_library_upload_previews_then_adds_a_law(browser, admin_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url, corpus = admin_server
     repository = sorted((PROJECT_ROOT / "corpus" / "documents").iterdir())

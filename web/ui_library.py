@@ -99,7 +99,8 @@ def _wire_upload(
         if not service.is_admin(given):
             raise PolicyAssistantError("管理令牌不正确：请填写启动应用时设置的管理令牌")
         if not path:
-            raise PolicyAssistantError("请先选择要上传的文件")
+            # Gradio's upload has refused a file of another type or over the limit (its toast says so).
+            raise PolicyAssistantError(f"请先选择要上传的文件（{_LIMITS.split('。')[0]}）")
         return Path(path)
 
     def run_preview(path: str | None, given: str | None) -> tuple[Any, ...]:
