@@ -413,6 +413,13 @@ def test_library_upload_previews_then_adds_a_law(browser, admin_server, tmp_path
         page.locator(f"#library-clauses [data-clause='{NEW_ID}#2']").click()
         page.wait_for_selector(f"#clause-header >> text={NEW_ID}#2")
 
+        # A page opened now names it in its header and offers it in 条款查询's list of documents.
+        with _opened(browser, url) as later:
+            later.locator("#header").get_by_text("青岛市知识产权质押融资促进办法", exact=False).wait_for()
+            later.get_by_role("tab", name="条款查询").click()
+            later.click("#filter-doc input")
+            later.get_by_role("option", name="青岛市知识产权质押融资促进办法", exact=False).wait_for()
+
         # Answered from at once.
         page.get_by_role("tab", name="智能问答").click()
         page.fill("#question textarea", "青岛知识产权质押贷款本金损失的补偿怎么规定？")

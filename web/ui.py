@@ -109,7 +109,7 @@ JS = """
 
 def build_ui(service: PolicyService) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(_header(service), elem_id="header")
+        header = gr.Markdown(_header(service), elem_id="header")
         open_box = gr.Textbox(visible="hidden", elem_id="open-clause")
         with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
             with gr.Tab("智能问答", id="chat", elem_id="tab-chat"):
@@ -123,6 +123,8 @@ def build_ui(service: PolicyService) -> gr.Blocks:
             with gr.Tab("文件库", id="library", elem_id="tab-library"):
                 build_library_tab(service, demo, lookup)
         _wire_clause_links(service, demo, tabs, open_box, lookup)
+        # A page opened after a document was added names it too: the header and the 条款查询 lists.
+        demo.load(lambda: _header(service), None, header, api_visibility=PAGE_ONLY)
         demo.load(lookup.refreshed, None, lookup.choices, api_visibility=PAGE_ONLY)
         add_api(service)
     return demo
