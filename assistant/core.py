@@ -44,6 +44,7 @@ UNCERTAIN_PICKS = 3
 NAMING_TERM_CHARS = 3
 NAMED_BOOST = 0.3
 COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
+COMPOUND_EVIDENCE = 3.0  # the BM25 a part without a policy term needs to count as a question
 POLICY_TYPE = "规范性文件"  # policy measures, as against laws and regulations
 POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
 CHINA = "中华人民共和国"  # national laws are named without it
@@ -250,8 +251,14 @@ class Assistant:
     def _compound(self, u: Understanding) -> list[str]:
         """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds."""
         pattern = "|".join(re.escape(j) for j in self.vocab.joiners)
-        # A part is a question of its own when it names a policy term ("自治区有啥说法" does not).
-        parts = [p for p in re.split(pattern, u.text) if len(p) >= COMPOUND_PART_CHARS and self._policy_terms(p)]
+        # A part is a question of its own when it names a policy term or shares enough with the corpus
+        # ("自治区有啥说法" does neither).
+        parts = [
+            p
+            for p in re.split(pattern, u.text)
+            if len(p) >= COMPOUND_PART_CHARS
+            and (self._policy_terms(p) or self.index.best_bm25(p) >= COMPOUND_EVIDENCE)
+        ]
         if len(parts) < 2:
             return []
         found: list[str] = []

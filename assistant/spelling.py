@@ -2,7 +2,8 @@
 
 A run of three or more characters is read as a lexicon term (路科贷 → 鲁科贷, 天俊计划 → 天骏计划) when
 its pinyin equals the term's, toneless and with the usual fuzzy-pinyin pairs folded (zh/z, ch/c, sh/s,
-ang/an, eng/en, ing/in, n/l), or is one slip from it in a final with every initial kept (苏科贷 stays).
+ang/an, eng/en, ing/in, n/l), or, for terms of four or more characters, is one slip from it in a final
+with every initial kept (苏科贷 and 蒙科技 stay as typed).
 A two-character run must sound exactly like the term and stand as a word of its own (贴膝 → 贴息; not
 the 行设 of 银行设立). No run that is itself a dictionary word (报废 is not 保费), or that shares too few
 characters with the term, is changed.
@@ -21,6 +22,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 _INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+SLIP_CHARS = 4  # shorter terms must sound exactly alike: one slip in three syllables is another word
 # Spaced-out typing ("鲁 科 贷 8 0 万"): most characters stand alone between spaces.
 _SPACED_SHARE = 0.3
 
@@ -84,9 +86,12 @@ class Speller:
         return None
 
     def _sounds_like(self, sound: str, term: str) -> bool:
-        """Equal folded pinyin, or one slip in a final with every initial kept (苏科贷 is not 鲁科贷)."""
+        """Equal folded pinyin, or, for a term of four or more characters, one slip in a final with every
+        initial kept (苏科贷 is not 鲁科贷; 蒙科技 is not 蒙科聚)."""
         if sound == self._sound[term]:
             return True
+        if len(term) < SLIP_CHARS:
+            return False
         typed, wanted = sound.split(), self._sound[term].split()
         if any(_initial(a) != _initial(b) for a, b in zip(typed, wanted, strict=True)):
             return False

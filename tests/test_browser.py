@@ -207,7 +207,7 @@ def test_policy_matching_tab(page) -> None:  # type: ignore[no-untyped-def]
     page.locator("#match-in-interest").wait_for()
     assert page.locator("#match-in-invested").is_hidden()
     page.click("#match-region input")
-    page.get_by_role("option", name="山东省").click()
+    page.get_by_role("option", name="山东省", exact=True).click()
     page.fill("#match-on input, #match-on textarea", "2025-06-30")
     hostile = '<img src=x onerror="window.__xss=1;alert(1)"><script>alert(2)</script>'
     facts = "我们是科技型中小企业，科技成果转化贷款，按时还本付息，首次申请贴息"
