@@ -25,7 +25,7 @@ from assistant.subjects import Subjects, load_subjects
 from assistant.understand import MAX_QUESTION_CHARS, Reader, Understanding
 from assistant.vocab import Vocabulary, load_vocabulary
 from index.errors import InputError
-from index.model import Clause, Document
+from index.model import POLICY_TYPE, Clause, Document
 from index.search import MODES, Filters, Hit, SearchIndex
 from index.settings import Settings
 from index.store import EmbeddingCache, open_index
@@ -45,7 +45,6 @@ NAMING_TERM_CHARS = 3
 NAMED_BOOST = 0.3
 COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
 COMPOUND_EVIDENCE = 3.0  # the BM25 a part without a policy term needs to count as a question
-POLICY_TYPE = "规范性文件"  # policy measures, as against laws and regulations
 POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
 CHINA = "中华人民共和国"  # national laws are named without it
 DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
