@@ -11,6 +11,7 @@ characters with the term, is changed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ class Speller:
         self._lengths = sorted({len(t) for t in self._sound}, reverse=True)
 
     def correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
-        plain = [lazy_pinyin(c)[0] if _CJK.match(c) else "" for c in text]
+        plain = [_pinyin(c) if _CJK.match(c) else "" for c in text]
         sounds = [_fuzzy(p) if p else "" for p in plain]
         corrections: list[Correction] = []
         out, i = [], 0
@@ -108,6 +109,11 @@ def unspace(text: str) -> str:
     if len(compact) > 2 and sum(len(w) == 1 for w in compact) > _SPACED_SHARE * len(compact) * 2:
         return "".join(compact)
     return _CJK_SPACE.sub("", text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _pinyin(char: str) -> str:
+    return lazy_pinyin(char)[0]
 
 
 def _initial(syllable: str) -> str:
