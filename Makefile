@@ -9,7 +9,7 @@ TORCH_INDEX ?=
 # The browser test drives Debian's Chromium (Playwright cannot download browsers here).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test check lint eval bench build clean browser library eval-library run-library
+.PHONY: setup run test check lint eval bench build clean browser
 
 setup: $(STAMP)
 
@@ -63,24 +63,6 @@ eval: $(STAMP)
 
 bench: build
 	$(PY) -m bench.run
-
-# The policy library of ../shared/library added to a copy of the corpus, each file with `policy-assistant add`,
-# in .cache/library (its own corpus and index, so the default corpus stays the two policy documents).
-LIBRARY ?= ../shared/library
-LIBRARY_CACHE := .cache/library
-LIBRARY_ENV := POLICY_ASSISTANT_CORPUS_DIR=$(LIBRARY_CACHE)/corpus POLICY_ASSISTANT_CACHE_DIR=$(LIBRARY_CACHE)
-
-library: $(STAMP)
-	rm -rf $(LIBRARY_CACHE)/corpus && mkdir -p $(LIBRARY_CACHE) && cp -r corpus $(LIBRARY_CACHE)/corpus
-	$(LIBRARY_ENV) $(VENV)/bin/policy-assistant add "$(LIBRARY)"/*.txt "$(LIBRARY)"/*.docx "$(LIBRARY)"/*.html
-
-run-library: library
-	$(LIBRARY_ENV) $(PY) app.py
-
-# Retrieval over the library; `evals.run` on these cases needs the assistant to answer documents without 文号.
-eval-library: library
-	$(PY) -m evals.library.cases --corpus $(LIBRARY_CACHE)/corpus
-	$(LIBRARY_ENV) $(PY) -m evals.library.retrieval --cases evals/cases/dev/library.jsonl evals/cases/test/library.jsonl
 
 clean:
 	rm -rf .cache artifacts

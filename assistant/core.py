@@ -25,7 +25,7 @@ from assistant.subjects import Subjects, load_subjects
 from assistant.understand import MAX_QUESTION_CHARS, Reader, Understanding
 from assistant.vocab import Vocabulary, load_vocabulary
 from index.errors import InputError
-from index.model import Clause, Document, Status
+from index.model import POLICY_TYPE, Clause, Document, Status
 from index.search import MODES, Filters, Hit, SearchIndex
 from index.settings import Settings
 from index.store import EmbeddingCache, open_index
@@ -44,7 +44,10 @@ UNCERTAIN_PICKS = 3
 NAMING_TERM_CHARS = 3
 NAMED_BOOST = 0.3
 COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
-POLICY_TYPE = "规范性文件"  # policy measures, as against laws and regulations
+COMPOUND_EVIDENCE = 3.0  # the BM25 a part without a policy term needs to count as a question
+_AMOUNT_INTENTS = frozenset({"calc", "total"})
+# Asked for a total ("…，还发了科创债，一共多少"), each clause of the sentence may name a measure.
+_CLAUSE_BREAKS = ("，", ",")
 POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
 CHINA = "中华人民共和国"  # national laws are named without it
 DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
@@ -259,17 +262,31 @@ class Assistant:
 
     def _compound(self, u: Understanding) -> list[str]:
         """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds."""
-        pattern = "|".join(re.escape(j) for j in self.vocab.joiners)
-        # A part is a question of its own when it names a policy term ("自治区有啥说法" does not).
-        parts = [p for p in re.split(pattern, u.text) if len(p) >= COMPOUND_PART_CHARS and self._policy_terms(p)]
+        joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total") else ())]
+        pattern = "|".join(re.escape(j) for j in joiners)
+        # A part is a question of its own when it names a policy term or shares enough with the corpus
+        # ("自治区有啥说法" does neither).
+        parts = [
+            p
+            for p in re.split(pattern, u.text)
+            if len(p) >= COMPOUND_PART_CHARS
+            and (self._policy_terms(p) or self.index.best_bm25(p) >= COMPOUND_EVIDENCE)
+        ]
         if len(parts) < 2:
             return []
         found: list[str] = []
         for part in parts:
             read = self.reader.read(part)
-            read = dataclasses.replace(read, regions=read.regions or u.regions)
-            hits = self._hits(read)
-            if hits and self._sure(read, hits, self.clause(hits[0].clause_id)) and hits[0].clause_id not in found:
+            # A part keeps what the whole asks: its region, and whether it wants amounts ("…一共多少").
+            asked = read.intents | (u.intents & _AMOUNT_INTENTS)
+            read = dataclasses.replace(read, regions=read.regions or u.regions, intents=asked)
+            hits = self._prefer_rules(read, self._hits(read))
+            if not hits or hits[0].clause_id in found:
+                continue
+            # A part asking an amount is settled by a rule that fits it, as a whole question would be.
+            said = f"{read.text} {self._expanded(read)}"
+            fits = read.has(*_AMOUNT_INTENTS) and fit(self.rules.for_clause(hits[0].clause_id), read, said, self.vocab.derived)
+            if fits or self._sure(read, hits, self.clause(hits[0].clause_id)):
                 found.append(hits[0].clause_id)
         return found if len(found) >= 2 else []
 
@@ -531,8 +548,13 @@ class Assistant:
         """The best clause of each region compared (两地: the regions of the policy documents)."""
         picks: list[tuple[Clause, Hit]] = []
         topic = self._without_places(u) or u.text
+        policy = {d.id for d in self.index.corpus.documents if d.doc_type == POLICY_TYPE}
         for region in u.regions or self.vocab.regions:
             hits = self._hits(u, region=region, text=topic)
+            # Regions are compared by their measures; laws only when the question is about law or no
+            # measure of the region answers it.
+            measures = [h for h in hits if h.doc_id in policy]
+            hits = hits if u.has("law") else measures or hits
             if hits:
                 picks.append((self.clause(hits[0].clause_id), hits[0]))
         if len(picks) < 2:

@@ -7,14 +7,16 @@ dropped before the answer is returned.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def numbers_in(text: str) -> set[str]:
-    return {_canonical(n) for n in _NUMBER.findall(text)}
+@functools.lru_cache(maxsize=4096)  # the same clause texts are sources of every line checked
+def numbers_in(text: str) -> frozenset[str]:
+    return frozenset(_canonical(n) for n in _NUMBER.findall(text))
 
 
 def unsupported_numbers(answer: str, sources: Iterable[str]) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from assistant.answer import Total
-from assistant.money import dec, round_yuan
+from assistant.money import dec, round_yuan, yuan
 from assistant.rules import CalcResult, Rule, RuleBook
 from assistant.subjects import Subjects
 from assistant.understand import Understanding
@@ -21,6 +21,7 @@ from assistant.vocab import Derivation
 from index.search import Hit
 
 NAMING_CHARS = 3  # a term this long, in at most two clauses, names a measure
+CEILING_ONLY = "cap_only"  # the formula kind of a text that states a ceiling and no scale
 
 
 def named_measures(
@@ -55,23 +56,30 @@ def named_measures(
 
 def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subjects: Subjects) -> Total:
     """The sum of the amounts the asker receives, each measure within its own caps (already applied)."""
-    kinds = subjects.kinds_of(asker) if asker else None
     summed: list[tuple[Rule, CalcResult]] = []
     excluded: list[tuple[str, str]] = []
     for rule, result in results:
-        if kinds is not None and rule.recipient not in kinds:
+        if asker and not _may_receive(asker, rule.recipient, subjects):
             excluded.append((rule.id, f"{rule.label}给予{rule.recipient}，不计入{asker}所得"))
         elif result.eligible is False:
             unmet = "；".join(c.text for c in result.conditions if c.status == "unmet")
             excluded.append((rule.id, f"不符合条件：{unmet}"))
         elif result.amount is None:
             excluded.append((rule.id, "缺少计算所需的数额" if result.missing else "金额文件未明确"))
+        elif rule.kind == CEILING_ONLY:  # the most the text allows, not an amount due: a sum would claim it
+            excluded.append((rule.id, f"{rule.label}金额文件未明确（最高{yuan(result.amount)}）"))
         elif result.unit != "元":
             excluded.append((rule.id, "不是金额"))
         else:
             summed.append((rule, result))
     amount = round_yuan(sum((dec(r.amount) for _, r in summed if r.amount is not None), dec(0)))
     return Total(amount if summed else None, "元", tuple(rule.id for rule, _ in summed), tuple(excluded))
+
+
+def _may_receive(asker: str, recipient: str, subjects: Subjects) -> bool:
+    """Whether money for ``recipient`` can reach ``asker``: either is a kind of the other (a 公司 may be the
+    科技型中小企业 a measure names; a 融资担保机构's subsidy never reaches an enterprise)."""
+    return recipient in subjects.kinds_of(asker) or asker in subjects.kinds_of(recipient)
 
 
 def _takes(rules: Sequence[Rule], role: str, derived: Sequence[Derivation]) -> bool:

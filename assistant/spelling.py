@@ -2,7 +2,8 @@
 
 A run of three or more characters is read as a lexicon term (路科贷 → 鲁科贷, 天俊计划 → 天骏计划) when
 its pinyin equals the term's, toneless and with the usual fuzzy-pinyin pairs folded (zh/z, ch/c, sh/s,
-ang/an, eng/en, ing/in, n/l), or is one slip from it in a final with every initial kept (苏科贷 stays).
+ang/an, eng/en, ing/in, n/l), or, for terms of four or more characters, is one slip from it in a final
+with every initial kept (苏科贷 and 蒙科技 stay as typed).
 A two-character run must sound exactly like the term and stand as a word of its own (贴膝 → 贴息; not
 the 行设 of 银行设立). No run that is itself a dictionary word (报废 is not 保费), or that shares too few
 characters with the term, is changed.
@@ -10,6 +11,7 @@ characters with the term, is changed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 _INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+SLIP_CHARS = 4  # shorter terms must sound exactly alike: one slip in three syllables is another word
 # Spaced-out typing ("鲁 科 贷 8 0 万"): most characters stand alone between spaces.
 _SPACED_SHARE = 0.3
 
@@ -48,7 +51,7 @@ class Speller:
         self._lengths = sorted({len(t) for t in self._sound}, reverse=True)
 
     def correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
-        plain = [lazy_pinyin(c)[0] if _CJK.match(c) else "" for c in text]
+        plain = [_pinyin(c) if _CJK.match(c) else "" for c in text]
         sounds = [_fuzzy(p) if p else "" for p in plain]
         corrections: list[Correction] = []
         out, i = [], 0
@@ -84,9 +87,12 @@ class Speller:
         return None
 
     def _sounds_like(self, sound: str, term: str) -> bool:
-        """Equal folded pinyin, or one slip in a final with every initial kept (苏科贷 is not 鲁科贷)."""
+        """Equal folded pinyin, or, for a term of four or more characters, one slip in a final with every
+        initial kept (苏科贷 is not 鲁科贷; 蒙科技 is not 蒙科聚)."""
         if sound == self._sound[term]:
             return True
+        if len(term) < SLIP_CHARS:
+            return False
         typed, wanted = sound.split(), self._sound[term].split()
         if any(_initial(a) != _initial(b) for a, b in zip(typed, wanted, strict=True)):
             return False
@@ -103,6 +109,11 @@ def unspace(text: str) -> str:
     if len(compact) > 2 and sum(len(w) == 1 for w in compact) > _SPACED_SHARE * len(compact) * 2:
         return "".join(compact)
     return _CJK_SPACE.sub("", text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _pinyin(char: str) -> str:
+    return lazy_pinyin(char)[0]
 
 
 def _initial(syllable: str) -> str:

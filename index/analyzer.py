@@ -7,6 +7,7 @@ keeping jieba's cache in the project's cache folder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -102,6 +103,8 @@ class Analyzer:
         self._jieba.initialize()
         for word in {*lexicon.terms, *lexicon.synonyms, *(w for ws in lexicon.synonyms.values() for w in ws)}:
             self._jieba.add_word(_BRACKETS.sub("", word), freq=_TERM_FREQ)
+        # One question is segmented by several stages (scope, retrieval, routing): segment it once.
+        self._segmented = functools.lru_cache(maxsize=4096)(self._segment)
 
     def is_word(self, text: str) -> bool:
         """Whether the dictionary knows ``text`` as a word (spelling correction: 报废 is a word, 路科贷 is not)."""
@@ -109,11 +112,14 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Segmented words, stopwords and punctuation removed, no synonym expansion."""
-        return [
+        return list(self._segmented(text))
+
+    def _segment(self, text: str) -> tuple[str, ...]:
+        return tuple(
             w
             for w in (t.strip().lower() for t in self._jieba.cut_for_search(_BRACKETS.sub("", text)))
             if w and _WORDLIKE.search(w) and w not in self.lexicon.stopwords
-        ]
+        )
 
     def __call__(self, text: str) -> list[str]:
         """Search tokens: the words, each followed by the policy words it stands for."""

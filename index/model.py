@@ -11,6 +11,7 @@ from index.errors import InputError
 
 LEVELS = ("全国", "省", "市", "县")  # 直辖市 and 自治区 count as 省
 DOC_TYPES = ("法律", "行政法规", "地方性法规", "规章", "规范性文件")
+POLICY_TYPE = "规范性文件"  # policy measures, as against laws and regulations
 EVENTS = ("通过", "修订", "修正", "批准", "公布", "印发", "施行")
 
 

@@ -28,11 +28,12 @@ from index.chunks import Chunk, chunk_document
 from index.corpus import Corpus, load_corpus
 from index.embed import Embedder, embedder_name, make_embedder
 from index.errors import IndexStateError
+from index.model import POLICY_TYPE
 from index.search import SearchIndex
 from index.settings import Settings
 from index.topics import TOPICS_DIR, load_topics
 
-FORMAT_VERSION = 2  # 2: chunks carry a kind (clause text or everyday phrases)
+FORMAT_VERSION = 3  # 2: chunks carry a kind (clause text or everyday phrases); 3: policy measures' own BM25
 INDEX_DIR = "index"
 MANIFEST = "manifest.json"
 # Up to this many chunks an exact inner-product index is fast enough (< 5 ms a query here);
@@ -131,9 +132,15 @@ def build_index(
     tmp.mkdir(parents=True)
 
     (tmp / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks], ensure_ascii=False), encoding="utf-8")
+    tokens = [analyzer(c.context + " " + c.text) for c in chunks]
     bm25 = bm25s.BM25(k1=1.2, b=0.75)
-    bm25.index([analyzer(c.context + " " + c.text) for c in chunks], show_progress=False)
+    bm25.index(tokens, show_progress=False)
     bm25.save(str(tmp / "bm25"), show_progress=False)
+    policy = policy_chunks(corpus, chunks)
+    if 0 < len(policy) < len(chunks):
+        own = bm25s.BM25(k1=1.2, b=0.75)
+        own.index([tokens[i] for i in policy], show_progress=False)
+        own.save(str(tmp / "bm25-policy"), show_progress=False)
     faiss.write_index(dense_index(vectors), str(tmp / "dense.faiss"))
 
     files = {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
@@ -142,6 +149,12 @@ def build_index(
     (tmp / MANIFEST).write_text(json.dumps(full, ensure_ascii=False, indent=1), encoding="utf-8")
     _swap_into_place(tmp, final)
     return BuildReport(final, len(chunks), cache.embedded_last, seconds)
+
+
+def policy_chunks(corpus: Corpus, chunks: list[Chunk]) -> np.ndarray:
+    """Positions of the chunks of policy measures (规范性文件), which also get a BM25 of their own."""
+    policy = {d.id for d in corpus.documents if d.doc_type == POLICY_TYPE}
+    return np.array([i for i, c in enumerate(chunks) if c.doc_id in policy], dtype=np.int64)
 
 
 def dense_index(vectors: np.ndarray) -> faiss.Index:
@@ -205,10 +218,14 @@ class EmbeddingCache:
 def _load(folder: Path, corpus: Corpus, analyzer: Analyzer, embedder: Embedder, settings: Settings) -> SearchIndex:
     chunks = [Chunk(**c) for c in json.loads((folder / "chunks.json").read_text(encoding="utf-8"))]
     bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+    policy = policy_chunks(corpus, chunks)
+    own = None
+    if 0 < len(policy) < len(chunks):
+        own = (bm25s.BM25.load(str(folder / "bm25-policy"), show_progress=False), policy)
     dense = faiss.read_index(str(folder / "dense.faiss"))
     if dense.ntotal != len(chunks):
         raise ValueError("dense index and chunk list differ in size")
-    return SearchIndex(corpus, analyzer, embedder, chunks, bm25, dense, settings)
+    return SearchIndex(corpus, analyzer, embedder, chunks, bm25, dense, settings, own)
 
 
 def _swap_into_place(tmp: Path, final: Path) -> None:

