@@ -285,7 +285,8 @@ class Assistant:
                 continue
             # A part asking an amount is settled by a rule that fits it, as a whole question would be.
             said = f"{read.text} {self._expanded(read)}"
-            fits = read.has(*_AMOUNT_INTENTS) and fit(self.rules.for_clause(hits[0].clause_id), read, said, self.vocab.derived)
+            rules = self.rules.for_clause(hits[0].clause_id)
+            fits = read.has(*_AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
             if fits or self._sure(read, hits, self.clause(hits[0].clause_id)):
                 found.append(hits[0].clause_id)
         return found if len(found) >= 2 else []
