@@ -17,7 +17,7 @@ from assistant.bind import Binding, Carried, bind
 from assistant.conversation import Conversation, MatchPending, Measure, Pending
 from assistant.facts import FactMatcher
 from assistant.match import MatchResult, Profile, match
-from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule, roles_taken
+from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule, roles_complete
 from assistant.rules import Rule, RuleBook, calculate, load_rules
 from assistant.scope import Verdict, judge
 from assistant.several import named_measures
@@ -429,7 +429,7 @@ class Assistant:
         return [hits[best], *(h for h in hits if h is not hits[best])]
 
     def _takers_outside(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
-        """Clauses retrieval missed whose rule takes several of the question's numbers (月息3‰，借了100万一年:
+        """Clauses retrieval missed whose rule several of the question's numbers fill (月息3‰，借了100万一年:
         principal, rate and term make an interest the 贴息 rule takes, though no word of the clause is said)."""
         ranked = {h.clause_id for h in hits}
         regions = set(u.regions)
@@ -439,7 +439,7 @@ class Assistant:
             elsewhere = regions and self.index.corpus.document(clause.doc_id).region not in regions
             if rule.clause_id in ranked or elsewhere:
                 continue
-            if len(roles_taken(rule, u, self.vocab.derived)) >= TAKER_MIN_ROLES:
+            if len(roles_complete(rule, u, self.vocab.derived)) >= TAKER_MIN_ROLES:
                 ranked.add(rule.clause_id)
                 start = max(clause.text.find(rule.quote), 0)
                 found.append(Hit(clause.id, clause.doc_id, 0.0, rule.quote, (start, start + len(rule.quote)), ()))
