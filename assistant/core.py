@@ -17,7 +17,7 @@ from assistant.bind import Binding, Carried, bind
 from assistant.conversation import Conversation, MatchPending, Measure, Pending
 from assistant.facts import FactMatcher
 from assistant.match import MatchResult, Profile, match
-from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule
+from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule, roles_complete
 from assistant.rules import Rule, RuleBook, calculate, load_rules
 from assistant.scope import Verdict, judge
 from assistant.several import named_measures
@@ -43,6 +43,7 @@ UNCERTAIN_PICKS = 3
 # clause holding it gains this much (fused scores run 0–1).
 NAMING_TERM_CHARS = 3
 NAMED_BOOST = 0.3
+TAKER_MIN_ROLES = 2  # numbers of this many roles taken by one rule point to its clause wherever it ranks
 COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
 COMPOUND_EVIDENCE = 3.0  # the BM25 a part without a policy term needs to count as a question
 _AMOUNT_INTENTS = frozenset({"calc", "total"})
@@ -422,6 +423,7 @@ class Assistant:
         (上市…奖多少: the IPO subsidy, not the listing clause)."""
         if not hits or not (u.has("calc", "parameter") or any(q.role for q in u.quantities)):
             return hits
+        hits = [*hits, *self._takers_outside(u, hits)]
         said = f"{u.text} {self._expanded(u)}"
         fits = [fit(self.rules.for_clause(h.clause_id), u, said, self.vocab.derived) for h in hits]
         taken = [fit(self.rules.for_clause(h.clause_id), u, "", self.vocab.derived) for h in hits]
@@ -435,6 +437,23 @@ class Assistant:
         if fits[best] == 0 or best == 0:
             return hits
         return [hits[best], *(h for h in hits if h is not hits[best])]
+
+    def _takers_outside(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """Clauses retrieval missed whose rule several of the question's numbers fill (月息3‰，借了100万一年:
+        principal, rate and term make an interest the 贴息 rule takes, though no word of the clause is said)."""
+        ranked = {h.clause_id for h in hits}
+        regions = set(u.regions)
+        found: list[Hit] = []
+        for rule in self.rules.rules:
+            clause = self.clause(rule.clause_id)
+            elsewhere = regions and self.index.corpus.document(clause.doc_id).region not in regions
+            if rule.clause_id in ranked or elsewhere:
+                continue
+            if len(roles_complete(rule, u, self.vocab.derived)) >= TAKER_MIN_ROLES:
+                ranked.add(rule.clause_id)
+                start = max(clause.text.find(rule.quote), 0)
+                found.append(Hit(clause.id, clause.doc_id, 0.0, rule.quote, (start, start + len(rule.quote)), ()))
+        return found
 
     def _expanded(self, u: Understanding) -> str:
         return " ".join(self.index.analyzer.expansions(u.text))

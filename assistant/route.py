@@ -42,7 +42,7 @@ def pick_rule(
     """
     if not rules:
         return None
-    by_roles = [r for r in rules if _roles_taken(r, u, derived)]
+    by_roles = [r for r in rules if roles_taken(r, u, derived)]
     if by_roles:
         return max(by_roles, key=lambda r: _trigger_score(r, said))
     covered: set[int] = set()
@@ -68,10 +68,19 @@ def pick_rule(
 def fit(rules: Sequence[Rule], u: Understanding, said: str, derived: Sequence[Derivation]) -> int:
     """How well the best rule of these fits the question: the numbers it takes, and its trigger words
     (a number taken counts as much as a four-character trigger)."""
-    return max((_ROLE_WEIGHT * len(_roles_taken(r, u, derived)) + _trigger_score(r, said) for r in rules), default=0)
+    return max((_ROLE_WEIGHT * len(roles_taken(r, u, derived)) + _trigger_score(r, said) for r in rules), default=0)
 
 
-def _roles_taken(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> set[str]:
+def roles_complete(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> set[str]:
+    """The roles of the question's numbers that fill the rule's inputs: taken directly, or all the sources of
+    an input's derivation given (保额 and 费率 make a 保费; a 费率 alone makes nothing)."""
+    given = {q.role for q in u.quantities if q.role}
+    taken = {role for s in rule.inputs for role in s.roles}
+    complete = {d for d in derived if d.role in taken and set(d.sources) <= given}
+    return (given & taken) | {source for d in complete for source in d.sources}
+
+
+def roles_taken(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> set[str]:
     """The roles of the question's numbers that the rule takes, directly or to derive an input."""
     taken = {role for s in rule.inputs for role in s.roles}
     taken |= {source for d in derived if d.role in taken for source in d.sources}

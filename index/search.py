@@ -29,7 +29,7 @@ MODES = ("bm25", "dense", "hybrid")
 # the dense query (~15 ms, most of a search) would not change the first clause. Measured on the dev
 # split: 121 of 241 questions cleared it, and hybrid ranked the same clause first for every one.
 DECISIVE_RATIO = 1.7
-FUSION_POOL = 30  # clauses of each ranking the weighted fusion normalises over
+FUSION_POOL = 30  # clauses of each ranking the weighted fusion normalises over (more when more are asked for)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class SearchIndex:
             rankings.append(self._clause_scores(self._bm25_scores(tokens), allowed))
         if mode in ("dense", "hybrid"):
             rankings.append(self._clause_scores(self._dense_scores(query), allowed))
-        scores = rankings[0] if len(rankings) == 1 else self._fuse(rankings, allowed)
+        scores = rankings[0] if len(rankings) == 1 else self._fuse(rankings, allowed, max(FUSION_POOL, k))
         order = [i for i in np.argsort(-scores, kind="stable") if allowed[i] and scores[i] > 0][:k]
         return [self._hit(self._clauses[i], float(scores[i]), tokens) for i in order]
 
@@ -177,12 +177,12 @@ class SearchIndex:
         np.maximum.at(clause_scores, self._chunk_clause, chunk_scores)
         return np.where(allowed, clause_scores, 0.0)
 
-    def _fuse(self, rankings: list[np.ndarray], allowed: np.ndarray) -> np.ndarray:
+    def _fuse(self, rankings: list[np.ndarray], allowed: np.ndarray, depth: int) -> np.ndarray:
         bm25, dense = rankings
         if self._settings.fusion == "weighted":
             # Normalised over the clauses either ranking puts near the top: over the whole library, the
             # many unrelated clauses would crowd the ones that compete into a sliver of the scale.
-            pool = allowed & _candidates((bm25, dense), allowed, FUSION_POOL)
+            pool = allowed & _candidates((bm25, dense), allowed, depth)
             w = self._settings.dense_weight
             return (1 - w) * _min_max(bm25, pool) * pool + w * _min_max(dense, pool) * pool
         fused = np.zeros_like(bm25)
