@@ -97,6 +97,8 @@ class Reader:
         if any(w in text for w in v.both_regions):
             named_regions |= set(v.regions)
         outside = self._outside_places(text, places)
+        if not named_regions and not outside:
+            named_regions = {r for r, words in v.unnamed.items() if any(w in text for w in words)}
         abroad = any(p.abroad and p.activity for p in outside)
         # Asking who is responsible (谁牵头) is asking about a measure: its words would find the clause on
         # coordination instead, so retrieval leaves them out.

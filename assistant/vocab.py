@@ -95,6 +95,7 @@ class Vocabulary:
     derived: tuple[Derivation, ...]
     regions: Mapping[str, tuple[str, ...]]  # corpus region → words naming it
     anchors: Mapping[str, tuple[str, ...]]  # corpus region → names of its measures (鲁科贷)
+    unnamed: Mapping[str, tuple[str, ...]]  # corpus region → words placing a question there unnamed (省里)
     both_regions: tuple[str, ...]
     outside_regions: tuple[str, ...]
     abroad: tuple[str, ...]
@@ -142,6 +143,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             derived=_derived(roles_data.get("derived", []), roles_data.get("roles", {})),
             regions=regions,
             anchors={k: _words(v, f"scope.toml anchors.{k}") for k, v in scope["anchors"].items()},
+            unnamed={k: _words(v, f"scope.toml unnamed.{k}") for k, v in scope.get("unnamed", {}).items()},
             both_regions=_words(outside["both"], "scope.toml outside.both"),
             outside_regions=_words(outside["regions"], "scope.toml outside.regions"),
             abroad=_words(outside["abroad"], "scope.toml outside.abroad"),

@@ -23,6 +23,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from assistant import Assistant
+from bench import embedding
 from bench.rest import LoadRow, as_dicts, rest_load
 from bench.scaling import ScalingRow, measure
 from evals.cases import case_files, load_cases
@@ -138,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ask["hybrid_repeated"] = latencies(assistant.ask, qs)  # the same questions again: cached query vectors
     report["ask_latency"] = ask
     report["search_latency"] = search
+    print("query embedding per OpenMP setting …", flush=True)
+    report["embedding"] = [asdict(r) for r in embedding.measure(qs[:60] if args.quick else qs[:200])]
 
     print("scaling …", flush=True)
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
@@ -208,6 +211,18 @@ def render(r: dict) -> str:  # type: ignore[type-arg]
                 f"| {call.split('_')[0]}() | {mode} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} | {f['n']} |"
             )
     lines += [
+        "",
+        "`hybrid` embeds every question not seen before (the query-vector cache cleared first), except where",
+        "BM25 alone is decisive; `hybrid_repeated` asks the same questions again (vectors cached).",
+        "",
+        "## The dense query per OpenMP setting (ms, one new process each)",
+        "",
+        "The embedder's threads wait passively by default: spinning is faster on an idle machine but, beside",
+        "one busy process per core (other requests, other workers), every query waits for the spinners.",
+        "",
+        "| setting | machine | p50 | p95 | n |",
+        "|---|---|---|---|---|",
+        *(f"| {e['setting']} | {e['load']} | {e['p50_ms']} | {e['p95_ms']} | {e['n']} |" for e in r["embedding"]),
         "",
         f"Peak RSS of the benchmark process: {r['peak_rss_mb']} MB.",
         "",
