@@ -85,3 +85,42 @@ def live_app(built_cache: Path) -> Iterator[str]:
 
     with running_app({"POLICY_ASSISTANT_CACHE_DIR": str(built_cache)}) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis server of this session on a unix socket (no port to collide with): its URL.
+
+    Skipped, saying why, where redis-server is not installed (apt-get install redis-server)."""
+    import subprocess
+    import threading
+
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.skip("redis-server is not installed (apt-get install redis-server): the Redis store is untested")
+    folder = tmp_path_factory.mktemp("redis")
+    socket = folder / "redis.sock"
+    process = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    watchdog = threading.Timer(30, process.kill)  # silent for 30 s: its output ends, and the loop below with it
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        log = []
+        for line in process.stdout:  # ready when it says so ("Ready to accept connections", or 7.0's
+            log.append(line)  # "ready to accept connections at <socket>"): no polling
+            if "ready to accept connections" in line.lower():
+                break
+        else:
+            raise AssertionError("redis-server exited or stayed silent:\n" + "".join(log))
+        watchdog.cancel()
+        threading.Thread(target=process.stdout.read, daemon=True).start()  # drained: it never blocks on the pipe
+        yield f"unix://{socket}"
+    finally:
+        watchdog.cancel()
+        process.terminate()
+        process.wait(timeout=20)

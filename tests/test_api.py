@@ -6,7 +6,7 @@ import re
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -36,8 +36,8 @@ SCRIPT = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 
 @pytest.fixture(scope="session")
-def service(built_cache: Path) -> PolicyService:
-    return PolicyService(Assistant.load(Settings.make(cache_dir=built_cache)))
+def service(built_cache: Path, make_settings: Callable[..., Settings]) -> PolicyService:
+    return PolicyService(Assistant.load(make_settings(cache_dir=built_cache)))
 
 
 @pytest.fixture(scope="session")
@@ -271,24 +271,6 @@ def test_each_conversation_keeps_its_own_pending_question(client: TestClient) ->
 def test_an_unknown_conversation_is_404(client: TestClient) -> None:
     r = client.post("/api/ask", json={"question": "利息是80万元", "conversation_id": "0" * 32})
     assert_error(r, 404, "不存在或已过期")
-
-
-def test_conversations_are_bounded_and_expire(service: PolicyService) -> None:
-    from web.conversations import ConversationStore
-
-    now = [0.0]
-    store: ConversationStore[object] = ConversationStore(object, capacity=2, ttl=10, clock=lambda: now[0])
-    a, _ = store.start()
-    b, _ = store.start()
-    store.get(a)  # a is now the most recently used
-    c, _ = store.start()
-    assert len(store) == 2
-    with pytest.raises(Exception, match="不存在或已过期"):
-        store.get(b)
-    now[0] = 11.0
-    with pytest.raises(Exception, match="不存在或已过期"):
-        store.get(a)
-    assert len(store) == 0 and c
 
 
 def test_html_in_a_question_comes_back_as_text(client: TestClient) -> None:

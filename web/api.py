@@ -18,7 +18,13 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
-from assistant.errors import IndexStateError, InputError, NotFoundError, PolicyAssistantError
+from assistant.errors import (
+    BackendUnavailableError,
+    IndexStateError,
+    InputError,
+    NotFoundError,
+    PolicyAssistantError,
+)
 from assistant.rules import Rule
 from web import models, views
 from web.calc_request import CalcRequest, request_model
@@ -32,7 +38,7 @@ _STATUSES = {
     404: "编号不存在",
     422: "请求或输入有误",
     500: "服务器内部错误",
-    503: "检索索引暂不可用",
+    503: "检索索引或共享存储暂不可用",
 }
 
 
@@ -187,6 +193,8 @@ def _add_error_handlers(api: FastAPI, calculators: dict[str, Rule]) -> None:
         log.error("assistant error: %s", exc)
         if isinstance(exc, IndexStateError):
             return _error(503, "unavailable", f"检索索引暂不可用：{exc}")
+        if isinstance(exc, BackendUnavailableError):
+            return _error(503, "unavailable", f"服务暂不可用，请稍后再试：{exc}")
         return _error(500, "internal_error", f"服务配置有误：{exc}")
 
 

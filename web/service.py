@@ -8,10 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant import Answer, Assistant, Conversation, InputError, NotFoundError, validate_question
+from assistant.conversation_state import StateError, dump_state, load_state
 from assistant.rules import CalcResult, Rule, calculate
 from index.model import Clause, Document
 from index.search import Hit
-from web.conversations import ConversationStore
+from index.settings import Settings
+from web.conversations import ConversationStore, expired, new_id, open_conversations
 
 
 @dataclass(frozen=True)
@@ -22,13 +24,13 @@ class LookupResult:
 
 
 class PolicyService:
-    """Thread-safe front of one ``Assistant``: calls into it are serialised by one lock."""
+    """Thread-safe front of one ``Assistant``: calls into it are serialised by one lock.
 
-    def __init__(self, assistant: Assistant, capacity: int = 1000, ttl: float = 3600.0) -> None:
+    Conversations live in a store shared by every worker (``settings.conversations``)."""
+
+    def __init__(self, assistant: Assistant, conversations: ConversationStore | None = None) -> None:
         self.assistant = assistant
-        self.conversations: ConversationStore[Conversation] = ConversationStore(
-            assistant.conversation, capacity=capacity, ttl=ttl
-        )
+        self.conversations = conversations or open_conversations(assistant.settings)
         self._lock = threading.Lock()
         corpus = assistant.index.corpus
         # Documents in order of issue; rules in document order, as the clauses run.
@@ -44,8 +46,11 @@ class PolicyService:
         self._clause_count = sum(len(d.all_clauses) for d in self.documents)
 
     @classmethod
-    def load(cls) -> PolicyService:
-        return cls(Assistant.load())
+    def load(cls, settings: Settings | None = None, build: bool = True) -> PolicyService:
+        """``build=False`` in an app worker: the index was built before the workers started."""
+        settings = settings or Settings.from_env()
+        conversations = open_conversations(settings)  # first: an unreachable store fails before the index loads
+        return cls(Assistant.load(settings, build=build), conversations)
 
     # -- asking ------------------------------------------------------------------------------
     def ask(
@@ -59,15 +64,25 @@ class PolicyService:
         cid, conversation = None, None
         if conversation_id is not None:
             try:
-                cid, conversation = conversation_id, self.conversations.get(conversation_id)
+                cid, conversation = conversation_id, self._restore(conversation_id)
             except NotFoundError:
                 if not restart_expired:
                     raise
-        if conversation is None:
-            cid, conversation = self.conversations.start()
+        if cid is None or conversation is None:
+            cid, conversation = new_id(), self.assistant.conversation()
         with self._lock:
             answer = conversation.ask(question)
-        return str(cid), answer
+            state = dump_state(conversation)
+        self.conversations.save(cid, state)
+        return cid, answer
+
+    def _restore(self, cid: str) -> Conversation:
+        state = self.conversations.load(cid)
+        try:
+            return load_state(state, self.assistant)
+        except StateError:  # written by another version, or its rule has left the corpus: cannot go on
+            self.conversations.drop(cid)
+            raise expired(cid) from None
 
     # -- clauses -----------------------------------------------------------------------------
     def clause(self, clause_id: str) -> Clause:
