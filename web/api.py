@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Path, Query, Request
@@ -77,6 +78,7 @@ def create_api(service: PolicyService) -> FastAPI:
             documents=len(docs),
             clauses=sum(len(d.clauses) for d in docs),
             rules=len(service.rules),
+            worker=os.getpid(),
         )
 
     @api.post(
