@@ -8,9 +8,9 @@ of the build the collection holds is a collection property, so a loader can tell
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +31,6 @@ WRITE_BATCH = 2000  # rows per upsert: ~3 MB of 384-d vectors, far below gRPC's 
 READ_BATCH = 10_000
 CHUNK_ID_CHARS = 512
 CONNECT_TIMEOUT_S = 10.0
-T = TypeVar("T")
 
 
 class _NoClientTimestampWarning(logging.Filter):
@@ -45,46 +44,53 @@ _NO_TIMESTAMP_WARNING = _NoClientTimestampWarning()  # one instance: adding it a
 
 
 class MilvusStore:
-    def __init__(self, client: Any, collection: str, uri: str) -> None:
-        self._client = client
-        self._collection = collection
+    def __init__(self, uri: str, collection: str) -> None:
         self._uri = uri
+        self._collection = collection
+        self._lite = None if "://" in uri else Path(uri)
+        self._address = ""
+        self._client: Any = None
 
     @classmethod
     def connect(cls, uri: str, collection: str) -> MilvusStore:
         try:
-            from pymilvus import MilvusClient
-            from pymilvus.exceptions import MilvusException
+            import pymilvus  # noqa: F401 - only to say clearly that it is missing
         except ImportError:
             raise ConfigError(MISSING) from None
         logging.getLogger("pymilvus.client.iterator.query_iterator").addFilter(_NO_TIMESTAMP_WARNING)
-        address = uri if "://" in uri else lite_uri(Path(uri))
-        try:
-            client = MilvusClient(uri=address, timeout=CONNECT_TIMEOUT_S)
-        except MilvusException as err:
-            raise BackendUnavailableError(
-                f"无法连接向量库 Milvus（{uri}）：{err.message}（cannot connect to Milvus at {uri}）"
-            ) from None
-        store = cls(client, collection, uri)
-        if store._call(client.has_collection, collection):
-            store._call(client.load_collection, collection)  # released after a restart; a no-op when loaded
+        store = cls(uri, collection)
+        store._open(uri if store._lite is None else lite_uri(store._lite))
         return store
 
+    def _open(self, address: str) -> None:
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+
+        try:
+            self._client = MilvusClient(uri=address, timeout=CONNECT_TIMEOUT_S)
+        except MilvusException as err:
+            raise BackendUnavailableError(
+                f"无法连接向量库 Milvus（{self._uri}）：{err.message}（cannot connect to Milvus at {self._uri}）"
+            ) from None
+        self._address = address
+        if self._call("has_collection", self._collection):
+            self._call("load_collection", self._collection)  # released after a restart; a no-op when loaded
+
     def __len__(self) -> int:
-        if not self._call(self._client.has_collection, self._collection):
+        if not self._call("has_collection", self._collection):
             return 0
-        rows = self._call(self._client.query, self._collection, filter="", output_fields=["count(*)"])
+        rows = self._call("query", self._collection, filter="", output_fields=["count(*)"])
         return int(rows[0]["count(*)"])
 
     def stamp(self) -> str | None:
-        if not self._call(self._client.has_collection, self._collection):
+        if not self._call("has_collection", self._collection):
             return None
-        properties = self._call(self._client.describe_collection, self._collection).get("properties", {})
+        properties = self._call("describe_collection", self._collection).get("properties", {})
         return properties.get(STAMP_PROPERTY)
 
     def search(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         found = self._call(
-            self._client.search,
+            "search",
             self._collection,
             data=[vector.tolist()],
             limit=k,
@@ -97,13 +103,13 @@ class MilvusStore:
 
     def sync(self, rows: Rows, stamp: str) -> SyncReport:
         dim = rows.vectors.shape[1]
-        if self._call(self._client.has_collection, self._collection) and self._dim() != dim:
-            self._call(self._client.drop_collection, self._collection)  # another embedder: every vector changes
-        if not self._call(self._client.has_collection, self._collection):
+        if self._call("has_collection", self._collection) and self._dim() != dim:
+            self._call("drop_collection", self._collection)  # another embedder: every vector changes
+        if not self._call("has_collection", self._collection):
             self._create(dim, len(rows))
         upsert, delete = plan(self._held(), rows)
         for keys in _batches(delete, WRITE_BATCH):
-            self._call(self._client.delete, self._collection, ids=keys)
+            self._call("delete", self._collection, ids=keys)
         for positions in _batches(upsert.tolist(), WRITE_BATCH):
             data = [
                 {
@@ -114,9 +120,9 @@ class MilvusStore:
                 }
                 for i in positions
             ]
-            self._call(self._client.upsert, self._collection, data=data)
+            self._call("upsert", self._collection, data=data)
         self._follow_size(len(rows))
-        self._call(self._client.alter_collection_properties, self._collection, properties={STAMP_PROPERTY: stamp})
+        self._call("alter_collection_properties", self._collection, properties={STAMP_PROPERTY: stamp})
         return SyncReport(len(upsert), len(delete))
 
     def save(self, folder: Path) -> None:
@@ -132,7 +138,7 @@ class MilvusStore:
         schema.add_field("digest", DataType.VARCHAR, max_length=32)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
         self._call(
-            self._client.create_collection,
+            "create_collection",
             self._collection,
             schema=schema,
             index_params=self._index_params(count),
@@ -150,36 +156,39 @@ class MilvusStore:
 
     def _follow_size(self, count: int) -> None:
         """The index kind follows the row count, as FAISS's does: exact up to FLAT_MAX_CHUNKS, HNSW above."""
-        kind = self._call(self._client.describe_index, self._collection, "vector").get("index_type")
+        kind = self._call("describe_index", self._collection, "vector").get("index_type")
         if (kind == "HNSW") == uses_hnsw(count):
             return
-        self._call(self._client.release_collection, self._collection)
-        self._call(self._client.drop_index, self._collection, "vector")
-        self._call(self._client.create_index, self._collection, self._index_params(count))
-        self._call(self._client.load_collection, self._collection)
+        self._call("release_collection", self._collection)
+        self._call("drop_index", self._collection, "vector")
+        self._call("create_index", self._collection, self._index_params(count))
+        self._call("load_collection", self._collection)
 
     def _dim(self) -> int:
-        fields = self._call(self._client.describe_collection, self._collection)["fields"]
+        fields = self._call("describe_collection", self._collection)["fields"]
         return int(next(f["params"]["dim"] for f in fields if f["name"] == "vector"))
 
     def _held(self) -> dict[int, str]:
         held: dict[int, str] = {}
-        pages = self._call(
-            self._client.query_iterator, self._collection, batch_size=READ_BATCH, output_fields=["key", "digest"]
-        )
+        pages = self._call("query_iterator", self._collection, batch_size=READ_BATCH, output_fields=["key", "digest"])
         try:
-            while page := self._call(pages.next):
+            while page := pages.next():
                 held.update((int(r["key"]), r["digest"]) for r in page)
         finally:
             pages.close()
         return held
 
-    def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``method`` of the client; a Milvus error is a ``BackendUnavailableError`` naming the URI."""
         from pymilvus.exceptions import MilvusException
 
         try:
-            return fn(*args, **kwargs)
+            return getattr(self._client, method)(*args, **kwargs)
         except MilvusException as err:
+            if self._lite is not None and (address := lite_uri(self._lite)) != self._address:
+                # The process that served this milvus-lite folder has exited: this one (or the next) serves it.
+                self._open(address)
+                return self._call(method, *args, **kwargs)
             raise BackendUnavailableError(
                 f"向量库 Milvus（{self._uri}）出错：{err.message}（Milvus request failed: {err.message}）"
             ) from None

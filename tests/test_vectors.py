@@ -176,6 +176,37 @@ def test_another_process_reaches_a_milvus_lite_folder_this_one_holds(lite_owner:
     assert done.stdout.split() == ["3", "build-1"]
 
 
+def test_when_the_process_serving_a_milvus_lite_folder_exits_another_takes_it_over(tmp_path: Path) -> None:
+    folder = tmp_path / "shared.db"
+    owner = subprocess.Popen(
+        [sys.executable, "-c", _OWNER.format(folder=str(folder))],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert owner.stdout is not None and owner.stdout.readline().strip() == "ready"
+        store = MilvusStore.connect(str(folder), "test_vectors")
+        assert store.search(np.eye(1, DIM, dtype=np.float32)[0], 1)[1].tolist() == [7]
+    finally:
+        owner.kill()
+        owner.wait()
+    assert store.search(np.eye(1, DIM, dtype=np.float32)[0], 1)[1].tolist() == [7]  # now served by this process
+
+
+_OWNER = """
+import sys
+import numpy as np
+from index.vectors import Rows
+from index.vectors_milvus import MilvusStore
+store = MilvusStore.connect({folder!r}, "test_vectors")
+store.sync(Rows(np.array([7, 8]), ("a", "b"), np.eye(2, 8, dtype=np.float32), ("a", "b")), "build-1")
+print("ready", flush=True)
+sys.stdin.read()  # serves until killed
+"""
+
+
 @pytest.mark.parametrize(
     "spec", ["elastic", "milvus:", "milvus:localhost:19530", "milvus:vectors", "faiss:x"]
 )
