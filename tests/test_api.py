@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant import Assistant
+from assistant.errors import BackendUnavailableError, NotFoundError
 from index.settings import PROJECT_ROOT, Settings
 from web.models import VISIBLE, AskResponse
 from web.server import create_app
@@ -281,6 +282,40 @@ def test_each_conversation_keeps_its_own_pending_question(client: TestClient) ->
 def test_an_unknown_conversation_is_404(client: TestClient) -> None:
     r = client.post("/api/ask", json={"question": "利息是80万元", "conversation_id": "0" * 32})
     assert_error(r, 404, "不存在或已过期")
+
+
+class _UnreachableStore:
+    """A conversation store whose server is down."""
+
+    def load(self, cid: str) -> str:
+        raise BackendUnavailableError("无法连接对话存储 Redis（redis://redis:6379/0）")
+
+    def save(self, cid: str, state: str) -> None:
+        self.load(cid)
+
+    def drop(self, cid: str) -> None:
+        self.load(cid)
+
+
+def test_an_unreachable_conversation_store_is_503(service: PolicyService) -> None:
+    from web.api import create_api
+
+    down = PolicyService(service.assistant, _UnreachableStore())
+    with TestClient(create_api(down), raise_server_exceptions=False) as c:
+        r = c.post("/api/ask", json={"question": "鲁科贷能贴息多少？"})
+        assert_error(r, 503, "暂不可用", "redis://redis:6379/0")
+        assert c.get("/api/health").status_code == 200  # the rest of the app still answers
+
+
+def test_a_stored_state_this_version_cannot_read_ends_the_conversation(
+    client: TestClient, service: PolicyService
+) -> None:
+    cid = ask(client, "鲁科贷能贴息多少？")["conversation_id"]
+    service.conversations.save(cid, '{"version": 0}')  # written by another version of the app
+    r = client.post("/api/ask", json={"question": "利息是80万元", "conversation_id": cid})
+    assert_error(r, 404, "不存在或已过期")
+    with pytest.raises(NotFoundError):
+        service.conversations.load(cid)  # dropped
 
 
 def test_html_in_a_question_comes_back_as_text(client: TestClient) -> None:
