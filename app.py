@@ -1,6 +1,7 @@
-"""科技金融政策问答助手 — the web app: `python app.py [--host 127.0.0.1] [--port 7860]`.
+"""科技金融政策问答助手 — the web app: `python app.py [--host 127.0.0.1] [--port 7860] [--workers N]`.
 
-Serves the page (智能问答, 条款查询, 补贴测算, 政策匹配) at "/" and the REST API under /api on one port.
+Serves the page (智能问答, 条款查询, 补贴测算, 政策匹配, 文件库) at "/" and the REST API under /api on one port,
+in this process or, with ``--workers N``, in N worker processes sharing the port (web/workers.py).
 """
 
 from __future__ import annotations
@@ -27,10 +28,23 @@ def _port(text: str) -> int:
     return port
 
 
+def _workers(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"工作进程数应为整数，收到 {text!r}") from None
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"工作进程数应在 1–64 之间，收到 {count}")
+    return count
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="科技金融政策问答助手（网页与 REST API，同一端口）")
     parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     parser.add_argument("--port", type=_port, default=7860, help="端口（默认 7860；0 为任选一个空闲端口）")
+    parser.add_argument(
+        "--workers", type=_workers, default=1, help="工作进程数（默认 1；多个进程共用端口，先构建一次索引）"
+    )
     args = parser.parse_args(argv)
     try:
         sock = bind(args.host, args.port)  # first, so a taken port fails fast and nobody takes it meanwhile
@@ -43,7 +57,19 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    port = sock.getsockname()[1]  # the one the system picked for --port 0; web/process.py reads this line
+
+    def announce() -> None:
+        workers = f"，{args.workers} 个工作进程" if args.workers > 1 else ""
+        api = f"API：/api/health，接口说明：/openapi.json{workers}"
+        print(f"科技金融政策问答助手已启动：http://{shown}:{port}/  （{api}）", flush=True)
+
     print("正在加载检索索引和测算规则……", file=sys.stderr, flush=True)
+    if args.workers > 1:
+        from web.workers import serve_workers
+
+        return serve_workers(sock, args.workers, announce)
     try:
         service = PolicyService.load()
     except PolicyAssistantError as err:
@@ -51,12 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：无法加载政策库：{err}", file=sys.stderr)
         return 1
     app = create_app(service)
-    shown = f"[{args.host}]" if ":" in args.host else args.host
-    port = sock.getsockname()[1]  # the one the system picked for --port 0; web/process.py reads this line
-    print(
-        f"科技金融政策问答助手已启动：http://{shown}:{port}/  （API：/api/health，接口说明：/openapi.json）",
-        flush=True,
-    )
+    announce()
     serve(app, sock)
     return 0
 

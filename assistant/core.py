@@ -98,10 +98,12 @@ class Assistant:
         self.facts = FactMatcher(vocab, index.embedder.passages, lambda words: concepts.vectors(list(words)))
 
     @classmethod
-    def load(cls, settings: Settings | None = None, log: Callable[[str], None] | None = None) -> Assistant:
-        """Load (building when needed) the index, rules and vocabularies. No network."""
+    def load(
+        cls, settings: Settings | None = None, log: Callable[[str], None] | None = None, build: bool = True
+    ) -> Assistant:
+        """Load (building when needed, unless ``build=False``) the index, rules and vocabularies. No network."""
         settings = settings or Settings.from_env()
-        index = open_index(settings, log) if log else open_index(settings)
+        index = open_index(settings, log, build=build) if log else open_index(settings, build=build)
         vocab = load_vocabulary(settings.corpus_dir)
         subjects = load_subjects(settings.corpus_dir, index.corpus)
         rules = load_rules(

@@ -1,6 +1,7 @@
 """The exception tree users of the assistant catch (defined in ``index.errors``)."""
 
 from index.errors import (
+    BackendUnavailableError,
     ConfigError,
     CorpusError,
     IndexStateError,
@@ -11,6 +12,7 @@ from index.errors import (
 )
 
 __all__ = [
+    "BackendUnavailableError",
     "ConfigError",
     "CorpusError",
     "IndexStateError",

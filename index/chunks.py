@@ -19,6 +19,11 @@ class Chunk:
     kind: str = "text"  # "text": a span of the clause; "topics": its everyday phrases (corpus/topics)
 
     @property
+    def id(self) -> str:
+        """Unique in the corpus: a clause's text chunks start at different offsets; it has one topics chunk."""
+        return f"{self.clause_id}:{self.kind}:{self.start}"
+
+    @property
     def embed_text(self) -> str:
         return f"{self.context}：{self.text}"
 

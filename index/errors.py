@@ -37,6 +37,10 @@ class IndexStateError(PolicyAssistantError):
     """The built index is missing, stale or corrupted and could not be rebuilt."""
 
 
+class BackendUnavailableError(PolicyAssistantError):
+    """A shared backend (Milvus, Redis) cannot be reached or refused a request; the message names it."""
+
+
 class ConfigError(PolicyAssistantError):
     """A setting is unknown or has a wrong value."""
 

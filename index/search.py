@@ -1,4 +1,4 @@
-"""Hybrid clause search over BM25 (jieba tokens) and dense (FAISS) chunk indexes.
+"""Hybrid clause search over BM25 (jieba tokens) and dense (a vector store: FAISS or Milvus) chunk indexes.
 
 Chunk scores collapse to clause scores (a clause scores as its best chunk); the two rankings
 fuse by reciprocal rank (default) or by a weighted sum of min-max normalised scores.
@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 import bm25s
-import faiss
 import numpy as np
 
 from index.analyzer import Analyzer
@@ -23,6 +22,7 @@ from index.embed import Embedder
 from index.errors import ConfigError, InputError
 from index.model import LEVELS, Clause, Document, Sentence, Status, parse_date
 from index.settings import Settings
+from index.vectors import KeyPositions, VectorStore, chunk_keys
 
 MODES = ("bm25", "dense", "hybrid")
 # BM25 alone decides a hybrid search when its best clause scores at least this many times the second:
@@ -91,7 +91,7 @@ class SearchIndex:
         embedder: Embedder,
         chunks: list[Chunk],
         bm25: bm25s.BM25,
-        dense: faiss.Index,
+        vectors: VectorStore,
         settings: Settings,
         policy: tuple[bm25s.BM25, np.ndarray] | None = None,
     ) -> None:
@@ -103,7 +103,8 @@ class SearchIndex:
         # The policy measures' own BM25 and their chunks' positions: it orders the measures among
         # themselves as if no law were in the library (laws shift the word statistics).
         self._policy = policy
-        self._dense = dense
+        self._vectors = vectors
+        self._positions = KeyPositions(chunk_keys(chunks))
         self._settings = settings
         # Repeated questions (examples, follow-ups, retries) skip the model.
         self._query_vector = functools.lru_cache(maxsize=1024)(embedder.query)
@@ -163,13 +164,13 @@ class SearchIndex:
     def _dense_scores(self, query: str) -> np.ndarray:
         expansions = self.analyzer.expansions(query)
         text = query if not expansions else f"{query}（{'、'.join(expansions)}）"
-        vector = self._query_vector(text).reshape(1, -1)
+        vector = self._query_vector(text)
         n = len(self.chunks)
-        similarities, ids = self._dense.search(vector, min(n, 256))
+        similarities, keys = self._vectors.search(vector, min(n, 256))
+        positions, found = self._positions(keys)
         scores = np.zeros(n, dtype=np.float32)
-        valid = ids[0] >= 0
         # Cosine similarity can be negative; shift so that "not retrieved" (0) ranks last.
-        scores[ids[0][valid]] = similarities[0][valid] + 1.0
+        scores[positions] = similarities[found] + 1.0
         return scores
 
     def _clause_scores(self, chunk_scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:

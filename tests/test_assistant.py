@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,8 @@ EVAL_DIR = Path(__file__).resolve().parent.parent / "evals" / "cases"
 
 
 @pytest.fixture(scope="module")
-def assistant(built_cache: Path) -> Assistant:
-    return Assistant.load(Settings.make(cache_dir=built_cache))
+def assistant(built_cache: Path, make_settings: Callable[..., Settings]) -> Assistant:
+    return Assistant.load(make_settings(cache_dir=built_cache))
 
 
 def test_answer_contract(assistant: Assistant) -> None:

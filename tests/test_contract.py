@@ -28,9 +28,11 @@ def cases() -> list[Case]:
 
 
 @pytest.fixture(scope="module")
-def expected(built_cache: Path, cases: list[Case]) -> dict[str, list[dict[str, Any]]]:
+def expected(
+    built_cache: Path, make_settings: Callable[..., Settings], cases: list[Case]
+) -> dict[str, list[dict[str, Any]]]:
     """Each case's answers, turn by turn, straight from the Python API."""
-    assistant = Assistant.load(Settings.make(cache_dir=built_cache))
+    assistant = Assistant.load(make_settings(cache_dir=built_cache))
     answers = {}
     for case in cases:
         conversation = assistant.conversation()

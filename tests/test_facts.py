@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,8 @@ DATA = tomllib.loads((Path(__file__).parent / "data" / "self_descriptions.toml")
 
 
 @pytest.fixture(scope="module")
-def assistant(built_cache: Path) -> Assistant:
-    return Assistant.load(Settings.make(cache_dir=built_cache))
+def assistant(built_cache: Path, make_settings: Callable[..., Settings]) -> Assistant:
+    return Assistant.load(make_settings(cache_dir=built_cache))
 
 
 def _judge(assistant: Assistant, phrase: str) -> bool | None:

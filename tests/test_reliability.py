@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ from index.store import MANIFEST, open_index
 
 
 @pytest.fixture(scope="module")
-def assistant(built_cache: Path) -> Assistant:
-    return Assistant.load(Settings.make(cache_dir=built_cache))
+def assistant(built_cache: Path, make_settings: Callable[..., Settings]) -> Assistant:
+    return Assistant.load(make_settings(cache_dir=built_cache))
 
 
 @given(st.text(max_size=300))
@@ -74,7 +75,9 @@ def test_binary_input_is_a_clear_error(assistant: Assistant) -> None:
 
 
 @pytest.mark.slow
-def test_build_killed_midway_then_next_start_recovers(fresh_cache: Path) -> None:
+def test_build_killed_midway_then_next_start_recovers(
+    fresh_cache: Path, make_settings: Callable[..., Settings]
+) -> None:
     """Kill `policy-assistant build` while it embeds; the next start rebuilds and answers correctly."""
     (fresh_cache / "embeddings").rename(fresh_cache / "embeddings.away")  # force slow embedding
     env = {**os.environ, "POLICY_ASSISTANT_CACHE_DIR": str(fresh_cache)}
@@ -91,6 +94,6 @@ def test_build_killed_midway_then_next_start_recovers(fresh_cache: Path) -> None
     # Simulate the worst moment as well: the manifest of the old index gone.
     (fresh_cache / "index" / MANIFEST).unlink()
     messages: list[str] = []
-    index = open_index(Settings.make(cache_dir=fresh_cache), log=messages.append)
+    index = open_index(make_settings(cache_dir=fresh_cache), log=messages.append)
     assert len(messages) == 1 and "正在重建" in messages[0]
     assert index.search("鲁科贷贴息", k=1)[0].clause_id == "sd-2023-155#1"

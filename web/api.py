@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -19,7 +20,13 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
-from assistant.errors import IndexStateError, InputError, NotFoundError, PolicyAssistantError
+from assistant.errors import (
+    BackendUnavailableError,
+    IndexStateError,
+    InputError,
+    NotFoundError,
+    PolicyAssistantError,
+)
 from assistant.match_page import CSP
 from assistant.rules import Rule
 from index.errors import DuplicateDocumentError, FileTooLargeError, IngestError, UnsupportedFileError
@@ -79,6 +86,7 @@ def create_api(service: PolicyService) -> FastAPI:
             documents=len(docs),
             clauses=sum(len(d.clauses) for d in docs),
             rules=len(service.rules),
+            worker=os.getpid(),
         )
 
     @api.post(
@@ -235,4 +243,6 @@ def _add_error_handlers(api: FastAPI, fields: dict[str, Fields]) -> None:
         log.error("assistant error: %s", exc)
         if isinstance(exc, IndexStateError):
             return error_response(503, "unavailable", f"检索索引暂不可用：{exc}")
+        if isinstance(exc, BackendUnavailableError):
+            return error_response(503, "unavailable", f"服务暂不可用，请稍后再试：{exc}")
         return error_response(500, "internal_error", f"服务配置有误：{exc}")

@@ -233,6 +233,7 @@ class Health(_Model):
     documents: int
     clauses: int
     rules: int
+    worker: int = Field(description="the id of the process that answered (app.py --workers N runs several)")
 
 
 class ErrorBody(_Model):

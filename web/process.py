@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO
 
@@ -28,14 +28,21 @@ class AppStartError(RuntimeError):
 
 
 @contextmanager
-def running_app(env: Mapping[str, str] | None = None, timeout: float = 180.0) -> Iterator[str]:
+def running_app(
+    env: Mapping[str, str] | None = None,
+    timeout: float = 180.0,
+    args: Sequence[str] = (),
+    log: IO[str] | None = None,
+) -> Iterator[str]:
     """The base URL (``http://127.0.0.1:<port>``) of a fresh app process, stopped on exit.
 
-    ``env`` is added to this process's environment (e.g. ``POLICY_ASSISTANT_CACHE_DIR``).
+    ``env`` is added to this process's environment (e.g. ``POLICY_ASSISTANT_CACHE_DIR``); ``args`` to
+    its command line (``["--workers", "2"]``); its standard error goes to ``log`` when given.
     """
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as own:
+        log = log or own
         process = subprocess.Popen(
-            [sys.executable, str(PROJECT_ROOT / "app.py"), "--port", "0"],
+            [sys.executable, str(PROJECT_ROOT / "app.py"), "--port", "0", *args],
             cwd=PROJECT_ROOT,
             env={**os.environ, **(env or {})},
             stdout=subprocess.PIPE,

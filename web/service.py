@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant import Answer, Assistant, Conversation, InputError, NotFoundError, validate_question
+from assistant.conversation_state import StateError, dump_state, load_state
 from assistant.match import MatchResult
 from assistant.rules import CalcResult, Rule, calculate
 from index.errors import DuplicateDocumentError
@@ -18,8 +19,9 @@ from index.ingest.read import check_received
 from index.ingest.transaction import adding
 from index.model import Clause, Document, Status
 from index.search import Filters, Hit
+from index.settings import Settings
 from index.store import BuildReport
-from web.conversations import ConversationStore
+from web.conversations import ConversationStore, expired, new_id, open_conversations
 from web.match_request import MatchRequest, ProfileSchema, schema_for
 
 # An upload's limit (the add command takes up to 20 MB): a law's text is well under 1 MB, even as a PDF.
@@ -68,21 +70,23 @@ class PolicyService:
     """Thread-safe front of one ``Assistant``: calls into it are serialised by one lock.
 
     Adding a document swaps in a new assistant under that lock; requests already running finish on the old
-    one. The API's schemas (calculators, the matching profile) are made once, at start.
+    one. The API's schemas (calculators, the matching profile) are made once, at start. Conversations live
+    in a store shared by every worker (``settings.conversations``).
     """
 
-    def __init__(self, assistant: Assistant, capacity: int = 1000, ttl: float = 3600.0) -> None:
+    def __init__(self, assistant: Assistant, conversations: ConversationStore | None = None) -> None:
         self._loaded = _Loaded.of(assistant)
-        self.conversations: ConversationStore[Conversation] = ConversationStore(
-            lambda: self.assistant.conversation(), capacity=capacity, ttl=ttl
-        )
+        self.conversations = conversations or open_conversations(assistant.settings)
         self._lock = threading.Lock()
         self._library_lock = threading.Lock()  # one add or preview at a time reads and writes the corpus folder
         self.profile_schema: ProfileSchema = schema_for(assistant)
 
     @classmethod
-    def load(cls) -> PolicyService:
-        return cls(Assistant.load())
+    def load(cls, settings: Settings | None = None, build: bool = True) -> PolicyService:
+        """``build=False`` in an app worker: the index was built before the workers started."""
+        settings = settings or Settings.from_env()
+        conversations = open_conversations(settings)  # first: an unreachable store fails before the index loads
+        return cls(Assistant.load(settings, build=build), conversations)
 
     @property
     def assistant(self) -> Assistant:
@@ -116,15 +120,25 @@ class PolicyService:
         cid, conversation = None, None
         if conversation_id is not None:
             try:
-                cid, conversation = conversation_id, self.conversations.get(conversation_id)
+                cid, conversation = conversation_id, self._restore(conversation_id)
             except NotFoundError:
                 if not restart_expired:
                     raise
-        if conversation is None:
-            cid, conversation = self.conversations.start()
+        if cid is None or conversation is None:
+            cid, conversation = new_id(), self.assistant.conversation()
         with self._lock:
             answer = conversation.ask(question)
-        return str(cid), answer
+            state = dump_state(conversation)
+        self.conversations.save(cid, state)
+        return cid, answer
+
+    def _restore(self, cid: str) -> Conversation:
+        state = self.conversations.load(cid)
+        try:
+            return load_state(state, self.assistant)
+        except StateError:  # written by another version, or its rule has left the corpus: cannot go on
+            self.conversations.drop(cid)
+            raise expired(cid) from None
 
     # -- clauses -----------------------------------------------------------------------------
     def clause(self, clause_id: str) -> Clause:
