@@ -258,10 +258,13 @@ class Assistant:
         return tuple(t for t in self._specific_terms if len(t) >= NAMING_TERM_CHARS)
 
     def _several(self, u: Understanding, hits: list[Hit]) -> list[str]:
-        found = named_measures(
+        found = self._measures_named(u, hits)
+        return found if len(found) >= 2 else []
+
+    def _measures_named(self, u: Understanding, hits: list[Hit]) -> list[str]:
+        return named_measures(
             u, hits, lambda c: self.clause(c).text, self.rules, self._naming_terms(), self.vocab.derived
         )
-        return found if len(found) >= 2 else []
 
     def _compound(self, u: Understanding) -> list[str]:
         """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds."""
@@ -516,7 +519,7 @@ class Assistant:
             dates, party = u.dates or pending.dates, u.party or pending.party
             answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0)
             return answer, Pending((self._measure(rule, binding),), dates, party)
-        added = self._several(u, self._hits(u)) if others else []
+        added = self._measures_named(u, self._hits(u)) if others else []
         return self._answer_several(question, u, added, carried, pending)
 
     def _uncertain(self, question: str, u: Understanding, hits: list[Hit]) -> Answer:
