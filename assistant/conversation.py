@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,6 +34,14 @@ class Pending:
     measures: tuple[Measure, ...]
     dates: tuple[dt.date, ...]
     party: str | None
+    # Measures computed in earlier turns of the conversation: a later "总共多少" sums them too.
+    earlier: tuple[Measure, ...] = ()
+
+    def after(self, before: Pending) -> Pending:
+        """This calculation, remembering the measures of ``before`` it does not continue."""
+        mine = {m.rule_id for m in self.measures}
+        kept = {m.rule_id: m for m in (*before.earlier, *before.measures) if m.rule_id not in mine}
+        return dataclasses.replace(self, earlier=tuple(kept.values()))
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,8 @@ class Conversation:
             again, again_pending = self.assistant.respond(question, self.pending, self.context)
             if again.in_scope:
                 answer, pending = again, again_pending
+        if isinstance(pending, Pending) and isinstance(self.pending, Pending):
+            pending = pending.after(self.pending)
         self.pending = pending
         if answer.in_scope:
             self.context = f"{self.context}，{question}"[-CONTEXT_CHARS:] if self.context else question

@@ -53,7 +53,7 @@ def load_state(text: str, assistant: Assistant) -> Conversation:
         raise StateError(f"unreadable conversation state ({err})") from None
     if isinstance(pending, Pending):
         known = {r.id for r in assistant.rules.rules}
-        gone = [m.rule_id for m in pending.measures if m.rule_id not in known]
+        gone = [m.rule_id for m in (*pending.measures, *pending.earlier) if m.rule_id not in known]
         if gone:
             raise StateError(f"rule(s) no longer in the corpus: {', '.join(gone)}")
     return Conversation(assistant, pending, history, context)
@@ -115,17 +115,29 @@ def _pending(p: Pending | MatchPending | None) -> dict[str, Any] | None:
                 "on": _date(profile.on),
             }
         }
-    measures = [
-        {
-            "rule_id": m.rule_id,
-            "clause_id": m.clause_id,
-            "inputs": _value(m.carried.inputs),
-            "roles": _value(m.carried.roles),
-            "asked": list(m.carried.asked),
+    return {
+        "calculation": {
+            "measures": [_measure(m) for m in p.measures],
+            "dates": [_date(d) for d in p.dates],
+            "party": p.party,
+            "earlier": [_measure(m) for m in p.earlier],
         }
-        for m in p.measures
-    ]
-    return {"calculation": {"measures": measures, "dates": [_date(d) for d in p.dates], "party": p.party}}
+    }
+
+
+def _measure(m: Measure) -> dict[str, Any]:
+    return {
+        "rule_id": m.rule_id,
+        "clause_id": m.clause_id,
+        "inputs": _value(m.carried.inputs),
+        "roles": _value(m.carried.roles),
+        "asked": list(m.carried.asked),
+    }
+
+
+def _read_measure(m: dict[str, Any]) -> Measure:
+    carried = Carried(_read_value(m["inputs"]), _read_value(m["roles"]), tuple(m["asked"]))  # type: ignore[arg-type]
+    return Measure(m["rule_id"], m["clause_id"], carried)
 
 
 def _read_pending(p: dict[str, Any] | None) -> Pending | MatchPending | None:
@@ -138,15 +150,12 @@ def _read_pending(p: dict[str, Any] | None) -> Pending | MatchPending | None:
             Profile(m["subject"], m["region"], m["stage"], inputs, m["description"], _read_date(m["on"]))  # type: ignore[arg-type]
         )
     c = p["calculation"]
-    measures = tuple(
-        Measure(
-            m["rule_id"],
-            m["clause_id"],
-            Carried(_read_value(m["inputs"]), _read_value(m["roles"]), tuple(m["asked"])),  # type: ignore[arg-type]
-        )
-        for m in c["measures"]
+    return Pending(
+        tuple(_read_measure(m) for m in c["measures"]),
+        tuple(dt.date.fromisoformat(d) for d in c["dates"]),
+        c["party"],
+        tuple(_read_measure(m) for m in c.get("earlier", ())),
     )
-    return Pending(measures, tuple(dt.date.fromisoformat(d) for d in c["dates"]), c["party"])
 
 
 # -- answers -----------------------------------------------------------------------------------

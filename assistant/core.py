@@ -503,7 +503,9 @@ class Assistant:
         others = [t for t in self._naming_terms() if t in u.text and not any(t in text for text in texts)]
         if others and not u.has("total"):
             return None  # a term naming another measure (鲁科保 while computing 鲁科贷) starts a new topic
-        carried = {m.rule_id: m.carried for m in pending.measures}
+        # Asked for the total, the measures of earlier turns count too (鲁科贷 computed, then 鲁科担: 总共多少).
+        measures = (*pending.earlier, *pending.measures) if u.has("total") else pending.measures
+        carried = {m.rule_id: m.carried for m in measures}
         bindings = {r: bind(self.rules.get(r), u, self.vocab, c, self.facts) for r, c in carried.items()}
         changed = any(
             b.unclear

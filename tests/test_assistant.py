@@ -322,3 +322,27 @@ def test_a_short_follow_up_is_read_in_the_conversation(assistant: Assistant) -> 
     conversation.ask("内蒙古企业上市有什么支持？")
     answer = conversation.ask("募资3亿")
     assert answer.in_scope and answer.citations[0].clause_id.startswith("nm-2025-15#")
+
+
+def test_an_enterprise_total_leaves_out_what_goes_to_the_guarantor(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科贷付了80万利息，又做了鲁科担，担保金额1000万，一共能省多少？")
+    assert answer.total is not None and answer.total.amount == 320000
+    assert answer.total.rule_ids == ("sd-lukedai-interest",)
+    assert [rule for rule, _ in answer.total.excluded] == ["sd-lukedan-fee"]
+    assert "融资担保机构" in answer.total.excluded[0][1]
+
+
+def test_a_ceiling_is_never_summed_as_an_amount(assistant: Assistant) -> None:
+    answer = assistant.ask("北交所上市+发了一期公司债1.5亿，再加上鲁科贷利息50万，三样一起能拿多少钱")
+    assert {c.clause_id for c in answer.citations} >= {"sd-2023-155#10", "sd-2023-155#11", "sd-2023-155#1"}
+    assert answer.total is not None and answer.total.amount == 200000  # 鲁科贷 50万 × 40%
+    assert [rule for rule, _ in answer.total.excluded] == ["sd-ipo-subsidy"]  # 最高200万: not an amount due
+
+
+def test_a_total_asked_later_sums_the_measures_of_earlier_turns(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("鲁科贷利息80万能贴多少")
+    conversation.ask("鲁科保首年保费40万能补多少")
+    total = conversation.ask("一共多少").total
+    assert total is not None and total.amount == 520000
+    assert set(total.rule_ids) == {"sd-lukedai-interest", "sd-lukebao-premium"}

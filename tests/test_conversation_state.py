@@ -30,6 +30,8 @@ SCENARIOS = {
         Pending,
         1,
     ),
+    # Measures computed one per turn: the total asked later sums those of earlier turns too.
+    "measures of earlier turns": (["鲁科贷利息80万能贴多少", "鲁科保首年保费40万能补多少"], "一共多少", Pending, 1),
     # Policy matching: a self-description, then a fact about the subject.
     "policy matching": (["我们是山东的科技型中小企业，能享受哪些政策？"], "去年鲁科贷利息付了80万", MatchPending, 0),
 }
