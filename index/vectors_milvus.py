@@ -31,6 +31,16 @@ WRITE_BATCH = 2000  # rows per upsert: ~3 MB of 384-d vectors, far below gRPC's 
 READ_BATCH = 10_000
 CHUNK_ID_CHARS = 512
 CONNECT_TIMEOUT_S = 10.0
+# pymilvus's channels ping every 10 s even with no call open (keepalive_time_ms=10000,
+# keepalive_permit_without_calls=True), made for Milvus servers, which allow that. milvus-lite's
+# server keeps gRPC's default policy: no pings on an idle connection and at most one per 5 minutes
+# otherwise, and a third ping too many (about two minutes into an idle spell) ends the connection with
+# GOAWAY "too_many_pings". A loopback connection needs no keepalive to notice a dead peer, so to a
+# milvus-lite folder's server the client pings only during a call, and no more than that policy allows.
+LITE_GRPC_OPTIONS = {
+    "grpc.keepalive_time_ms": 300_000,
+    "grpc.keepalive_permit_without_calls": False,
+}
 
 
 class _NoClientTimestampWarning(logging.Filter):
@@ -67,7 +77,8 @@ class MilvusStore:
         from pymilvus.exceptions import MilvusException
 
         try:
-            self._client = MilvusClient(uri=address, timeout=CONNECT_TIMEOUT_S)
+            options = {} if self._lite is None else {"grpc_options": LITE_GRPC_OPTIONS}
+            self._client = MilvusClient(uri=address, timeout=CONNECT_TIMEOUT_S, **options)
         except MilvusException as err:
             raise BackendUnavailableError(
                 f"无法连接向量库 Milvus（{self._uri}）：{err.message}（cannot connect to Milvus at {self._uri}）"
