@@ -21,6 +21,8 @@ CHAPTER = re.compile(rf"^第([{_CN}]+)([编章节])[\s　]*(.*)$")
 # A bare chapter heading (组织实施, 附　则): short, no punctuation, and an article follows it.
 _BARE_HEADING = re.compile(r"^[\u4e00-\u9fff\s　]{2,20}$")
 _TOC = re.compile(r"^目[\s　]*录$")
+# What a law prints after its last article: 附件：…, 附件1 …, 附表, 附录 (not 附则, a chapter).
+_ANNEX = re.compile(r"^附(?:件|表|录)[\s　]*[\d一二三四五六七八九十]*(?:[：:\s　]|$)")
 _SPACES = re.compile(r"[\s　]+")
 
 
@@ -34,9 +36,14 @@ def parse_articles(front: list[str], body: list[str], head: DocHeader, file: str
     articles: list[tuple[int, int, list[str], str]] = []  # number, 之N, lines, section
     headings: dict[str, str] = {}  # 编, 章, 节 → heading in force
     preamble: list[str] = []
+    annex: list[str] = []  # from an 附件 line after the last article on: not part of that article
     problems: list[str] = []
     last = 0
+    last_article = max((i for i, line in enumerate(body) if ARTICLE.match(line)), default=len(body))
     for i, line in enumerate(body):
+        if annex or (i > last_article and _ANNEX.match(line)):
+            annex.append(line)
+            continue
         if m := ARTICLE.match(line):
             number, sub = numeral(m.group(1)), numeral(m.group(2)) if m.group(2) else 0
             # A paragraph may start by citing an earlier article (第七条规定的…): only a
@@ -68,6 +75,8 @@ def parse_articles(front: list[str], body: list[str], head: DocHeader, file: str
         statements.append(statement("notice", "印发通知", "\n".join(front), head))
     if preamble:
         statements.append(statement("preamble", "题注", "\n".join(preamble), head))
+    if annex:
+        statements.append(statement("annex", "附件", "\n".join(annex), head))
     return Parsed(clauses, tuple(statements), "articles", tuple(problems))
 
 

@@ -47,7 +47,7 @@ class Clause:
     id: str
     doc_id: str
     number: int | None  # None for document-level statements
-    kind: str  # "item" | "article" | "section" | "paragraph" | "notice" | "preamble" | "closing"
+    kind: str  # "item" | "article" | "section" | "paragraph" | "notice" | "preamble" | "closing" | "annex"
     heading: str
     text: str  # the repaired text, as the official document reads
     section: str

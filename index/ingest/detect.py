@@ -25,6 +25,12 @@ _DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
 _DATE_LINE = re.compile(rf"^{_DATE}$")
 _HISTORY = re.compile(rf"^{_DATE}[\s　]*(.*?)((?:第[一二三四五六七八九十]+次)?(?:{'|'.join(EVENTS)}|发布))$")
 _ADOPTION = ("通过", "修订", "修正")
+_NOTE = re.compile(r"[（(](.+)[）)]")
+# Where a bracketed history passes to its next event: a space or 根据 before a date.
+_NOTE_SPLIT = re.compile(r"(?:[\s　，,；;]+(?:根据)?|根据)(?=\d{4}年\d{1,2}月\d{1,2}日)")
+_PROMULGATED = re.compile(r"已(?:经|由)([^，。]+?)通过，现予(?:公布|发布)")
+_ORDER_NAME = re.compile(r"^[\u4e00-\u9fff]{1,20}令$")
+_ORDER_NUMBER = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+号$")
 _CN_NUM = "一二三四五六七八九十百零〇"
 # The body that met, once its term (第十二届) is taken out:
 # 全国人民代表大会常务委员会第二十九次会议 → 全国人民代表大会常务委员会; 国务院第177次常务会议 → 国务院
@@ -61,7 +67,7 @@ def detect(lines: list[str]) -> Detected:
     header, body = _split_header(lines)
     title, title_break = find_title(header)
     number = next((m.group() for line in header for m in [DOC_NUMBER.search(line)] if m and len(line) < 40), None)
-    history = tuple(e for line in header if (e := _event(line)) is not None)
+    history = _history(header)
     issued = _issued(history, header + body[-4:])
     start, end, basis = _in_force(lines, history, issued)
     issuers = _issuers(history, header + body[-8:])
@@ -109,9 +115,55 @@ def find_title(header: list[str]) -> tuple[str, str | None]:
 
 def _is_furniture_of_title(line: str) -> bool:
     return bool(
-        DOC_NUMBER.fullmatch(line) or _DATE_LINE.match(line) or _HISTORY.match(line) or len(line) > 60
-        or re.search(r"[。；：:]", line) or line.startswith(("（", "("))
+        DOC_NUMBER.fullmatch(line)
+        or _DATE_LINE.match(line)
+        or _HISTORY.match(line)
+        or len(line) > 60
+        or re.search(r"[。；：:]", line)
+        or line.startswith(("（", "("))
     )
+
+
+def _history(header: list[str]) -> tuple[Event, ...]:
+    """The dated events of the header: one per line, a bracketed 题注, and a promulgation order."""
+    events = [e for line in header for e in _events(line)]
+    seen = {(e.date, e.kind) for e in events}
+    events += [e for e in _promulgation(header) if (e.date, e.kind) not in seen]
+    return tuple(sorted(events, key=lambda e: e.date))
+
+
+def _events(line: str) -> list[Event]:
+    """A history line, or the 题注 under a law's title that holds its whole history in brackets:
+    （2004年8月28日…会议通过　根据2015年4月24日…《关于修改…的决定》第一次修正　根据…第二次修正）.
+    All of the bracket is read or none of it, so a version is never silently left out."""
+    if (event := _event(line)) is not None:
+        return [event]
+    m = _NOTE.fullmatch(line)
+    if not m:
+        return []
+    parts = [p.strip() for p in _NOTE_SPLIT.split(m.group(1)) if p.strip()]
+    # each part one dated event: a part holding two dates was not split where it should have been
+    events = [_event(p) if len(re.findall(_DATE, p)) == 1 else None for p in parts]
+    return [e for e in events if e is not None] if events and all(events) else []
+
+
+def _promulgation(header: list[str]) -> list[Event]:
+    """The order that promulgated a law or regulation, as printed above its text:
+    中华人民共和国国务院令 / 第654号 / 《…》已经2014年7月23日国务院第57次常务会议通过，现予公布… / 总理 … / 2014年8月7日
+    (or 已由…会议于2002年6月29日通过): its adoption, and its publication on the date that closes the order."""
+    events = []
+    for at, line in enumerate(header):
+        if m := _PROMULGATED.search(line):
+            said = m.group(1)
+            if d := re.search(_DATE, said):
+                body = re.sub(rf"于?{_DATE}", "", said).strip()
+                events.append(Event(_date(*d.groups()), "通过", f"{d.group()} {body}通过"))
+        following = header[at + 1] if at + 1 < len(header) else ""
+        if _ORDER_NAME.match(line) and _ORDER_NUMBER.match(following):
+            dated = next((d for d in header[at + 2 :] if _DATE_LINE.match(d)), None)
+            if dated:
+                events.append(Event(_date(*_DATE_LINE.match(dated).groups()), "公布", f"{dated} {line}{following}公布"))
+    return events
 
 
 def _event(line: str) -> Event | None:
@@ -171,7 +223,7 @@ def _issuers(history: tuple[Event, ...], lines: list[str]) -> tuple[str, ...]:
         text = max(adopted, key=lambda e: e.date).text
         text = _TERM.sub("", re.sub(rf"^{_DATE}[\s　]*", "", text))
         if m := _BODY.match(text):
-            return (m.group(1),)
+            return (m.group(1).removeprefix("中华人民共和国"),)
     published = [e for e in history if e.kind == "公布"]
     if published and (m := _ORDER.match(re.sub(rf"^{_DATE}[\s　]*", "", published[-1].text))):
         return (m.group(1).removeprefix("中华人民共和国"),)
