@@ -84,6 +84,7 @@ class Assistant:
         items = [c.text for c in corpus.clauses]
         # Terms found in at most two clauses name a measure; the others (科技型企业 …) do not.
         self._specific_terms = tuple(t for t in self._terms if 0 < sum(t in text for text in items) <= 2)
+        self._policy_docs = frozenset(d.id for d in self.index.corpus.documents if d.doc_type == POLICY_TYPE)
         spelled = {*self._terms, *index.analyzer.lexicon.synonyms, *vocab.regions}
         # Words naming a measure with an amount (贴息, 保费补贴): the rules' trigger words of two or more characters.
         self._measure_words = tuple(dict.fromkeys(t for r in rules.rules for t in r.triggers if len(t) >= 2))
@@ -349,9 +350,11 @@ class Assistant:
     def _sure(self, u: Understanding, hits: list[Hit], clause: Clause) -> bool:
         if any(t in u.text and t in clause.text for t in self._specific_terms):
             return True
-        if len(hits) < 2:
-            return True
-        return hits[0].score - hits[1].score >= SURE_MARGIN
+        rivals = hits[1:]
+        if hits and hits[0].doc_id in self._policy_docs and not u.has("law"):
+            # A measure is weighed against the other measures: a law close behind is background, not a rival.
+            rivals = [h for h in rivals if h.doc_id in self._policy_docs]
+        return not rivals or hits[0].score - rivals[0].score >= SURE_MARGIN
 
     def _about_documents(self, u: Understanding) -> bool:
         """A question about a whole document (文号, issue date, issuers, validity), not one measure: no
@@ -404,8 +407,7 @@ class Assistant:
         law ("依法", "条例", "注册资本"): users ask the assistant about support, laws are background."""
         if u.has("law"):
             return hits
-        policy = {d.id for d in self.index.corpus.documents if d.doc_type == POLICY_TYPE}
-        boosted = [(h.score + POLICY_BOOST * (h.doc_id in policy), h) for h in hits]
+        boosted = [(h.score + POLICY_BOOST * (h.doc_id in self._policy_docs), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
     def _retrieve(self, query: str, filters: Filters, named: list[str]) -> list[Hit]:
@@ -575,12 +577,11 @@ class Assistant:
         """The best clause of each region compared (两地: the regions of the policy documents)."""
         picks: list[tuple[Clause, Hit]] = []
         topic = self._without_places(u) or u.text
-        policy = {d.id for d in self.index.corpus.documents if d.doc_type == POLICY_TYPE}
         for region in u.regions or self.vocab.regions:
             hits = self._hits(u, region=region, text=topic)
             # Regions are compared by their measures; laws only when the question is about law or no
             # measure of the region answers it.
-            measures = [h for h in hits if h.doc_id in policy]
+            measures = [h for h in hits if h.doc_id in self._policy_docs]
             hits = hits if u.has("law") else measures or hits
             if hits:
                 picks.append((self.clause(hits[0].clause_id), hits[0]))
