@@ -55,8 +55,10 @@ browser:
 # REQUIRE_BROWSER: the browser test fails, never skips, when Chromium cannot be driven.
 # Then the retrieval and API tests again on a milvus-lite folder (tests/test_vectors.py runs both
 # backends already): the suite runs on FAISS, the default vector store.
+# The project's index is built first: each test session copies its passage vectors instead of embedding
+# the library again (about 100 s on two cores, once per session).
 MILVUS_TESTS := tests/test_search.py tests/test_store.py tests/test_api.py tests/test_workers.py
-test: lint browser
+test: lint browser build
 	REQUIRE_BROWSER=1 CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
 	POLICY_ASSISTANT_VECTOR_STORE=milvus:vectors.db $(PY) -m pytest -q $(MILVUS_TESTS)
 
