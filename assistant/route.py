@@ -71,20 +71,32 @@ def fit(rules: Sequence[Rule], u: Understanding, said: str, derived: Sequence[De
     return max((_ROLE_WEIGHT * len(roles_taken(r, u, derived)) + _trigger_score(r, said) for r in rules), default=0)
 
 
+def accepted_roles(rules: Sequence[Rule], derived: Sequence[Derivation]) -> set[str]:
+    """The roles the rules' inputs take, directly or as a source of a derived input (principal → interest)."""
+    taken = _input_roles(rules)
+    return taken | {source for d in derived if d.role in taken for source in d.sources}
+
+
 def roles_complete(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> set[str]:
     """The roles of the question's numbers that fill the rule's inputs: taken directly, or all the sources of
     an input's derivation given (保额 and 费率 make a 保费; a 费率 alone makes nothing)."""
-    given = {q.role for q in u.quantities if q.role}
-    taken = {role for s in rule.inputs for role in s.roles}
-    complete = {d for d in derived if d.role in taken and set(d.sources) <= given}
+    given = _given_roles(u)
+    taken = _input_roles([rule])
+    complete = [d for d in derived if d.role in taken and set(d.sources) <= given]
     return (given & taken) | {source for d in complete for source in d.sources}
 
 
 def roles_taken(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> set[str]:
     """The roles of the question's numbers that the rule takes, directly or to derive an input."""
-    taken = {role for s in rule.inputs for role in s.roles}
-    taken |= {source for d in derived if d.role in taken for source in d.sources}
-    return {q.role for q in u.quantities if q.role} & taken
+    return _given_roles(u) & accepted_roles([rule], derived)
+
+
+def _input_roles(rules: Sequence[Rule]) -> set[str]:
+    return {role for rule in rules for s in rule.inputs for role in s.roles}
+
+
+def _given_roles(u: Understanding) -> set[str]:
+    return {q.role for q in u.quantities if q.role}
 
 
 def answer_mode(rule: Rule | None, u: Understanding, binding: Binding | None) -> str:

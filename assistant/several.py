@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.answer import Total
 from assistant.money import dec, round_yuan, yuan
+from assistant.route import accepted_roles
 from assistant.rules import CalcResult, Rule, RuleBook
 from assistant.subjects import Subjects
 from assistant.understand import Understanding
@@ -46,9 +47,9 @@ def named_measures(
         pick = (with_rules or holding)[:1] if wants_amount else holding[:1]
         chosen += [c for c in pick if c not in chosen]
     for q in u.quantities:
-        if q.role is None or any(_takes(rules.for_clause(c), q.role, derived) for c in chosen):
+        if q.role is None or any(q.role in accepted_roles(rules.for_clause(c), derived) for c in chosen):
             continue
-        taker = next((c for c in ranked if _takes(rules.for_clause(c), q.role, derived)), None)
+        taker = next((c for c in ranked if q.role in accepted_roles(rules.for_clause(c), derived)), None)
         if taker is not None and taker not in chosen:
             chosen.append(taker)
     return sorted(chosen, key=lambda c: ranked.index(c) if c in ranked else len(ranked))
@@ -80,10 +81,3 @@ def _may_receive(asker: str, recipient: str, subjects: Subjects) -> bool:
     """Whether money for ``recipient`` can reach ``asker``: either is a kind of the other (a 公司 may be the
     科技型中小企业 a measure names; a 融资担保机构's subsidy never reaches an enterprise)."""
     return recipient in subjects.kinds_of(asker) or asker in subjects.kinds_of(recipient)
-
-
-def _takes(rules: Sequence[Rule], role: str, derived: Sequence[Derivation]) -> bool:
-    taken = {r for rule in rules for s in rule.inputs for r in s.roles}
-    taken |= {s for d in derived if d.role in taken for s in d.sources}
-    return role in taken
-
