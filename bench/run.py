@@ -217,12 +217,17 @@ def render(r: dict) -> str:  # type: ignore[type-arg]
         "",
         "## The dense query per OpenMP setting (ms, one new process each)",
         "",
-        "The embedder's threads wait passively by default: spinning is faster on an idle machine but, beside",
-        "one busy process per core (other requests, other workers), every query waits for the spinners.",
+        "The embedder's threads wait passively by default. Asleep, every parallel step of an embedding pays a",
+        "wake-up; spinning, even briefly, they are faster on an idle machine, but beside one busy process per",
+        "core (other requests, other workers) a spinner preempted at a barrier stalls the whole query.",
         "",
-        "| setting | machine | p50 | p95 | n |",
-        "|---|---|---|---|---|",
-        *(f"| {e['setting']} | {e['load']} | {e['p50_ms']} | {e['p95_ms']} | {e['n']} |" for e in r["embedding"]),
+        "| setting | machine | query p50 | query p95 | ask() p50 | ask() p95 | n |",
+        "|---|---|---|---|---|---|---|",
+        *(
+            f"| {e['setting']} | {e['load']} | {e['p50_ms']} | {e['p95_ms']} | {e['ask_p50_ms']} | {e['ask_p95_ms']} "
+            f"| {e['n']} |"
+            for e in r["embedding"]
+        ),
         "",
         f"Peak RSS of the benchmark process: {r['peak_rss_mb']} MB.",
         "",
