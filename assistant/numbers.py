@@ -23,10 +23,15 @@ _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
 _SCALE = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "": 1.0}
 
-# "1个亿", "两个亿": 个 before the scale word is spoken style, not a count.
+# "1个亿", "两个亿": 个 before the scale word is spoken style, not a count; "一个亿二" is 1.2亿.
 _MONEY = re.compile(
-    rf"([¥$]\s*)?({_NUM})\s*(?:个\s*(?=[亿万]))?(亿|千万|百万|万|千)?\s*(元|块钱|块|人民币)?(?!\s*[%‰年个月天倍层])"
+    rf"([¥$]\s*)?({_NUM})\s*(?:个\s*(?=[亿万]))?(亿|千万|百万|万|千)?"
+    rf"(?:(?<=[亿万])([{_CN_DIGITS[2:]}])(?![{_CN_DIGITS}十百千万亿点\d]))?"
+    r"\s*(元|块钱|块|人民币)?(?!\s*[%‰年个月天倍层])"
 )
+# Spoken numbers drop the last unit: 一万二 = 12000, 三千五 = 3500, 一亿二 = 1.2亿.
+_SPOKEN_TAIL = re.compile(rf"(.*([十百千万亿]))([{_CN_DIGITS[2:]}])")
+_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _PERCENT = re.compile(rf"({_AR_NUM})\s*%|百分之({_NUM})")
 _PER_MILLE = re.compile(rf"({_AR_NUM})\s*‰|千分之({_NUM})")
 _CHENG = re.compile(rf"(?<![{_CN_DIGITS}十])([一二两三四五六七八九])成(?![果长功本立为员])")
@@ -61,7 +66,14 @@ def cn_number(text: str) -> float:
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
     whole, _, decimals = text.partition("点")
-    value = float(cn2an.cn2an(whole, "smart")) if whole else 0.0
+    spoken = _SPOKEN_TAIL.fullmatch(whole) if not decimals else None
+    if spoken:
+        head, unit, tail = spoken.groups()
+        return cn_number(head) + _digit(tail) * _UNIT[unit] / 10
+    try:
+        value = float(cn2an.cn2an(whole, "smart")) if whole else 0.0
+    except (KeyError, IndexError) as err:  # cn2an rejects some malformed numbers with these
+        raise ValueError(f"not a number: {text}") from err
     if decimals:
         value += float("0." + "".join(str(_digit(c)) for c in decimals))
     return value
@@ -75,13 +87,15 @@ def amounts(text: str) -> list[Found]:
     """Sums of money (in 元). A bare number counts only with a unit: 元, 万 or 亿 (一万七 is 17000)."""
     found = []
     for m in _MONEY.finditer(text):
-        sign, number, scale, yuan = m.group(1), m.group(2), m.group(3) or "", m.group(4)
+        sign, number, scale, tail, yuan = m.group(1), m.group(2), m.group(3) or "", m.group(4), m.group(5)
         if not sign and not scale and not yuan and not re.search("[万亿]", number):  # 八十万, 一万七 (= 17000)
             continue
+        if yuan == "块" and not sign and not scale and len(number) == 1 and number in _CN_DIGITS:
+            continue  # 一块申请 (together), 两块加起来 (two parts): 块 is money as 五百块, 两块钱
         if _is_calendar_year(text, m, group=2):
             continue
         try:
-            value = cn_number(number) * _SCALE[scale]
+            value = (cn_number(number) + (_digit(tail) / 10 if tail else 0)) * _SCALE[scale]
         except ValueError:
             continue
         found.append(Found(value, m.group(0).strip(), m.start(), m.end()))

@@ -26,6 +26,19 @@ AMOUNTS = [
     ("2029年", []),
     ("费率0.5%", []),
     ("第二年", []),
+    # Spoken numbers drop their last unit; 个 before 亿 is spoken style.
+    ("一亿二的业务", [120_000_000]),
+    ("一个亿二", [120_000_000]),
+    ("两个亿五", [250_000_000]),
+    ("三万五", [35_000]),
+    ("两万三千四元", [23_400]),
+    ("一万零二百元", [10_200]),
+    ("一亿二千万", [120_000_000]),
+    # 块 is money as 五百块 or 两块钱, not as 一块申请 (together) or 两块加起来 (two parts).
+    ("五百块", [500]),
+    ("两块钱", [2]),
+    ("两块一共多少", []),
+    ("一块申请", []),
 ]
 
 
@@ -86,3 +99,8 @@ def test_dates(text: str, expected: list[dt.date]) -> None:
 def test_traditional_characters_are_read() -> None:
     assert normalise("魯科貸利息80萬元") == "鲁科贷利息80万元"
     assert [f.value for f in amounts(normalise("利息80萬元"))] == [800_000]
+
+
+@pytest.mark.parametrize("text", ["一亿二三", "十亿二万", "亿亿二", "万万万一"])
+def test_odd_numerals_never_raise(text: str) -> None:
+    amounts(text)  # cn2an rejects some of these with KeyError: never a traceback for the user
