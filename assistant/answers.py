@@ -138,8 +138,10 @@ class Writer:
                 *compose.conditions_block(result),
                 "",
             ]
-        total = several_total(computed, asker, subjects)
-        lines += compose.total_block(total, {r.id: r.label for r, _ in computed}, asker)
+        # Quotes alone (鲁科贷、鲁科担分别是什么) have nothing to add up.
+        total = several_total(computed, asker, subjects) if computed or u.has("total") else None
+        if total is not None:
+            lines += compose.total_block(total, {r.id: r.label for r, _ in computed}, asker)
         for doc in docs.values():
             lines += compose.period_block(doc, u.dates)
         lines += ["", compose.DISCLAIMER]

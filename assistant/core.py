@@ -17,7 +17,7 @@ from assistant.bind import Binding, Carried, bind
 from assistant.conversation import Conversation, MatchPending, Measure, Pending
 from assistant.facts import FactMatcher
 from assistant.match import MatchResult, Profile, match
-from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule, roles_complete
+from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule, roles_complete, roles_taken
 from assistant.rules import Rule, RuleBook, calculate, load_rules
 from assistant.scope import Verdict, judge
 from assistant.several import named_measures
@@ -50,6 +50,8 @@ _AMOUNT_INTENTS = frozenset({"calc", "total"})
 # Asked for a total ("…，还发了科创债，一共多少"), each clause of the sentence may name a measure.
 _CLAUSE_BREAKS = ("，", ",")
 POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
+SELF_WORDS = ("我们", "我司", "我行", "咱们")  # "我们创投…": the subject right after one is the asker
+LOCAL_BOOST = 0.3  # a named city's own documents over its province's, on the same scale
 CHINA = "中华人民共和国"  # national laws are named without it
 DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
 # The kinds of clause that answer a question (not the cover notice, preamble or closing lines).
@@ -220,6 +222,9 @@ class Assistant:
         measures = [] if named else self._several(u, hits) or self._compound(u)
         if len(measures) >= 2:
             return self._answer_several(question, u, measures)
+        provisions = [] if named else self._provisions_asked(u, hits[0].clause_id)
+        if provisions:
+            return self._answer_several(question, u, [], {r.id: Carried() for r in provisions})
         clause = named or self.clause(hits[0].clause_id)
         score = 1.0 if named else hits[0].score
         scores = self.index.sentence_scores(clause, u.text)
@@ -242,11 +247,17 @@ class Assistant:
     # -- several measures ----------------------------------------------------------------------
     def _profile_asked(self, u: Understanding) -> Profile | None:
         """A self-description asking what the asker may get ("我们是创投机构，在山东能拿哪些奖励？")."""
-        subject = self.subjects.named_in(u.text)
+        subject = self._asker(u)
         if subject is None or not u.has("match") or any(t in u.text for t in self._naming_terms()):
             return None
         region = u.regions[0] if len(u.regions) == 1 else None
         return Profile(subject, region, description=u.text, on=u.dates[0] if u.dates else None)
+
+    def _asker(self, u: Understanding) -> str | None:
+        """The subject the asker says it is ("我们是新迁入的创投，投了省内科技企业…": the 创投, not the
+        enterprises it invested in), else the one the question names."""
+        described = (self.subjects.named_in(d) for d in self.facts.descriptions(u.text))
+        return next((s for s in described if s), None) or self.subjects.named_in(u.text, after=SELF_WORDS)
 
     def _adds_to_profile(self, u: Understanding, profile: Profile) -> bool:
         """A later turn states facts for the matched subject, without naming a measure or another subject."""
@@ -261,6 +272,16 @@ class Assistant:
     def _several(self, u: Understanding, hits: list[Hit]) -> list[str]:
         found = self._measures_named(u, hits)
         return found if len(found) >= 2 else []
+
+    def _provisions_asked(self, u: Understanding, clause_id: str) -> list[Rule]:
+        """Several provisions of one clause asked for a total (（六）'s 投早投小 reward for one investment
+        and its loss subsidy for another: 一共多少): each rule taking a number no other of them takes."""
+        if not u.has("total"):
+            return []
+        rules = self.rules.for_clause(clause_id)
+        taken = {r.id: roles_taken(r, u, self.vocab.derived) for r in rules}
+        own = [r for r in rules if taken[r.id] - set().union(*(taken[o.id] for o in rules if o is not r))]
+        return own if len(own) >= 2 else []
 
     def _measures_named(self, u: Understanding, hits: list[Hit]) -> list[str]:
         return named_measures(
@@ -308,6 +329,8 @@ class Assistant:
     ) -> tuple[Answer, Pending]:
         """Each measure computed (rules carried from earlier turns first), then the total."""
         said = f"{u.text} {self._expanded(u)}"
+        # What each one is (鲁科贷、鲁科担分别是什么): quoted, not computed with a request for inputs.
+        amounts = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
         measures: list[tuple[Clause, Rule | None, Binding | None]] = []
         for rule_id, before in (carried or {}).items():
             rule = self.rules.get(rule_id)
@@ -317,12 +340,13 @@ class Assistant:
                 continue
             clause = self.clause(clause_id)
             rules = self.rules.for_clause(clause_id)
-            rule = pick_rule(clause, rules, u, self.index.sentence_scores(clause, u.text), said, self.vocab.derived)
+            scores = self.index.sentence_scores(clause, u.text)
+            rule = pick_rule(clause, rules, u, scores, said, self.vocab.derived) if amounts else None
             if rule is None and rules and u.has("calc", "total"):
                 rule = rules[0]  # asked for an amount: the clause's first provision
             measures.append((clause, rule, bind(rule, u, self.vocab, facts=self.facts) if rule else None))
         first = next((r for _, r, _ in measures if r is not None), None)
-        asker = self.subjects.named_in(u.text) or (first.recipient if first else None)
+        asker = self._asker(u) or (first.recipient if first else None)
         answer, _ = self.writer.several(question, u, measures, asker, self.subjects)
         computed = [(r, b) for _, r, b in measures if r is not None and b is not None]
         dates = u.dates or (pending.dates if pending else ())
@@ -395,7 +419,7 @@ class Assistant:
         named = [t for t in self._specific_terms if len(t) >= NAMING_TERM_CHARS and t in query]
         if len(titled) == 1:
             return self._retrieve(query, Filters(doc_id=titled[0].id), named)
-        hits = self._prefer_policy(u, self._retrieve(query, Filters(region=region), named))
+        hits = self._prefer_local(u, self._prefer_policy(u, self._retrieve(query, Filters(region=region), named)))
         if not named:
             return hits
         # A clause holding a measure's own name (鲁科贷) answers a question that names it.
@@ -408,6 +432,19 @@ class Assistant:
         if u.has("law"):
             return hits
         boosted = [(h.score + POLICY_BOOST * (h.doc_id in self._policy_docs), h) for h in hits]
+        return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
+
+    def _prefer_local(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """The documents of a city the question names (青岛的担保机构…) rank ahead of the province's on a
+        close call: a city's own rules are what its enterprises ask about, the province's apply too."""
+        local = {
+            d.id
+            for d in self.index.corpus.documents
+            if d.region not in u.regions and any(city in d.region for city in u.localities)
+        }
+        if not local:
+            return hits
+        boosted = [(h.score + LOCAL_BOOST * (h.doc_id in local), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
     def _retrieve(self, query: str, filters: Filters, named: list[str]) -> list[Hit]:

@@ -37,21 +37,30 @@ def named_measures(
     ranked = [h.clause_id for h in hits]
     named = [t for t in terms if len(t) >= NAMING_CHARS and t in u.text]
     wants_amount = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
+    # Asked about each (鲁科贷、鲁科担分别是什么), each term goes to its own measure, as for an amount.
+    one_by_one = wants_amount or u.has("each")
     holding_all = [c for c in ranked if named and all(t in clause_text(c) for t in named)]
-    if holding_all and not wants_amount:
+    if holding_all and not one_by_one:
         return holding_all[:1]
     chosen: list[str] = []
+    if u.has("each"):  # answered in the order they were asked
+        named.sort(key=u.text.index)
     for term in named:
         holding = [c for c in ranked if term in clause_text(c)]
         with_rules = [c for c in holding if rules.for_clause(c)]
-        pick = (with_rules or holding)[:1] if wants_amount else holding[:1]
+        pick = (with_rules or holding)[:1] if one_by_one else holding[:1]
         chosen += [c for c in pick if c not in chosen]
+    # A sum of money implies its measure; a period (3年后) or a rate only qualifies one named otherwise.
     for q in u.quantities:
-        if q.role is None or any(q.role in accepted_roles(rules.for_clause(c), derived) for c in chosen):
+        if q.role is None or q.unit != "元":
+            continue
+        if any(q.role in accepted_roles(rules.for_clause(c), derived) for c in chosen):
             continue
         taker = next((c for c in ranked if q.role in accepted_roles(rules.for_clause(c), derived)), None)
         if taker is not None and taker not in chosen:
             chosen.append(taker)
+    if u.has("each"):
+        return chosen
     return sorted(chosen, key=lambda c: ranked.index(c) if c in ranked else len(ranked))
 
 

@@ -5,7 +5,7 @@ serves (corpus/subjects/<doc id>.toml), each proven by a verbatim part of the cl
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,10 +49,12 @@ class Subjects:
         kinds = self.kinds_of(subject)
         return next((s for s in self.served.get(clause_id, ()) if s.subject in kinds), None)
 
-    def named_in(self, text: str) -> str | None:
-        """The subject a text names (the longest word wins: 科技型中小企业 over 企业)."""
+    def named_in(self, text: str, after: Sequence[str] = ()) -> str | None:
+        """The subject a text names (the longest word wins: 科技型中小企业 over 企业); one named right
+        after any of ``after`` ("我们创投…") wins over the others."""
         found = [(len(w), name) for name, t in self.types.items() for w in t.words if w in text]
-        return max(found)[1] if found else None
+        own = [(n, name) for n, name in found for a in after for w in self.types[name].words if a + w in text]
+        return max(own or found)[1] if found else None
 
 
 def load_subjects(corpus_dir: Path, corpus: Corpus) -> Subjects:

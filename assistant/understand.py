@@ -43,6 +43,7 @@ class Understanding:
     dates: tuple[dt.date, ...]
     regions: tuple[str, ...]  # corpus regions named (山东省, 内蒙古自治区), by name, city or 两地
     places: tuple[Place, ...]  # other places named
+    localities: tuple[str, ...]  # cities named inside a corpus region (青岛): whose own documents come first
     intents: frozenset[str]
     party: str | None
     first_year: bool | None
@@ -93,7 +94,12 @@ class Reader:
         # A place where something happens (搬去浙江, 在北京有分公司) does not place the question there.
         at = {(start, end) for start, end, _, _ in places if self._activity(text, start, end)}
         named_regions = {p for start, end, _, p in places if p in self.regions and (start, end) not in at}
-        named_regions |= {r for r, names in v.anchors.items() if any(n in text for n in names)}
+        localities = tuple(
+            name
+            for start, end, name, p in places
+            if p in self.regions and (start, end) not in at and name not in p
+        )
+        named_regions |= {r for r, names in v.anchors.items() if any(self._anchors(text, n) for n in names)}
         if any(w in text for w in v.both_regions):
             named_regions |= set(v.regions)
         outside = self._outside_places(text, places)
@@ -114,6 +120,7 @@ class Reader:
             dates=tuple(numbers.dates(text)),
             regions=tuple(r for r in self.regions if r in named_regions),
             places=outside,
+            localities=localities,
             intents=frozenset(name for name, words in v.intents.items() if any(w in text for w in words)),
             party=next((p for p, words in v.parties.items() if any(w in text for w in words)), None),
             first_year=_first_year(text, v),
@@ -134,6 +141,12 @@ class Reader:
                 if not any(word in p.name or p.name in word for p in found):
                     found.append(Place(word, word, self._activity(text, m.start(), m.end()), word in v.abroad))
         return tuple(found)
+
+    def _anchors(self, text: str, name: str) -> bool:
+        """Whether a measure's name places the question in its region: named, and not only as a likeness."""
+        likened = self.vocab.likeness_before
+        starts = [m.start() for m in re.finditer(re.escape(name), text)]
+        return any(not text[max(0, at - 3) : at].endswith(likened) for at in starts)
 
     def _activity(self, text: str, start: int, end: int) -> bool:
         v = self.vocab

@@ -346,3 +346,29 @@ def test_a_total_asked_later_sums_the_measures_of_earlier_turns(assistant: Assis
     total = conversation.ask("一共多少").total
     assert total is not None and total.amount == 520000
     assert set(total.rule_ids) == {"sd-lukedai-interest", "sd-lukebao-premium"}
+
+
+def test_each_named_measure_is_quoted_in_the_order_asked(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科保和鲁科贷分别是什么？")
+    assert [c.clause_id for c in answer.citations] == ["sd-2023-155#4", "sd-2023-155#1"]
+    # What each is: quoted, with no request for inputs and nothing to add up.
+    assert answer.follow_up is None and answer.calculations == () and answer.total is None
+
+
+def test_a_city_named_puts_its_own_documents_first(assistant: Assistant) -> None:
+    answer = assistant.ask("青岛对给科技型中小企业做担保的机构有补助吗？")
+    assert answer.citations[0].doc_id.startswith("qd-")
+
+
+def test_the_bank_asking_its_own_share_of_a_loss_gets_it(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科贷坏账了，本金损失600万，我行自己承担多少？")
+    assert answer.calculation is not None and answer.calculation.amount == 1_800_000  # 30%
+
+
+def test_two_provisions_of_one_clause_are_summed_for_their_own_asker(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "我们创投首次投资了一家省内初创期企业600万，持有满2年；另一个增资扩股投资的省内早期项目投资3年后失败，"
+        "首轮亏了800万。两项合计能拿多少？"
+    )
+    assert [c.rule_id for c in answer.calculations] == ["sd-vc-early-reward", "sd-vc-loss-subsidy"]
+    assert answer.total is not None and answer.total.amount == 300_000 + 1_600_000  # 600万×5% + 800万×20%
