@@ -170,17 +170,17 @@ class Writer:
         citations = [compose.citation(clause, "".join(quotes), score)]
         lines = [
             *compose.corrections_line([(c.typed, c.term) for c in u.corrections]),
-            compose.conclusion_for_lookup(clause, u),
+            compose.conclusion_for_lookup(clause, u, doc),
             "",
             *compose.clause_block(clause, quotes),
         ]
         validity = u.has("validity") or bool(u.dates)
         closing = next((s for s in doc.statements if s.kind == "closing" and "有效期" in s.text), None)
-        if validity and closing:
+        if validity and closing and closing.id != clause.id:
             sentence = next(s.text for s in closing.sentences if "有效期" in s.text)
             citations.append(compose.citation(closing, sentence, score))
             lines += [f"> {sentence}（{closing.label}）"]
-        if u.wants_amount and not self.rules.for_clause(clause.id):
+        if u.wants_amount and clause.kind != "closing" and not self.rules.for_clause(clause.id):
             lines += ["", "本条未写明具体金额或计算标准，金额文件未明确。"]
         cited = compose.cited_block(clause, self.index.corpus.documents)
         lines += [*cited, *compose.period_block(doc, u.dates), *compose.units_block(clause), "", compose.DISCLAIMER]

@@ -200,7 +200,10 @@ def _line_with(text: str, words: Sequence[str]) -> str:
     return NEWLINE.join(lines[found[0] : found[-1] + 1])
 
 
-def conclusion_for_lookup(clause: Clause, u: Understanding) -> str:
+def conclusion_for_lookup(clause: Clause, u: Understanding, doc: Document) -> str:
+    outside = [day for day in u.dates if not doc.in_force.contains(day)]
+    if outside and clause.kind == "closing":  # asked of a day the document does not cover
+        return f"**结论**：所问时间{cn_date(outside[0])}不在本文件施行期（{doc.in_force.describe()}）内。"
     if "units" in u.intents and clause.units:
         if clause.lead_units:
             others = f"，{'、'.join(clause.other_units)}按职责分工负责" if clause.other_units else ""

@@ -207,8 +207,8 @@ class Assistant:
             compared = self._compare(question, u)
             if compared is not None:
                 return compared, None
-        named = self._named_clause(u)
         hits = self._prefer_rules(u, self._hits(u))
+        named = self._named_clause(u) or self._period_clause(u, hits)
         if named is None and (not hits or not self._evidence(u, anchored)):
             if u.quantities:  # "是80万元" with nothing before it: which measure is it about?
                 return self.writer.which_measure(question, u), None
@@ -272,6 +272,16 @@ class Assistant:
     def _several(self, u: Understanding, hits: list[Hit]) -> list[str]:
         found = self._measures_named(u, hits)
         return found if len(found) >= 2 else []
+
+    def _period_clause(self, u: Understanding, hits: list[Hit]) -> Clause | None:
+        """Asked whether a measure applies on a day outside its document's period (2029年还能申请吗,
+        2023年10月做的业务能享受吗): the clause stating the period answers, not the measure's amount."""
+        if not hits or not u.dates or not u.has("eligibility", "validity"):
+            return None
+        doc = self.index.corpus.document(hits[0].doc_id)
+        if all(doc.in_force.contains(day) for day in u.dates) or not doc.in_force.basis:
+            return None
+        return next((c for c in doc.all_clauses if doc.in_force.basis in c.text), None)
 
     def _provisions_asked(self, u: Understanding, clause_id: str) -> list[Rule]:
         """Several provisions of one clause asked for a total (（六）'s 投早投小 reward for one investment

@@ -372,3 +372,15 @@ def test_two_provisions_of_one_clause_are_summed_for_their_own_asker(assistant: 
     )
     assert [c.rule_id for c in answer.calculations] == ["sd-vc-early-reward", "sd-vc-loss-subsidy"]
     assert answer.total is not None and answer.total.amount == 300_000 + 1_600_000  # 600万×5% + 800万×20%
+
+
+@pytest.mark.parametrize("question", ["2030年还能申请鲁科贷贴息吗？", "2022年底做的鲁科担业务能享受保费补贴吗？"])
+def test_a_day_outside_the_period_is_answered_by_the_period(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert [c.clause_id for c in answer.citations] == ["sd-2023-155#closing"]
+    assert "不在本文件施行期" in answer.answer.split("\n")[0] and answer.follow_up is None
+
+
+def test_a_measure_named_as_a_likeness_does_not_place_the_question(assistant: Assistant) -> None:
+    assert not assistant.ask("广东有没有像鲁科担这样的担保费补贴？").in_scope
+    assert assistant.ask("广东的企业能申请鲁科担吗？").in_scope  # named as itself, it anchors
