@@ -30,6 +30,9 @@ MODES = ("bm25", "dense", "hybrid")
 # split: 121 of 241 questions cleared it, and hybrid ranked the same clause first for every one.
 DECISIVE_RATIO = 1.7
 FUSION_POOL = 30  # clauses of each ranking the weighted fusion normalises over (more when more are asked for)
+# Chunks the dense query scores: a library of this size is scored whole, so a clause the fusion weighs is
+# never "not retrieved" only because other documents crowd it out (an exact flat search of 1,000 is cheap).
+DENSE_DEPTH = 1024
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,11 @@ class SearchIndex:
         self._clauses = [c for d in corpus.documents for c in d.all_clauses]
         position = {c.id: i for i, c in enumerate(self._clauses)}
         self._chunk_clause = np.array([position[c.clause_id] for c in chunks], dtype=np.int64)
+        # The clauses of the policy measures, when laws share the library with them (see _fuse).
+        measures = np.zeros(len(self._clauses), dtype=bool)
+        if policy is not None:
+            measures[np.unique(self._chunk_clause[policy[1]])] = True
+        self._measures = measures
         self._idf = _idf([set(analyzer(c.text)) for c in chunks])
         # Sentence tokens are needed per hit; analyse them once here, not per request.
         self._sentence_words = {c.id: [set(analyzer(s.text)) for s in c.sentences] for c in self._clauses}
@@ -166,7 +174,7 @@ class SearchIndex:
         text = query if not expansions else f"{query}（{'、'.join(expansions)}）"
         vector = self._query_vector(text)
         n = len(self.chunks)
-        similarities, keys = self._vectors.search(vector, min(n, 256))
+        similarities, keys = self._vectors.search(vector, min(n, DENSE_DEPTH))
         positions, found = self._positions(keys)
         scores = np.zeros(n, dtype=np.float32)
         # Cosine similarity can be negative; shift so that "not retrieved" (0) ranks last.
@@ -183,15 +191,34 @@ class SearchIndex:
         if self._settings.fusion == "weighted":
             # Normalised over the clauses either ranking puts near the top: over the whole library, the
             # many unrelated clauses would crowd the ones that compete into a sliver of the scale.
-            pool = allowed & _candidates((bm25, dense), allowed, depth)
-            w = self._settings.dense_weight
-            return (1 - w) * _min_max(bm25, pool) * pool + w * _min_max(dense, pool) * pool
+            fused = self._weighted(bm25, dense, allowed, depth)
+            return self._measures_in_own_order(fused, bm25, dense, allowed, depth)
         fused = np.zeros_like(bm25)
         for scores in (bm25, dense):
             ranks = np.empty(len(scores), dtype=np.float32)
             ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
             fused += np.where(scores > 0, 1.0 / (self._settings.rrf_k + ranks), 0.0)
         return fused * (self._settings.rrf_k + 1) / 2  # 1.0 when first in both rankings
+
+    def _weighted(self, bm25: np.ndarray, dense: np.ndarray, allowed: np.ndarray, depth: int) -> np.ndarray:
+        pool = allowed & _candidates((bm25, dense), allowed, depth)
+        w = self._settings.dense_weight
+        return (1 - w) * _min_max(bm25, pool) * pool + w * _min_max(dense, pool) * pool
+
+    def _measures_in_own_order(
+        self, fused: np.ndarray, bm25: np.ndarray, dense: np.ndarray, allowed: np.ndarray, depth: int
+    ) -> np.ndarray:
+        """The policy measures keep the order they have among themselves without the laws: fused over a pool
+        of measures only, as if the library held nothing else (the laws only shift the normalisation). The
+        measures' scores are dealt out again in that order, so measures and laws still interleave as before."""
+        mine = allowed & self._measures
+        if not mine.any() or mine.sum() == allowed.sum():
+            return fused
+        own = self._weighted(bm25, dense, mine, depth)
+        ranked = np.flatnonzero(mine & ((fused > 0) | (own > 0)))
+        result = fused.copy()
+        result[ranked[np.argsort(-own[ranked], kind="stable")]] = np.sort(fused[ranked])[::-1]
+        return result
 
     def _allowed(self, filters: Filters) -> np.ndarray:
         docs = {d.id for d in self.corpus.documents if filters.admits(d)}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from index.model import Status
+from index.model import POLICY_TYPE, Status
 from index.search import Filters, SearchIndex
+from index.settings import Settings
+from tests.conftest import CORPUS_DIR
 
 GOLDEN = [
     ("鲁科贷实际支付利息能贴多少", "sd-2023-155#1"),
@@ -118,3 +123,38 @@ def test_an_unknown_filter_value_is_an_input_error_listing_the_choices(typed: di
 
     with pytest.raises(InputError, match=message):
         Filters.make(**typed)
+
+
+def test_the_laws_leave_the_measures_order_among_themselves_unchanged(
+    search_index: SearchIndex, tmp_path: Path, built_cache: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """Adding laws to the library shifts the normalisation of the fused scores, never which measure
+    comes first: the measures rank among themselves as in a library of measures only."""
+    from index.store import build_index, open_index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, corpus)
+    policy = {d.id for d in search_index.corpus.documents if d.doc_type == POLICY_TYPE}
+    for path in (corpus / "documents").iterdir():
+        if path.stem not in policy:
+            path.unlink()
+    cache = tmp_path / "cache"
+    shutil.copytree(built_cache / "embeddings", cache / "embeddings")  # no passage is embedded again
+    settings = make_settings(cache_dir=cache, corpus_dir=corpus)
+    build_index(settings)
+    measures_only = open_index(settings)
+    for query in MEASURE_QUERIES:
+        alone = [h.clause_id for h in measures_only.search(query, k=10)]
+        among_laws = [h.clause_id for h in search_index.search(query, k=40) if h.doc_id in policy]
+        first = min(3, len(among_laws))  # measures beyond the fusion pool of the library are not ranked
+        assert first >= 1 and among_laws[:first] == alone[:first], query
+
+
+MEASURE_QUERIES = [
+    "山东搞科技金融这一摊事，省里是哪个机构来总领导的？",
+    "银行给科技企业贷款出了坏账怎么办",
+    "创投机构投资早期企业有什么奖励",
+    "企业上市有什么补助",
+    "融资担保机构的风险补偿",
+    "科技保险保费补贴",
+]
