@@ -70,7 +70,14 @@ class FaissStore:
     def search(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         if self._index is None or k < 1:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        similarities, keys = self._index.search(vector.reshape(1, -1), k)
+        # One query gains nothing from threads, and waking FAISS's OpenMP team for it cost 12 ms per search
+        # on two cores (0.05 ms on one thread: bench/report.md); builds keep every thread.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            similarities, keys = self._index.search(vector.reshape(1, -1), k)
+        finally:
+            faiss.omp_set_num_threads(threads)
         found = keys[0] >= 0
         return similarities[0][found], keys[0][found]
 
