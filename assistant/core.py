@@ -114,6 +114,11 @@ class Assistant:
         )
         return cls(settings, index, rules, vocab, subjects)
 
+    def clear_caches(self) -> None:
+        """Forget cached query vectors and questions already read (for latency measurements)."""
+        self.index.clear_query_cache()
+        self.reader.forget()
+
     def with_mode(self, mode: str) -> Assistant:
         """The same assistant retrieving with another mode (bm25, dense or hybrid)."""
         return Assistant(self.settings, self.index, self.rules, self.vocab, self.subjects, mode)

@@ -8,6 +8,7 @@ forms folded, spaces between characters dropped, homophones of policy terms corr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -80,6 +81,14 @@ class Reader:
         self.regions = tuple(dict.fromkeys(regions if regions is not None else vocab.regions))
         self.terms = tuple(sorted(set(terms), key=len, reverse=True))
         self.speller = Speller(self.terms, is_word)
+        # A question is read by several stages (scope, search, routing, the API's lookup): read it once.
+        self.clean = functools.lru_cache(maxsize=1024)(self.clean)  # type: ignore[method-assign]
+        self.read = functools.lru_cache(maxsize=1024)(self.read)  # type: ignore[method-assign]
+
+    def forget(self) -> None:
+        """Drop the questions read so far (for latency measurements)."""
+        self.clean.cache_clear()  # type: ignore[attr-defined]
+        self.read.cache_clear()  # type: ignore[attr-defined]
 
     def clean(self, question: str) -> tuple[str, tuple[Correction, ...]]:
         return self.speller.correct(unspace(numbers.normalise(question)).strip())

@@ -33,7 +33,7 @@ questions = json.loads(sys.stdin.read())
 for q in questions[:5]:
     embedder.query(q)
     assistant.ask(q)
-assistant.index.clear_query_cache()
+assistant.clear_caches()
 results = {}
 for name, call in (("query", embedder.query), ("ask", assistant.ask)):
     millis = []

@@ -132,9 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ask, search = {}, {}
     for mode in MODES:
         variant = assistant.with_mode(mode)
-        variant.index.clear_query_cache()
+        assistant.clear_caches()
         search[mode] = latencies(lambda q, m=mode: assistant.search(q, k=5, mode=m), qs)
-        variant.index.clear_query_cache()
+        variant.clear_caches()
         ask[mode] = latencies(variant.ask, qs)
     ask["hybrid_repeated"] = latencies(assistant.ask, qs)  # the same questions again: cached query vectors
     report["ask_latency"] = ask

@@ -75,7 +75,7 @@ def run(assistant: Assistant, cases: Sequence[Case], modes: Sequence[str]) -> di
     for mode in modes:
         variant = assistant.with_mode(mode)
         variant.ask(cases[0].question)  # first-load costs (jieba, model) are not per-question latency
-        variant.index.clear_query_cache()  # nor are query vectors cached by the previous mode
+        variant.clear_caches()  # nor are query vectors cached by the previous mode
         results[mode] = [run_case(variant, case) for case in cases]
     return results
 
