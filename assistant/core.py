@@ -47,6 +47,7 @@ TAKER_MIN_ROLES = 2  # numbers of this many roles taken by one rule point to its
 COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
 COMPOUND_EVIDENCE = 3.0  # the BM25 a part without a policy term needs to count as a question
 _AMOUNT_INTENTS = frozenset({"calc", "total"})
+_ASKING = frozenset({"calc", "parameter", "eligibility", "conditions", "units", "validity", "match"})  # ask words
 # Asked for a total ("…，还发了科创债，一共多少"), each clause of the sentence may name a measure.
 _CLAUSE_BREAKS = ("，", ",")
 POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
@@ -317,9 +318,13 @@ class Assistant:
         ]
         if len(parts) < 2:
             return []
+        # A part asked as a question of its own (…能拿贴息吗？上市又能奖多少？) is answered even when its
+        # clause is not beyond doubt; a phrase cut off at a comma only when it is.
+        questions = set(re.split("|".join(re.escape(j) for j in self.vocab.joiners), u.text))
         found: list[str] = []
         for part in parts:
             read = self.reader.read(part)
+            on_its_own = part in questions and bool(read.intents & _ASKING)
             # A part keeps what the whole asks: its region, and whether it wants amounts ("…一共多少").
             asked = read.intents | (u.intents & _AMOUNT_INTENTS)
             read = dataclasses.replace(read, regions=read.regions or u.regions, intents=asked)
@@ -330,7 +335,7 @@ class Assistant:
             said = f"{read.text} {self._expanded(read)}"
             rules = self.rules.for_clause(hits[0].clause_id)
             fits = read.has(*_AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
-            if fits or self._sure(read, hits, self.clause(hits[0].clause_id)):
+            if fits or on_its_own or self._sure(read, hits, self.clause(hits[0].clause_id)):
                 found.append(hits[0].clause_id)
         return found if len(found) >= 2 else []
 
