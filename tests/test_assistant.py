@@ -384,3 +384,12 @@ def test_a_day_outside_the_period_is_answered_by_the_period(assistant: Assistant
 def test_a_measure_named_as_a_likeness_does_not_place_the_question(assistant: Assistant) -> None:
     assert not assistant.ask("广东有没有像鲁科担这样的担保费补贴？").in_scope
     assert assistant.ask("广东的企业能申请鲁科担吗？").in_scope  # named as itself, it anchors
+
+
+def test_a_total_and_one_investment_of_it_go_to_their_own_rules(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "我们创投是新设立的，三年内累计投了省内非上市科技企业6亿，其中一笔1000万首投初创期企业已满2年，"
+        "落户奖励和投早投小奖励一共多少？"
+    )
+    amounts = {c.rule_id: c.amount for c in answer.calculations}
+    assert amounts == {"sd-vc-settle": 6_000_000, "sd-vc-early-reward": 500_000}  # 3 × 200万; 1000万 × 5%
