@@ -137,15 +137,29 @@ def match(
         for clause in doc.clauses:
             own = [r for r in rules.for_clause(clause.id) if r.recipient in kinds]
             items += [_rule_item(r, clause, doc, profile, facts, binder, on) for r in own]
+            # Money for a narrower kind (a 科技型企业 may be the 科技型中小企业 鲁科贷 names): to confirm.
+            narrower = [
+                r
+                for r in rules.for_clause(clause.id)
+                if r.recipient not in kinds and profile.subject in subjects.kinds_of(r.recipient)
+            ]
+            items += [_rule_item(r, clause, doc, profile, facts, binder, on, r.recipient) for r in narrower]
             served = subjects.serves(clause.id, profile.subject)
-            if not own and served is not None:
+            if not own and not narrower and served is not None:
                 quote = _sentence_with(clause, served.evidence)
                 items.append(MatchItem(NO_AMOUNT, clause, doc, quote, None, None, ("金额文件未明确",)))
     return MatchResult(profile, on, tuple(items), _total(items))
 
 
 def _rule_item(
-    rule: Rule, clause: Clause, doc: Document, profile: Profile, facts: Understanding, binder: Binder, on: dt.date
+    rule: Rule,
+    clause: Clause,
+    doc: Document,
+    profile: Profile,
+    facts: Understanding,
+    binder: Binder,
+    on: dt.date,
+    must_be: str | None = None,  # the narrower kind of subject the measure names, when the profile's is broader
 ) -> MatchItem:
     names = {s.name for s in rule.inputs}
     carried = Carried(inputs={k: v for k, v in profile.inputs.items() if k in names})
@@ -157,7 +171,8 @@ def _rule_item(
     if result.amount is None and not result.missing:
         return MatchItem(NO_AMOUNT, clause, doc, rule.quote, rule, result, ("金额文件未明确",))
     labels = {s.name: s.label for s in rule.inputs}
-    open_facts = tuple(f"需提供：{labels[m]}" for m in result.missing)
+    open_facts = (f"待确认：须为{must_be}",) if must_be else ()
+    open_facts += tuple(f"需提供：{labels[m]}" for m in result.missing)
     open_facts += tuple(f"待确认：{c.text}" for c in result.conditions if c.status == "unknown")
     status = TO_CONFIRM if open_facts else ELIGIBLE
     return MatchItem(status, clause, doc, rule.quote, rule, result, open_facts)

@@ -393,3 +393,9 @@ def test_a_total_and_one_investment_of_it_go_to_their_own_rules(assistant: Assis
     )
     amounts = {c.rule_id: c.amount for c in answer.calculations}
     assert amounts == {"sd-vc-settle": 6_000_000, "sd-vc-early-reward": 500_000}  # 3 × 200万; 1000万 × 5%
+
+
+def test_a_measure_for_a_narrower_kind_is_to_confirm_in_a_match(assistant: Assistant) -> None:
+    result = assistant.match({"subject": "科技型企业", "region": "山东省", "on": "2025-06-30"})
+    item = next(i for i in result.items if i.rule is not None and i.rule.id == "sd-lukedai-interest")
+    assert item.status == "to_confirm" and "待确认：须为科技型中小企业" in item.why
