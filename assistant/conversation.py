@@ -36,12 +36,14 @@ class Pending:
     party: str | None
     # Measures computed in earlier turns of the conversation: a later "总共多少" sums them too.
     earlier: tuple[Measure, ...] = ()
+    # Who is asking, as an earlier turn said (我们创投…): a total counts what that subject receives.
+    asker: str | None = None
 
     def after(self, before: Pending) -> Pending:
-        """This calculation, remembering the measures of ``before`` it does not continue."""
+        """This calculation, remembering the measures of ``before`` it does not continue, and its asker."""
         mine = {m.rule_id for m in self.measures}
         kept = {m.rule_id: m for m in (*before.earlier, *before.measures) if m.rule_id not in mine}
-        return dataclasses.replace(self, earlier=tuple(kept.values()))
+        return dataclasses.replace(self, earlier=tuple(kept.values()), asker=self.asker or before.asker)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class Conversation:
                 answer, pending = again, again_pending
         if isinstance(pending, Pending) and isinstance(self.pending, Pending):
             pending = pending.after(self.pending)
+        if isinstance(pending, Pending) and pending.asker is None:
+            said = f"{self.context}，{question}" if self.context else question
+            pending = dataclasses.replace(pending, asker=self.assistant.asker_in(said))
         self.pending = pending
         if answer.in_scope:
             self.context = f"{self.context}，{question}"[-CONTEXT_CHARS:] if self.context else question

@@ -121,6 +121,7 @@ def _pending(p: Pending | MatchPending | None) -> dict[str, Any] | None:
             "dates": [_date(d) for d in p.dates],
             "party": p.party,
             "earlier": [_measure(m) for m in p.earlier],
+            "asker": p.asker,
         }
     }
 
@@ -155,6 +156,7 @@ def _read_pending(p: dict[str, Any] | None) -> Pending | MatchPending | None:
         tuple(dt.date.fromisoformat(d) for d in c["dates"]),
         c["party"],
         tuple(_read_measure(m) for m in c.get("earlier", ())),
+        c.get("asker"),
     )
 
 

@@ -259,6 +259,10 @@ class Assistant:
         region = u.regions[0] if len(u.regions) == 1 else None
         return Profile(subject, region, description=u.text, on=u.dates[0] if u.dates else None)
 
+    def asker_in(self, text: str) -> str | None:
+        """The subject a text says is asking (a conversation's turns so far), if it says."""
+        return self._asker(self.reader.read(text[-MAX_QUESTION_CHARS:]))
+
     def _asker(self, u: Understanding) -> str | None:
         """The subject the asker says it is ("我们是新迁入的创投，投了省内科技企业…": the 创投, not the
         enterprises it invested in), else the one the question names."""
@@ -366,7 +370,7 @@ class Assistant:
                 rule = rules[0]  # asked for an amount: the clause's first provision
             measures.append((clause, rule, bind(rule, u, self.vocab, facts=self.facts) if rule else None))
         first = next((r for _, r, _ in measures if r is not None), None)
-        asker = self._asker(u) or (first.recipient if first else None)
+        asker = self._asker(u) or (pending.asker if pending else None) or (first.recipient if first else None)
         answer, _ = self.writer.several(question, u, measures, asker, self.subjects)
         computed = [(r, b) for _, r, b in measures if r is not None and b is not None]
         dates = u.dates or (pending.dates if pending else ())

@@ -399,3 +399,12 @@ def test_a_measure_for_a_narrower_kind_is_to_confirm_in_a_match(assistant: Assis
     result = assistant.match({"subject": "科技型企业", "region": "山东省", "on": "2025-06-30"})
     item = next(i for i in result.items if i.rule is not None and i.rule.id == "sd-lukedai-interest")
     assert item.status == "to_confirm" and "待确认：须为科技型中小企业" in item.why
+
+
+def test_the_asker_of_a_first_turn_counts_in_a_later_total(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("我们是创投机构，准备迁到山东")
+    conversation.ask("落户奖励怎么算？我们管理的基金规模20亿")
+    conversation.ask("投早投小呢？去年首次投了一家省内初创期企业1000万，已经满2年")
+    total = conversation.ask("加起来一共多少").total
+    assert total is not None and total.amount == 500_000 and total.rule_ids == ("sd-vc-early-reward",)

@@ -30,6 +30,13 @@ SCENARIOS = {
         Pending,
         1,
     ),
+    # The asker said in a first turn (我们创投…) counts for a total asked three turns later.
+    "asker across turns": (
+        ["我们创投想落户山东", "落户奖励多少？我们管理规模三十亿", "那投早投小呢，今年投了种子期企业6000万"],
+        "两个加起来呢",
+        Pending,
+        1,
+    ),
     # Measures computed one per turn: the total asked later sums those of earlier turns too.
     "measures of earlier turns": (["鲁科贷利息80万能贴多少", "鲁科保首年保费40万能补多少"], "一共多少", Pending, 1),
     # Policy matching: a self-description, then a fact about the subject.
