@@ -67,8 +67,16 @@ def pick_rule(
 
 def fit(rules: Sequence[Rule], u: Understanding, said: str, derived: Sequence[Derivation]) -> int:
     """How well the best rule of these fits the question: the numbers it takes, and its trigger words
-    (a number taken counts as much as a four-character trigger)."""
-    return max((_ROLE_WEIGHT * len(roles_taken(r, u, derived)) + _trigger_score(r, said) for r in rules), default=0)
+    (a number taken counts as much as a four-character trigger; one an input takes only as its fallback,
+    a little less: a single investment fits 投早投小 better than the 落户 reward on totals)."""
+    return max((_numbers_fit(r, u, derived) + _trigger_score(r, said) for r in rules), default=0)
+
+
+def _numbers_fit(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> int:
+    taken = roles_taken(rule, u, derived)
+    first = {s.roles[0] for s in rule.inputs if s.roles}
+    preferred = first | {source for d in derived if d.role in first for source in d.sources}
+    return sum(_ROLE_WEIGHT if role in preferred else _ROLE_WEIGHT - 1 for role in taken)
 
 
 def accepted_roles(rules: Sequence[Rule], derived: Sequence[Derivation]) -> set[str]:

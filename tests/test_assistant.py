@@ -408,3 +408,14 @@ def test_the_asker_of_a_first_turn_counts_in_a_later_total(assistant: Assistant)
     conversation.ask("投早投小呢？去年首次投了一家省内初创期企业1000万，已经满2年")
     total = conversation.ask("加起来一共多少").total
     assert total is not None and total.amount == 500_000 and total.rule_ids == ("sd-vc-early-reward",)
+
+
+@pytest.mark.parametrize(
+    ("question", "rule_id"),
+    [("去年投了一个初创项目800万，能奖多少？", "sd-vc-early-reward"), ("累计投了省内科技企业6亿，能奖多少？", "sd-vc-settle")],
+)
+def test_a_single_investment_and_a_total_go_to_the_rules_made_for_them(
+    assistant: Assistant, question: str, rule_id: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.calculation is not None and answer.calculation.rule_id == rule_id
