@@ -242,3 +242,19 @@ def test_annex_line_after_the_last_article_is_not_part_of_it(corpus: Path, tmp_p
     # 附则 is a chapter, and an 附件 named inside an article stays in it
     path = _law(tmp_path, "law2.txt", ["中华人民共和国示例法"], ["附件所列事项按照本法执行。"])
     assert plan(path, corpus).document.clauses[-1].text.endswith("附件所列事项按照本法执行。")
+
+
+def test_a_work_title_is_no_cited_document(corpus: Path, tmp_path: Path) -> None:
+    """《X》 is a document only by its form: a 文号 after it, or a title ending in a kind of document
+    (办法, 目录 …, an edition in brackets after it); a song or a licence named in 《》 is no relation."""
+    tail = [
+        "中华人民共和国国歌是《义勇军进行曲》。领取《营业执照》的单位依照《示例管理办法（试行）》、"
+        "《中国制造2025》（国发〔2015〕28号）和《示例产业指导目录》执行。"
+    ]
+    found = plan(_law(tmp_path, "law.txt", ["中华人民共和国示例法"], tail), corpus)
+    targets = ["示例管理办法（试行）", "国发〔2015〕28号", "示例产业指导目录"]
+    assert [r.target for r in found.document.relations] == targets
+    assert [r["target"] for r in found.meta["relations"]] == [r.target for r in found.document.relations]
+    # the same form finds a title with its edition in brackets
+    path = _law(tmp_path, "trial.txt", ["浙江省示例管理办法（试行）", "2005年3月1日"])
+    assert plan(path, corpus).document.title == "浙江省示例管理办法（试行）"

@@ -18,8 +18,13 @@ from index.model import EVENTS, Event, Relation, RelationKind
 from index.parse import SECTION, numeral
 from index.relations import title_key
 
-# The words a document title ends with.
-TITLE_END = re.compile(r"(?:法|条例|规定|办法|细则|规则|决定|意见|通知|措施|方案|规划|纲要|指引|指南|公告|批复|函)$")
+# The kinds of document a title ends with (an edition or status in brackets may follow: 办法（试行）);
+# a title ending otherwise (《义勇军进行曲》, 《营业执照》) names a work or a form, no document.
+_KINDS = (
+    "法|条例|规定|办法|细则|规则|决定|意见|通知|通告|公告|措施|方案|规划|计划|纲要|要点|目录|名录|清单"
+    "|标准|准则|规范|规程|守则|章程|指引|指南|解释|批复|函|修正案"
+)
+TITLE_END = re.compile(rf"(?:{_KINDS})(?:[（(][^（）()]{{1,12}}[）)])?$")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]第?\d{1,5}号")
 _DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
 _DATE_LINE = re.compile(rf"^{_DATE}$")
@@ -246,8 +251,9 @@ def find_relations(body: list[str], title: str, doc_number: str | None) -> tuple
     strength = [RelationKind.CITES, RelationKind.IMPLEMENTS, RelationKind.AMENDS, RelationKind.REPLACES]
     for line in body:
         for sentence in _SENTENCE.findall(line):
-            targets = [(m.group(2) or m.group(1), m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
-            quoted = "".join(sentence[s:e] for _, s, e in targets)
+            quotes = list(_QUOTED.finditer(sentence))
+            targets = [(m.group(2) or m.group(1), m.start(), m.end()) for m in quotes if _names_document(m)]
+            quoted = "".join(m.group() for m in quotes)
             numbers = [m for m in DOC_NUMBER.finditer(sentence) if m.group() not in quoted]
             targets += [(m.group(), m.start(), m.end()) for m in numbers]
             for target, start, end in targets:
@@ -258,6 +264,11 @@ def find_relations(body: list[str], title: str, doc_number: str | None) -> tuple
                 if old is None or strength.index(kind) > strength.index(old.kind):
                     found[target] = Relation(kind, target.strip(), basis=sentence.strip())
     return tuple(found.values())
+
+
+def _names_document(quote: re.Match[str]) -> bool:
+    """《X》 names a document when a 文号 follows it or X ends in a kind of document, from the title's form alone."""
+    return bool(quote.group(2) or TITLE_END.search(quote.group(1)))
 
 
 def _relation_kind(before: str, after: str) -> RelationKind:
