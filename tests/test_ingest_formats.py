@@ -215,6 +215,7 @@ def test_promulgation_order_above_a_regulation(corpus: Path, tmp_path: Path) -> 
     assert found.meta["history"][1]["text"] == "2014年8月7日 中华人民共和国国务院令第654号公布"
     assert str(found.meta["issued"]) == "2014-08-07" and found.meta["issuers"] == ["国务院"]
     assert found.meta["doc_type"] == "行政法规" and found.to_confirm == ()
+    assert [s.heading for s in found.parsed.statements] == ["公布令"]  # the order above the title, no 印发通知
     # a law's order: 已由…会议于DATE通过; the adopting body is the issuer, not the one who signs
     head = [
         "中华人民共和国示例法",

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from index.articles import ARTICLE, CHAPTER
+from index.articles import ARTICLE, CHAPTER, ORDER_NAME
 from index.model import EVENTS, Event, Relation, RelationKind, cn_date
 from index.parse import SECTION, numeral
 from index.relations import title_key
@@ -34,7 +34,6 @@ _NOTE = re.compile(r"[（(](.+)[）)]")
 # Where a bracketed history passes to its next event: a space or 根据 before a date.
 _NOTE_SPLIT = re.compile(r"(?:[\s　，,；;]+(?:根据)?|根据)(?=\d{4}年\d{1,2}月\d{1,2}日)")
 _PROMULGATED = re.compile(r"已(?:经|由)([^，。]+?)通过，现予(?:公布|发布)")
-_ORDER_NAME = re.compile(r"^[\u4e00-\u9fff]{1,20}令$")
 _ORDER_NUMBER = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+号$")
 _CN_NUM = "一二三四五六七八九十百零〇"
 # The body that met, once its term (第十二届) is taken out:
@@ -216,7 +215,7 @@ def _promulgation(header: list[str]) -> list[Event]:
                 body = re.sub(rf"于?{_DATE}", "", said).strip()
                 events.append(Event(_date(*d.groups()), "通过", f"{d.group()} {body}通过"))
         following = header[at + 1] if at + 1 < len(header) else ""
-        if _ORDER_NAME.match(line) and _ORDER_NUMBER.match(following):
+        if ORDER_NAME.match(line) and _ORDER_NUMBER.match(following):
             dated = next((d for d in header[at + 2 :] if _DATE_LINE.match(d)), None)
             if dated:
                 events.append(Event(_date(*_DATE_LINE.match(dated).groups()), "公布", f"{dated} {line}{following}公布"))
