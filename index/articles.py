@@ -24,6 +24,8 @@ _TOC = re.compile(r"^目[\s　]*录$")
 # What a law prints after its last article: 附件：…, 附件1 …, 附表, 附录 (not 附则, a chapter).
 _ANNEX = re.compile(r"^附(?:件|表|录)[\s　]*[\d一二三四五六七八九十]*(?:[：:\s　]|$)")
 _SPACES = re.compile(r"[\s　]+")
+# The first line of an order promulgating a law or regulation (中华人民共和国国务院令 / 第654号 / …现予公布).
+ORDER_NAME = re.compile(r"^[\u4e00-\u9fff]{1,20}令$")
 
 
 def is_article_layout(body: list[str]) -> bool:
@@ -71,8 +73,9 @@ def parse_articles(front: list[str], body: list[str], head: DocHeader, file: str
 
     clauses = tuple(_article(number, sub, lines, section, head) for number, sub, lines, section in articles)
     statements = []
-    if front:
-        statements.append(statement("notice", "印发通知", "\n".join(front), head))
+    if front:  # above the title: the order that promulgated it, or a notice that issued it
+        order = any(ORDER_NAME.match(line) for line in front)
+        statements.append(statement("notice", "公布令" if order else "印发通知", "\n".join(front), head))
     if preamble:
         statements.append(statement("preamble", "题注", "\n".join(preamble), head))
     if annex:

@@ -28,6 +28,12 @@ _UNITS = re.compile(r"（((?:责任单位：)?[^（）]*(?:牵头|负责|责任�
 # A sentence never starts with the line breaks between two paragraphs.
 _SENTENCE_END = re.compile(r"[^。！？；\n][^。！？；]*[。！？；]|[。！？；]|[^。！？；\n][^。！？；]*$")
 _HEADING_END = re.compile(r"[。！？；]")
+# Each layout as a reader names it: with its chapters or parts, and without (a law of articles alone).
+_STRUCTURES = {
+    "articles": ("章→条", "条"),
+    "items": ("部分→（一）项", "（一）项"),
+    "sections": ("一、部分", "一、部分"),
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,12 @@ class Parsed:
     statements: tuple[Clause, ...]
     layout: str  # "articles" | "items" | "sections" | "paragraphs"
     problems: tuple[str, ...] = field(default=())  # numbering gaps and the like, in Chinese, for a person to check
+
+    @property
+    def structure(self) -> str:
+        """The layout as a reader names it; a chapter or part level only when the text has one (第X章, 一、)."""
+        sectioned, flat = _STRUCTURES.get(self.layout, ("段落", "段落"))
+        return sectioned if any(c.section for c in self.clauses) else flat
 
 
 def parse_document(text: str, head: DocHeader, file: str) -> Parsed:

@@ -98,6 +98,17 @@ def test_dry_run_writes_nothing(corpus: Path, law: Path, capsys: pytest.CaptureF
     assert _documents(corpus) == before
 
 
+def test_the_structure_names_chapters_only_when_the_text_has_them(
+    corpus: Path, law: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["add", "--dry-run", str(law)]) == 0
+    assert "结构：章→条，共 3 条" in capsys.readouterr().out
+    law.write_text(LAW.replace("第一章 总则\n\n", "").replace("第二章 附则\n\n", ""), encoding="utf-8")
+    assert main(["add", "--dry-run", str(law)]) == 0
+    out = capsys.readouterr().out
+    assert "结构：条，共 3 条" in out and "章" not in out
+
+
 def test_bad_file_leaves_corpus_and_index_unchanged(
     corpus: Path, tmp_path: Path, fresh_cache: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

@@ -3,6 +3,7 @@ Word read as paragraphs; bad files refused with a Chinese message."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from index.errors import IngestError
 from index.ingest import read
 from index.ingest.add import Plan, plan
+from index.ingest.detect import InfoTable
 from index.ingest.read import read_file
 from index.settings import PROJECT_ROOT
 
@@ -213,6 +215,7 @@ def test_promulgation_order_above_a_regulation(corpus: Path, tmp_path: Path) -> 
     assert found.meta["history"][1]["text"] == "2014年8月7日 中华人民共和国国务院令第654号公布"
     assert str(found.meta["issued"]) == "2014-08-07" and found.meta["issuers"] == ["国务院"]
     assert found.meta["doc_type"] == "行政法规" and found.to_confirm == ()
+    assert [s.heading for s in found.parsed.statements] == ["公布令"]  # the order above the title, no 印发通知
     # a law's order: 已由…会议于DATE通过; the adopting body is the issuer, not the one who signs
     head = [
         "中华人民共和国示例法",
@@ -242,3 +245,86 @@ def test_annex_line_after_the_last_article_is_not_part_of_it(corpus: Path, tmp_p
     # 附则 is a chapter, and an 附件 named inside an article stays in it
     path = _law(tmp_path, "law2.txt", ["中华人民共和国示例法"], ["附件所列事项按照本法执行。"])
     assert plan(path, corpus).document.clauses[-1].text.endswith("附件所列事项按照本法执行。")
+
+
+def test_a_work_title_is_no_cited_document(corpus: Path, tmp_path: Path) -> None:
+    """《X》 is a document only by its form: a 文号 after it, or a title ending in a kind of document
+    (办法, 目录 …, an edition in brackets after it); a song or a licence named in 《》 is no relation."""
+    tail = [
+        "中华人民共和国国歌是《义勇军进行曲》。领取《营业执照》的单位依照《示例管理办法（试行）》、"
+        "《中国制造2025》（国发〔2015〕28号）和《示例产业指导目录》执行。"
+    ]
+    found = plan(_law(tmp_path, "law.txt", ["中华人民共和国示例法"], tail), corpus)
+    targets = ["示例管理办法（试行）", "国发〔2015〕28号", "示例产业指导目录"]
+    assert [r.target for r in found.document.relations] == targets
+    assert [r["target"] for r in found.meta["relations"]] == [r.target for r in found.document.relations]
+    # the same form finds a title with its edition in brackets
+    path = _law(tmp_path, "trial.txt", ["浙江省示例管理办法（试行）", "2005年3月1日"])
+    assert plan(path, corpus).document.title == "浙江省示例管理办法（试行）"
+
+
+GOV_CN = PROJECT_ROOT / "tests" / "data" / "gov-cn-qyxxgszxtl.html"  # 企业信息公示暂行条例 as www.gov.cn prints it
+_INFO_CELLS = ("索引号", "主题分类", "发文机关", "成文日期", "发文字号", "发布日期", "000014349")
+
+
+def test_gov_cn_info_table_is_read_apart_from_the_text(corpus: Path) -> None:
+    received = read_file(GOV_CN)
+    assert received.info == InfoTable(
+        "企业信息公示暂行条例", ("国务院",), "国务院令第654号", dt.date(2014, 8, 7), dt.date(2014, 8, 23)
+    )
+    found = plan(GOV_CN, corpus)
+    assert not any(cell in found.text for cell in _INFO_CELLS)  # the cells glued into no line
+    doc = found.document
+    assert doc.title == "企业信息公示暂行条例" and doc.issuers == ("国务院",) and doc.doc_type == "行政法规"
+    assert len(doc.clauses) == 6 and found.parsed.problems == ()  # each paragraph a line, not one table cell
+    assert doc.clauses[0].text.startswith("第一条") and doc.clauses[0].text.endswith("扩大社会监督，制定本条例。")
+    assert doc.clauses[5].text.endswith("前款规定的企业信息应当自产生之日起20个工作日内予以公示。")
+    # the text's own order wins: adopted and published as it says, in force on the day it states
+    assert [(e.date, e.kind) for e in doc.history] == [(dt.date(2014, 7, 23), "通过"), (dt.date(2014, 8, 7), "公布")]
+    assert (doc.issued, doc.in_force.start, found.to_confirm) == (dt.date(2014, 8, 7), dt.date(2014, 10, 1), ())
+
+
+def test_gov_cn_info_table_states_what_the_text_does_not(corpus: Path, tmp_path: Path) -> None:
+    """The page without the promulgation order above the text: its 公布 and issuer come from the table.
+    (And the whole page laid out in one more table of one cell, around the info table and the text's.)"""
+    order = ("国务院令</p>", "第654号</p>", "现予公布", "总理", "2014年8月7日</p>")
+    page = tmp_path / "gov.html"
+    lines = GOV_CN.read_text(encoding="utf-8").split("\n")
+    cut = "\n".join(line for line in lines if not any(o in line for o in order))
+    page.write_text(cut.replace("<body>", "<body><table><tr><td>").replace("</body>", "</td></tr></table></body>"))
+    found = plan(page, corpus)
+    doc = found.document
+    assert [e.text for e in doc.history] == ["2014年8月7日 国务院令第654号公布"]
+    assert (doc.title, doc.issuers, doc.doc_type, doc.issued) == (
+        "企业信息公示暂行条例", ("国务院",), "行政法规", dt.date(2014, 8, 7)
+    )
+    assert found.to_confirm == ("in_force",)  # this cut states no day in force: to be confirmed, not the table's
+    assert len(doc.clauses) == 6
+
+
+def test_info_table_of_a_notice_in_word(corpus: Path, tmp_path: Path) -> None:
+    """A .docx holding the table: 文号, issuer and 成文日期 (as 印发) from it; its rows are no lines of the text."""
+    import docx
+
+    document = docx.Document()
+    rows = [
+        ("索 引 号：", "000014349/2014-00099", "主题分类：", "综合政务\\其他"),
+        ("发文机关：", "国务院办公厅", "成文日期：", "2014年09月01日"),
+        ("标　　题：", "国务院办公厅关于示例工作的通知", "", ""),
+        ("发文字号：", "国办发〔2014〕99号", "发布日期：", "2014年09月05日"),
+    ]
+    table = document.add_table(rows=len(rows), cols=4)
+    for row, cells in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    body = ("各省、自治区、直辖市人民政府：", "一、总体要求", "（一）做好示例工作。", "（二）本通知自印发之日起施行。")
+    for line in body:
+        document.add_paragraph(line)
+    path = tmp_path / "notice.docx"
+    document.save(str(path))
+    found = plan(path, corpus)
+    doc = found.document
+    assert (doc.title, doc.doc_number, doc.issuers) == (rows[2][1], "国办发〔2014〕99号", ("国务院办公厅",))
+    assert doc.id == "cn-2014-99" and [e.text for e in doc.history] == ["2014年9月1日 国办发〔2014〕99号印发"]
+    assert (doc.issued, doc.in_force.start, found.to_confirm) == (dt.date(2014, 9, 1), dt.date(2014, 9, 1), ())
+    assert not any(cell in found.text for cell in _INFO_CELLS) and len(doc.clauses) == 2

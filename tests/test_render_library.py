@@ -89,7 +89,8 @@ def hostile_law(tmp_path: Path) -> Path:
     path = tmp_path / "青岛市科技金融促进办法.txt"
     path.write_text(
         "青岛市科技金融促进办法\n\n2024年3月1日 青岛市人民代表大会常务委员会通过\n\n"
-        f"第一条 为了促进科技金融{IN_FILE}，根据《{IN_FILE}》，制定本办法。\n\n第二条 本办法自2024年5月1日起施行。\n",
+        f"第一条 为了促进科技金融{IN_FILE}，根据《{IN_FILE}办法》，制定本办法。\n\n"
+        "第二条 本办法自2024年5月1日起施行。\n",
         encoding="utf-8",
     )
     return path
@@ -100,7 +101,7 @@ def test_preview_is_marked_unwritten_and_escapes_the_file(hostile_law: Path) -> 
     out = render_library.preview_html(upload_result(found, DAY))
     assert "预览：尚未写入文件库" in out and "已添加" not in out
     assert "<script" not in out and "<img" not in out
-    assert f"实施《{html.escape(IN_FILE)}》（从文中读出）" in out  # the relation read from the text, to confirm
+    assert f"实施《{html.escape(IN_FILE)}办法》（从文中读出）" in out  # the relation read from the text, to confirm
     assert f"<td>{found.doc_id}#1</td>" in out and f"<td>{found.doc_id}#2</td>" in out
     assert _tags(out) <= ELEMENTS
     assert "data-clause" not in out  # the clauses are not in the library yet: nothing to open

@@ -17,8 +17,6 @@ from web.calc_request import IsoDate
 from web.models import Level, StatusLabel, _Model
 from web.render import number_label
 
-LAYOUTS = {"articles": "章→条", "items": "部分→（一）项", "sections": "一、部分"}
-
 
 class DocumentsQuery(_Model):
     """The query parameters of GET /api/documents."""
@@ -139,7 +137,7 @@ def upload_result(found: Plan, on: dt.date, index: BuildReport | None = None) ->
         added=index is not None,
         document=document_detail(doc, on),
         to_confirm=[*missing, *relations, *found.parsed.problems],
-        layout=LAYOUTS.get(found.parsed.layout, found.parsed.layout),
+        layout=found.parsed.structure,
         index=update,
     )
 

@@ -43,7 +43,7 @@ class Plan:
 def plan(path: Path, corpus_dir: Path) -> Plan:
     received = read_file(path)
     text, lines = _with_title_hint(received)
-    found = detect(lines)
+    found = detect(lines, received.info)
     missing = list(found.missing)
     title = found.title
     if not title:

@@ -79,8 +79,7 @@ def describe(found: Plan, today: dt.date) -> str:
         found_here = "【待确认】" if rel.basis else ""  # those read from this text; the others come from the library
         rows.append(f"关联：{RELATION_NAMES[rel.kind]}{rel.cited}{where}{found_here}")
     rows.append(f"状态（{cn_date(today)}）：{doc.status(today).describe()}")
-    layouts = {"articles": "章→条", "items": "部分→（一）项", "sections": "一、部分"}
-    rows.append(f"结构：{layouts.get(found.parsed.layout, found.parsed.layout)}，共 {len(doc.clauses)} 条")
+    rows.append(f"结构：{found.parsed.structure}，共 {len(doc.clauses)} 条")
     rows += [f"　　{c.id}\t{c.label.removeprefix(doc.cited_as)}\t{c.section}\t{c.heading}" for c in doc.clauses]
     rows += [f"　　{s.id}\t{s.heading}\t{s.text[:40]}…" for s in doc.statements]
     rows += [f"【待确认】{p}" for p in found.parsed.problems]

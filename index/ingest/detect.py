@@ -13,13 +13,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from index.articles import ARTICLE, CHAPTER
-from index.model import EVENTS, Event, Relation, RelationKind
+from index.articles import ARTICLE, CHAPTER, ORDER_NAME
+from index.model import EVENTS, Event, Relation, RelationKind, cn_date
 from index.parse import SECTION, numeral
 from index.relations import title_key
 
-# The words a document title ends with.
-TITLE_END = re.compile(r"(?:法|条例|规定|办法|细则|规则|决定|意见|通知|措施|方案|规划|纲要|指引|指南|公告|批复|函)$")
+# The kinds of document a title ends with (an edition or status in brackets may follow: 办法（试行）);
+# a title ending otherwise (《义勇军进行曲》, 《营业执照》) names a work or a form, no document.
+_KINDS = (
+    "法|条例|规定|办法|细则|规则|决定|意见|通知|通告|公告|措施|方案|规划|计划|纲要|要点|目录|名录|清单"
+    "|标准|准则|规范|规程|守则|章程|指引|指南|解释|批复|函|修正案"
+)
+TITLE_END = re.compile(rf"(?:{_KINDS})(?:[（(][^（）()]{{1,12}}[）)])?$")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]第?\d{1,5}号")
 _DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
 _DATE_LINE = re.compile(rf"^{_DATE}$")
@@ -29,7 +34,6 @@ _NOTE = re.compile(r"[（(](.+)[）)]")
 # Where a bracketed history passes to its next event: a space or 根据 before a date.
 _NOTE_SPLIT = re.compile(r"(?:[\s　，,；;]+(?:根据)?|根据)(?=\d{4}年\d{1,2}月\d{1,2}日)")
 _PROMULGATED = re.compile(r"已(?:经|由)([^，。]+?)通过，现予(?:公布|发布)")
-_ORDER_NAME = re.compile(r"^[\u4e00-\u9fff]{1,20}令$")
 _ORDER_NUMBER = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+号$")
 _CN_NUM = "一二三四五六七八九十百零〇"
 # The body that met, once its term (第十二届) is taken out:
@@ -43,9 +47,26 @@ _END = re.compile(rf"有效期至{_DATE}|至{_DATE}(?:止|废止|失效)")
 _YEARS = re.compile(r"有效期(?:为)?([一二三四五六七八九十\d]+)年")
 _SENTENCE = re.compile(r"[^。；！？\n]*[。；！？]|[^。；！？\n]+$")
 _QUOTED = re.compile(r"《([^《》]{2,60})》(?:[（(]([^（）()]*?〔\d{4}〕[^（）()]*?号)[）)])?")
+# The info table government sites print above a text (www.gov.cn: 索引号, 主题分类, 发文机关, 成文日期, 标题,
+# 发文字号, 发布日期, 主题词), a label in a cell, its value in the next cell or after the colon.
+_INFO_LABELS = ("索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期", "主题词")
+_SPACED_LABELS = "|".join(r"\s*".join(label) for label in _INFO_LABELS)  # 索 引 号, 标　　题
+_INFO_LABEL = re.compile(rf"^\s*({_SPACED_LABELS})\s*[：:]?\s*(.*?)\s*$", re.S)
+_INFO_DATE = re.compile(r"^(\d{4})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?$")
 _ISSUER_LINE = re.compile(
     r"^[\u4e00-\u9fff（）]{2,30}(?:办公厅|办公室|委员会|人民政府|政府|厅|局|委|部|分行|银行|中心|院|会|室)$"
 )
+
+
+@dataclass(frozen=True)
+class InfoTable:
+    """What a site's info table states about the document it carries."""
+
+    title: str | None
+    issuers: tuple[str, ...]  # 发文机关
+    number: str | None  # 发文字号: a 文号 (国发〔2024〕7号) or an order's number (国务院令第654号)
+    written: dt.date | None  # 成文日期
+    published: dt.date | None  # 发布日期
 
 
 @dataclass(frozen=True)
@@ -63,14 +84,17 @@ class Detected:
     missing: tuple[str, ...] = field(default=())  # metadata fields not found in the text
 
 
-def detect(lines: list[str]) -> Detected:
+def detect(lines: list[str], info: InfoTable | None = None) -> Detected:
+    """The metadata the text states; what it leaves unsaid is taken from a site's info table, if one came with it."""
     header, body = _split_header(lines)
     title, title_break = find_title(header)
     number = next((m.group() for line in header for m in [DOC_NUMBER.search(line)] if m and len(line) < 40), None)
-    history = _history(header)
-    issued = _issued(history, header + body[-4:])
+    if number is None and info and info.number and DOC_NUMBER.fullmatch(info.number):
+        number = info.number
+    history = _history(header, info)
+    issued = _issued(history, header + body[-4:]) or (info.published if info else None)
     start, end, basis = _in_force(lines, history, issued)
-    issuers = _issuers(history, header + body[-8:])
+    issuers = _issuers(history, header + body[-8:]) or (info.issuers if info else ())
     missing = [name for name, value in (("issued", issued), ("in_force", start), ("issuers", issuers)) if not value]
     return Detected(
         title=title,
@@ -124,12 +148,44 @@ def _is_furniture_of_title(line: str) -> bool:
     )
 
 
-def _history(header: list[str]) -> tuple[Event, ...]:
-    """The dated events of the header: one per line, a bracketed 题注, and a promulgation order."""
+def _history(header: list[str], info: InfoTable | None) -> tuple[Event, ...]:
+    """The dated events of the header: one per line, a bracketed 题注, and a promulgation order; then the
+    info table's 成文日期, as the order's 公布 or the notice's 印发, unless the text dates that event itself."""
     events = [e for line in header for e in _events(line)]
     seen = {(e.date, e.kind) for e in events}
     events += [e for e in _promulgation(header) if (e.date, e.kind) not in seen]
+    if info and info.written:
+        ordered = bool(info.number and _ORDER.match(info.number))
+        kind, by = ("公布", info.number) if ordered else ("印发", info.number or "、".join(info.issuers))
+        if kind not in {e.kind for e in events}:
+            events.append(Event(info.written, kind, f"{cn_date(info.written)} {by}{kind}"))
     return tuple(sorted(events, key=lambda e: e.date))
+
+
+def info_table(cells: list[str]) -> InfoTable | None:
+    """A site's info table read from its cells in reading order, when at least three of them are its labels."""
+    fields: dict[str, str] = {}
+    labels = [_INFO_LABEL.match(cell) for cell in cells]
+    for at, label in enumerate(labels):
+        name = re.sub(r"\s", "", label.group(1)) if label else ""
+        if label is None or name in fields:
+            continue
+        following = cells[at + 1].strip() if at + 1 < len(cells) and labels[at + 1] is None else ""
+        fields[name] = label.group(2) or following
+    if len(fields) < 3:
+        return None
+
+    def day(name: str) -> dt.date | None:
+        m = _INFO_DATE.match(fields.get(name, ""))
+        return _date(*m.groups()) if m else None
+
+    return InfoTable(
+        title=fields.get("标题") or None,
+        issuers=tuple(re.split(r"[\s、，,；;]+", fields["发文机关"].strip())) if fields.get("发文机关") else (),
+        number=fields.get("发文字号") or None,
+        written=day("成文日期"),
+        published=day("发布日期"),
+    )
 
 
 def _events(line: str) -> list[Event]:
@@ -159,7 +215,7 @@ def _promulgation(header: list[str]) -> list[Event]:
                 body = re.sub(rf"于?{_DATE}", "", said).strip()
                 events.append(Event(_date(*d.groups()), "通过", f"{d.group()} {body}通过"))
         following = header[at + 1] if at + 1 < len(header) else ""
-        if _ORDER_NAME.match(line) and _ORDER_NUMBER.match(following):
+        if ORDER_NAME.match(line) and _ORDER_NUMBER.match(following):
             dated = next((d for d in header[at + 2 :] if _DATE_LINE.match(d)), None)
             if dated:
                 events.append(Event(_date(*_DATE_LINE.match(dated).groups()), "公布", f"{dated} {line}{following}公布"))
@@ -246,8 +302,9 @@ def find_relations(body: list[str], title: str, doc_number: str | None) -> tuple
     strength = [RelationKind.CITES, RelationKind.IMPLEMENTS, RelationKind.AMENDS, RelationKind.REPLACES]
     for line in body:
         for sentence in _SENTENCE.findall(line):
-            targets = [(m.group(2) or m.group(1), m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
-            quoted = "".join(sentence[s:e] for _, s, e in targets)
+            quotes = list(_QUOTED.finditer(sentence))
+            targets = [(m.group(2) or m.group(1), m.start(), m.end()) for m in quotes if _names_document(m)]
+            quoted = "".join(m.group() for m in quotes)
             numbers = [m for m in DOC_NUMBER.finditer(sentence) if m.group() not in quoted]
             targets += [(m.group(), m.start(), m.end()) for m in numbers]
             for target, start, end in targets:
@@ -258,6 +315,11 @@ def find_relations(body: list[str], title: str, doc_number: str | None) -> tuple
                 if old is None or strength.index(kind) > strength.index(old.kind):
                     found[target] = Relation(kind, target.strip(), basis=sentence.strip())
     return tuple(found.values())
+
+
+def _names_document(quote: re.Match[str]) -> bool:
+    """《X》 names a document when a 文号 follows it or X ends in a kind of document, from the title's form alone."""
+    return bool(quote.group(2) or TITLE_END.search(quote.group(1)))
 
 
 def _relation_kind(before: str, after: str) -> RelationKind:

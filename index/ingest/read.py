@@ -1,7 +1,9 @@
 """Read a received file into lines of text, one paragraph a line, through a well-kept parser per format.
 
 .txt and .md (markdown-it-py), .docx (python-docx), .pdf (pdfplumber, lines re-joined in
-``index.ingest.pdf``), .html (trafilatura, which drops navigation, sidebars and footers). What a
+``index.ingest.pdf``), .html (trafilatura, which drops navigation, sidebars and footers). A site's info
+table (www.gov.cn: 发文机关, 发文字号, 成文日期 …) in a web page or a Word file is taken out of the text and
+kept apart, and a table of one cell that only lays a page out is read as the paragraphs it holds. What a
 reader cannot turn into text is an ``IngestError`` with a Chinese message.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import FileTooLargeError, IngestError, UnsupportedFileError
-from index.ingest.detect import TITLE_END
+from index.ingest.detect import TITLE_END, InfoTable, info_table
 
 MAX_BYTES = 20 * 1024 * 1024  # a policy text is well under 1 MB; a larger file is not one document
 FORMATS = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
@@ -30,8 +32,9 @@ _FURNITURE = re.compile(
 class Received:
     text: str  # what the corpus keeps: a .txt as received (in UTF-8), else the extracted paragraphs
     lines: tuple[str, ...]  # paragraphs, stripped, none empty
-    title_hint: str | None  # a title the format states apart from the text (docx properties, html <h1>)
+    title_hint: str | None  # a title the format states apart from the text (info table, docx properties, html <h1>)
     format: str  # the suffix, e.g. ".pdf"
+    info: InfoTable | None = None  # the site's info table that came with the text
 
 
 def read_file(path: Path) -> Received:
@@ -40,13 +43,14 @@ def read_file(path: Path) -> Received:
     check_received(path.name, path.stat().st_size, MAX_BYTES)
     suffix = path.suffix.lower()
     reader = _READERS[suffix]
-    lines, hint = reader(path)
+    lines, hint, info = reader(path)
     kept = tuple(line for line in (_clean(x) for x in lines) if line)
     if not kept:
         raise IngestError(f"文件中没有可读的文字：{path.name}")
     verbatim = suffix == ".txt"  # markdown is stored as the text it renders, without its markup
     text = decode(path.read_bytes(), path.name) if verbatim else "\n".join(kept) + "\n"
-    return Received(text, kept, _clean(hint) if hint else None, suffix)
+    hint = info.title if info and info.title else hint
+    return Received(text, kept, _clean(hint) if hint else None, suffix, info)
 
 
 def check_received(name: str, size: int, limit: int) -> None:
@@ -80,11 +84,15 @@ def _clean(line: str) -> str:
     return line.replace("\u00a0", " ").replace("\u200b", "").strip()
 
 
-def _read_txt(path: Path) -> tuple[list[str], str | None]:
-    return decode(path.read_bytes(), path.name).splitlines(), None
+# What a reader returns: the paragraphs, a title stated apart from them, a site's info table.
+_Read = tuple[list[str], str | None, InfoTable | None]
 
 
-def _read_md(path: Path) -> tuple[list[str], str | None]:
+def _read_txt(path: Path) -> _Read:
+    return decode(path.read_bytes(), path.name).splitlines(), None, None
+
+
+def _read_md(path: Path) -> _Read:
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").parse(decode(path.read_bytes(), path.name))
@@ -97,10 +105,10 @@ def _read_md(path: Path) -> tuple[list[str], str | None]:
             words = [c.content if c.type != "softbreak" else "\n" for c in token.children or []]
             lines += (marker + "".join(words)).split("\n")
             marker = ""
-    return lines, None
+    return lines, None, None
 
 
-def _read_docx(path: Path) -> tuple[list[str], str | None]:
+def _read_docx(path: Path) -> _Read:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -110,34 +118,51 @@ def _read_docx(path: Path) -> tuple[list[str], str | None]:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
         raise IngestError(f"不是有效的 Word 文件（.docx）：{path.name}（{err}）") from None
     lines: list[str] = []
+    info = None
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            lines += ["　".join(cell.text.strip() for cell in row.cells) for row in block.rows]
+            cells = [cell.text for row in block.rows for cell in row.cells]
+            table = info_table(cells) if info is None else None
+            if len(cells) == 1:  # laying the page out: its paragraphs are the text
+                lines += cells[0].split("\n")
+            elif table is None:
+                lines += ["　".join(cell.text.strip() for cell in row.cells) for row in block.rows]
+            info = info or table
         else:
             lines += block.text.split("\n")
-    return lines, document.core_properties.title or None
+    return lines, document.core_properties.title or None, info
 
 
-def _read_pdf(path: Path) -> tuple[list[str], str | None]:
+def _read_pdf(path: Path) -> _Read:
     from index.ingest.pdf import read_pdf
 
-    return read_pdf(path), None
+    return read_pdf(path), None, None
 
 
-def _read_html(path: Path) -> tuple[list[str], str | None]:
+def _read_html(path: Path) -> _Read:
     import lxml.html
     import trafilatura
 
-    html = decode(path.read_bytes(), path.name)
-    text = trafilatura.extract(html, output_format="txt", favor_recall=True, include_tables=True)
+    page = lxml.html.fromstring(decode(path.read_bytes(), path.name))
+    # trafilatura keeps the page's title apart from the text: take the first heading that reads as a title.
+    headings = [h.text_content().strip() for h in page.xpath("//h1|//h2|//h3")]
+    info = None
+    for table in reversed(page.xpath("//table")):  # the inner tables first: a layout table may hold the others
+        cells = [cell for cell in table.xpath(".//td|.//th") if next(cell.iterancestors("table")) is table]
+        if len(cells) == 1:  # laying the page out: its paragraphs are the text, not one row of a table
+            cells[0].tag = "div"
+            table.getparent().replace(table, cells[0])
+        elif info is None:
+            info = info_table([cell.text_content() for cell in cells])
+            if info is not None:
+                table.drop_tree()
+    text = trafilatura.extract(page, output_format="txt", favor_recall=True, include_tables=True)
     if not text:
         raise IngestError(f"网页中没有找到正文：{path.name}")
-    # trafilatura keeps the page's title apart from the text: take the first heading that reads as a title.
-    headings = [h.text_content().strip() for h in lxml.html.fromstring(html).xpath("//h1|//h2|//h3")]
-    return drop_furniture(text.split("\n")), next((h for h in headings if TITLE_END.search(h)), None)
+    return drop_furniture(text.split("\n")), next((h for h in headings if TITLE_END.search(h)), None), info
 
 
-_READERS: dict[str, Callable[[Path], tuple[list[str], str | None]]] = {
+_READERS: dict[str, Callable[[Path], _Read]] = {
     ".txt": _read_txt,
     ".md": _read_md,
     ".docx": _read_docx,
