@@ -412,7 +412,10 @@ def test_the_asker_of_a_first_turn_counts_in_a_later_total(assistant: Assistant)
 
 @pytest.mark.parametrize(
     ("question", "rule_id"),
-    [("去年投了一个初创项目800万，能奖多少？", "sd-vc-early-reward"), ("累计投了省内科技企业6亿，能奖多少？", "sd-vc-settle")],
+    [
+        ("去年投了一个初创项目800万，能奖多少？", "sd-vc-early-reward"),
+        ("累计投了省内科技企业6亿，能奖多少？", "sd-vc-settle"),
+    ],
 )
 def test_a_single_investment_and_a_total_go_to_the_rules_made_for_them(
     assistant: Assistant, question: str, rule_id: str
