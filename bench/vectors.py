@@ -13,9 +13,8 @@ segments and builds their HNSW indexes in a background thread that it drains whe
 
 from __future__ import annotations
 
+import atexit
 import json
-import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -60,8 +59,8 @@ def compare(sentences: Sequence[str], vectors: np.ndarray, queries: np.ndarray, 
 
 
 def measure(backend: str, n: int, data: Path, folder: Path) -> StoreRow:
-    built, exited, peak_mb = _child("build", backend, n, data, folder)
-    searched, _, _ = _child("search", backend, n, data, folder)
+    built, exited = _child("build", backend, n, data, folder)
+    searched, _ = _child("search", backend, n, data, folder)
     return StoreRow(
         backend=backend,
         chunks=n,
@@ -71,24 +70,20 @@ def measure(backend: str, n: int, data: Path, folder: Path) -> StoreRow:
         p50_ms=round(percentile(sorted(searched["millis"]), 50), 2),
         p95_ms=round(percentile(sorted(searched["millis"]), 95), 2),
         disk_mb=round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20, 1),
-        build_rss_mb=round(peak_mb - built["rss_mb"], 1),
+        build_rss_mb=round(built["peak_mb"] - built["rss_mb"], 1),
         search_rss_mb=round(searched["rss_mb"], 1),
     )
 
 
-def _child(command: str, backend: str, n: int, data: Path, folder: Path) -> tuple[dict, float, float]:  # type: ignore[type-arg]
-    """The JSON line a `python -m bench.vectors` child printed, the epoch second it exited, its peak RSS MB."""
+def _child(command: str, backend: str, n: int, data: Path, folder: Path) -> tuple[dict, float]:  # type: ignore[type-arg]
+    """The JSON line a `python -m bench.vectors` child printed last, and the epoch second it exited."""
     args = [sys.executable, "-m", "bench.vectors", command, backend, str(n), str(data), str(folder)]
-    process = subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak RSS, not the largest child's so far
+    done = subprocess.run(args, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True, check=False)
     exited = time.time()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    assert process.stdout is not None
-    out = [line for line in process.stdout.read().splitlines() if line.startswith("{")]
-    process.stdout.close()
-    if process.returncode != 0 or not out:
-        raise RuntimeError(f"bench.vectors {command} {backend} {n} exited with {process.returncode}")
-    return json.loads(out[-1]), exited, usage.ru_maxrss / 1024
+    out = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not out:
+        raise RuntimeError(f"bench.vectors {command} {backend} {n} exited with {done.returncode}")
+    return json.loads(out[-1]), exited
 
 
 def synthetic_rows(n: int, sentences: Sequence[str], vectors: np.ndarray) -> Rows:
@@ -108,7 +103,7 @@ def _build(backend: str, n: int, data: Path, folder: Path) -> dict[str, float]:
     with np.load(data) as d:
         rows = synthetic_rows(n, d["sentences"].tolist(), d["vectors"])
     folder.mkdir(parents=True, exist_ok=True)
-    rss_mb = _rss_mb()
+    rss_mb = _memory_mb("VmRSS")
     started = time.time()
     store = _store(backend, folder, for_build=True)
     store.sync(rows, stamp=f"bench-{n}")
@@ -119,7 +114,7 @@ def _build(backend: str, n: int, data: Path, folder: Path) -> dict[str, float]:
 def _search(backend: str, n: int, data: Path, folder: Path) -> dict[str, object]:
     with np.load(data) as d:
         queries = d["queries"]
-    rss_mb = _rss_mb()
+    rss_mb = _memory_mb("VmRSS")
     started = time.perf_counter()
     store = _store(backend, folder, for_build=False)
     store.search(queries[0], K)
@@ -132,19 +127,28 @@ def _search(backend: str, n: int, data: Path, folder: Path) -> dict[str, object]
         found.append(len(similarities))
     if len(store) != n or min(found) != min(n, K):
         raise RuntimeError(f"{backend}: {len(store)} rows held, {min(found)} found, for {n} chunks")
-    return {"open_s": open_s, "millis": millis, "rss_mb": _rss_mb() - rss_mb}
+    return {"open_s": open_s, "millis": millis, "rss_mb": _memory_mb("VmRSS") - rss_mb}
 
 
-def _rss_mb() -> float:
-    """This process's resident memory now (Linux), MB; ``ru_maxrss`` is only its peak."""
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+def _memory_mb(field: str) -> float:
+    """This process's resident memory (Linux), MB: ``VmRSS`` now or ``VmHWM`` at its peak since its exec.
+
+    Not ``ru_maxrss``: that starts from the RSS of the parent that forked the process.
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        kb = next(line.split()[1] for line in status if line.startswith(f"{field}:"))
+    return int(kb) / 1024
 
 
 def main(argv: Sequence[str]) -> int:
     command, backend, n, data, folder = argv
-    run = _build if command == "build" else _search
-    print(json.dumps(run(backend, int(n), Path(data), Path(folder))), flush=True)
+    if command == "search":
+        print(json.dumps(_search(backend, int(n), Path(data), Path(folder))), flush=True)
+        return 0
+    built: dict[str, float] = {}
+    # Said last: milvus-lite's exit handler, registered after this one, runs before it and drains its work.
+    atexit.register(lambda: print(json.dumps(built | {"peak_mb": _memory_mb("VmHWM")}), flush=True))
+    built.update(_build(backend, int(n), Path(data), Path(folder)))
     return 0
 
 
