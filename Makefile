@@ -67,6 +67,8 @@ check: test
 eval: $(STAMP)
 	$(PY) -m evals.run --mode all
 
+# The full run includes FAISS against milvus-lite at 1M synthetic chunks (bench/vectors.py): about 35 minutes
+# more on two cores and 5 GB of memory at its peak. `python -m bench.run --quick` compares them at 10k.
 bench: build
 	$(PY) -m bench.run
 

@@ -4,10 +4,13 @@ Each endpoint runs twice: with the eval questions repeated (the assistant caches
 repeat skips the embedding) and with every question made unique by a suffix of consonants in brackets
 (``（tfvc）``: no number, no term, no region; on the public questions it changes 2 of 262 answers' amount,
 first clause or scope), which measures the uncached cost a stream of new users pays.
+
+``workers_load`` runs the uncached asks alone on `python app.py --workers N` for each N.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import threading
 import time
@@ -17,6 +20,7 @@ from dataclasses import asdict, dataclass
 
 import httpx
 
+from evals.metrics import percentile
 from web.process import running_app
 
 _LETTERS = "bcdfghjkmnpqrstvwxz"
@@ -31,6 +35,10 @@ class LoadRow:
     per_second: float  # answered with 200, per second of wall time
     errors: int
     error_kinds: dict[str, int]  # "HTTP 500", "ReadTimeout" … → count
+    p50_ms: float = 0.0  # of the requests answered with 200
+    p95_ms: float = 0.0
+    seconds: float = 0.0  # wall time of the run
+    workers: int = 1  # app processes serving the port
 
 
 def unique_tag(n: int) -> str:
@@ -54,6 +62,24 @@ def rest_load(levels: Sequence[int], seconds: float, max_requests: int, question
         ]
 
 
+def workers_load(
+    counts: Sequence[int], clients: int, seconds: float, max_requests: int, questions: Sequence[str]
+) -> list[LoadRow]:
+    """Uncached asks at ``clients`` clients on a fresh `python app.py --workers N` for each N in ``counts``.
+
+    A short run first, not counted, so that every worker has answered before the clock starts.
+    """
+    tags = itertools.count(100_000)  # apart from rest_load's tags: no question of the whole bench repeats
+    rows = []
+    for n in counts:
+        with running_app(args=["--workers", str(n)]) as base:
+            ask = _questions("ask-uncached", questions, tags)
+            _level(base, "ask-uncached", clients, min(3.0, seconds), max_requests, ask)
+            row = _level(base, "ask-uncached", clients, seconds, max_requests, ask)
+        rows.append(dataclasses.replace(row, workers=n))
+    return rows
+
+
 def _warm(base: str, questions: Sequence[str]) -> None:
     """Every question asked and searched once, so that the repeated rows measure what they say."""
     with httpx.Client(base_url=base, timeout=30) as http:
@@ -73,6 +99,7 @@ def _level(
 ) -> LoadRow:
     lock = threading.Lock()
     sent = Counter[str]()
+    answered: list[float] = []  # ms
     deadline = time.perf_counter() + seconds
 
     def client(offset: int) -> None:
@@ -84,6 +111,7 @@ def _level(
                         return
                     q = question(i)  # under the lock: the tag counter is shared
                 i += clients
+                asked = time.perf_counter()
                 try:
                     if endpoint.startswith("ask"):
                         r = http.post("/api/ask", json={"question": q})
@@ -94,6 +122,8 @@ def _level(
                     outcome = type(err).__name__
                 with lock:
                     sent[outcome] += 1
+                    if outcome == "ok":
+                        answered.append((time.perf_counter() - asked) * 1000)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -110,6 +140,9 @@ def _level(
         per_second=round(sent["ok"] / elapsed, 1),
         errors=sum(errors.values()),
         error_kinds=errors,
+        p50_ms=round(percentile(sorted(answered), 50), 1),
+        p95_ms=round(percentile(sorted(answered), 95), 1),
+        seconds=round(elapsed, 1),
     )
 
 

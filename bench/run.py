@@ -1,9 +1,11 @@
-"""One benchmark run: cold start, ask/search latency per mode, index builds, memory, scaling, REST load.
+"""One benchmark run: cold start, ask/search latency per mode, index builds, memory, scaling, the two
+vector stores at a million chunks, REST load on one and on several app processes.
 
-    python -m bench.run [--quick] [--out bench]
+    python -m bench.run [--quick] [--vector-chunks N] [--out bench]
 
 Every figure is measured in this run, beside its baselines (bm25 only, dense only). ``--quick``
-skips the 100k-chunk corpus and shortens the REST load (for a smoke run).
+skips the 100k-chunk corpus, compares the vector stores at 10k chunks instead of 1M and shortens
+the REST load (for a smoke run).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
+
 from assistant import Assistant
-from bench import embedding
-from bench.rest import LoadRow, as_dicts, rest_load
+from bench import embedding, vectors
+from bench.rest import LoadRow, as_dicts, rest_load, workers_load
 from bench.scaling import ScalingRow, measure
 from evals.cases import case_files, load_cases
 from evals.metrics import percentile
@@ -103,16 +107,26 @@ def _add_document(corpus: Path) -> None:
     (docs / "xx-2024-1.toml").write_text(meta, encoding="utf-8")
 
 
-def scaling(assistant: Assistant, sizes: Sequence[int], queries: list[str]) -> list[ScalingRow]:
+def sentence_vectors(assistant: Assistant) -> tuple[list[str], np.ndarray]:
+    """The library's clause sentences and their embeddings, from which synthetic chunks are made."""
     clauses = [c for d in assistant.index.corpus.documents for c in d.all_clauses]
     sentences = [s.text for c in clauses for s in c.sentences if len(s.text) > 8]
-    vectors = assistant.index.embedder.passages(sentences)
-    return [measure(n, sentences, vectors, assistant.index.analyzer, assistant.index.embedder, queries) for n in sizes]
+    return sentences, assistant.index.embedder.passages(sentences)
+
+
+def scaling(
+    assistant: Assistant, sentences: list[str], rows: np.ndarray, sizes: Sequence[int], queries: list[str]
+) -> list[ScalingRow]:
+    index = assistant.index
+    return [measure(n, sentences, rows, index.analyzer, index.embedder, queries) for n in sizes]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--vector-chunks", type=int, help="synthetic chunks for FAISS against milvus-lite (1M; 10k with --quick)"
+    )
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args(argv)
     settings = Settings.from_env()
@@ -143,28 +157,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["embedding"] = [asdict(r) for r in embedding.measure(qs[:60] if args.quick else qs[:200])]
 
     print("scaling …", flush=True)
+    sentences, rows = sentence_vectors(assistant)
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
-    report["scaling"] = [asdict(r) for r in scaling(assistant, sizes, qs[:100])]
+    report["scaling"] = [asdict(r) for r in scaling(assistant, sentences, rows, sizes, qs[:100])]
+    chunks = args.vector_chunks or (10_000 if args.quick else 1_000_000)
+    print(f"FAISS and milvus-lite at {chunks} chunks …", flush=True)
+    query_vectors = np.stack([assistant.index.embedder.query(q) for q in qs[:100]])
+    report["vector_stores"] = [asdict(r) for r in vectors.compare(sentences, rows, query_vectors, [chunks])]
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
     print("REST load …", flush=True)
     seconds = 5.0 if args.quick else 15.0
     rest = rest_load([1, 8, 32], seconds, max_requests=3000, questions=qs)
     report["rest"] = as_dicts(rest)
+    print("REST load on 1 and 2 app processes …", flush=True)
+    workers = workers_load([1, 2], 32, seconds, max_requests=3000, questions=qs)
+    report["workers"] = as_dicts(workers)
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (args.out / "report.md").write_text(render(report), encoding="utf-8")
     print(render(report))
-    return rest_exit_code(rest)
+    return rest_exit_code([*rest, *workers])
 
 
 def rest_exit_code(rest: Sequence[LoadRow]) -> int:
     """1, saying which, when any REST request erred: a benchmark that hides errors measures the wrong thing."""
     bad = [r for r in rest if r.errors]
     for r in bad:
+        on = f" on {r.workers} app processes" if r.workers > 1 else ""
         print(
-            f"error: {r.endpoint} at {r.clients} clients: {r.errors} of {r.requests} requests failed "
+            f"error: {r.endpoint} at {r.clients} clients{on}: {r.errors} of {r.requests} requests failed "
             f"({', '.join(f'{k}: {n}' for k, n in r.error_kinds.items())})",
             file=sys.stderr,
         )
@@ -243,6 +266,8 @@ def render(r: dict) -> str:  # type: ignore[type-arg]
             f"{s['dense_p50_ms']} / {s['dense_p95_ms']} | {s['bm25_build_s']} | {s['dense_build_s']} | "
             f"{s['bm25_mb']} | {s['dense_mb']} |"
         )
+    if "vector_stores" in r:  # not in reports from before it was measured
+        lines += vector_stores_section(r["vector_stores"])
     lines += [
         "",
         "## REST on loopback",
@@ -258,7 +283,56 @@ def render(r: dict) -> str:  # type: ignore[type-arg]
         kinds = ", ".join(f"{k}: {n}" for k, n in x["error_kinds"].items())
         errors = f"{x['errors']} ({kinds})" if x["errors"] else "0"
         lines.append(f"| {x['endpoint']} | {x['clients']} | {x['requests']} | {x['per_second']} | {errors} |")
+    if "workers" in r:  # not in reports from before it was measured
+        lines += workers_section(r["workers"], r["machine"]["cpus"])
     return "\n".join(lines) + "\n"
+
+
+def vector_stores_section(rows: Sequence[dict]) -> list[str]:  # type: ignore[type-arg]
+    lines = [
+        "",
+        "## FAISS against milvus-lite at scale (synthetic chunks)",
+        "",
+        "Synthetic chunks as in the table above, written through the project's vector stores (index/vectors_faiss.py,",
+        "index/vectors_milvus.py) by one new process and searched by another for the top 256, as the app",
+        "searches, with 100 eval questions' query vectors. Build s runs from the first write to the building",
+        "process's exit (milvus-lite compacts and indexes its segments in the background until it closes);",
+        "open s is a new process's first search; RSS is the growth of the building process's peak and of",
+        "the searching process (FAISS maps its file read-only: only the pages a search touched count).",
+        "",
+        "| store | chunks | index | build s | open s | p50 ms | p95 ms | on disk MB | build RSS MB | search RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for v in rows:
+        lines.append(
+            f"| {v['backend']} | {v['chunks']} | {v['index']} | {v['build_s']} | {v['open_s']} | {v['p50_ms']} | "
+            f"{v['p95_ms']} | {v['disk_mb']} | {v['build_rss_mb']} | {v['search_rss_mb']} |"
+        )
+    return lines
+
+
+def workers_section(rows: Sequence[dict], cpus: int | None) -> list[str]:  # type: ignore[type-arg]
+    counts = " and ".join(str(x["workers"]) for x in rows)
+    lines = [
+        "",
+        "## REST on several app processes (`python app.py --workers N`)",
+        "",
+        f"Uncached /api/ask (every question unique, as in `ask-uncached` above) from {rows[0]['clients']} clients",
+        f"for the same time on a fresh app with {counts} worker processes sharing the port, on {cpus} CPUs",
+        "(wall seconds include the requests still open when the time ran out); latencies are of the answered",
+        "requests. `make bench` fails when any request errs.",
+        "",
+        "| workers | clients | seconds | requests | answers/s | p50 ms | p95 ms | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for x in rows:
+        kinds = ", ".join(f"{k}: {n}" for k, n in x["error_kinds"].items())
+        errors = f"{x['errors']} ({kinds})" if x["errors"] else "0"
+        lines.append(
+            f"| {x['workers']} | {x['clients']} | {x['seconds']} | {x['requests']} | {x['per_second']} | "
+            f"{x['p50_ms']} | {x['p95_ms']} | {errors} |"
+        )
+    return lines
 
 
 if __name__ == "__main__":
