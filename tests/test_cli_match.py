@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_match_prints_the_groups_with_quotes_and_writes_the_page(
 
 
 def test_match_json_is_the_python_api_result(
-    tmp_path: Path, built_cache: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, built_cache: Path, make_settings: Callable[..., Settings], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["match", "--profile", str(write(tmp_path, PROFILE)), "--json"]) == 0
     body = json.loads(capsys.readouterr().out)
@@ -65,7 +66,7 @@ def test_match_json_is_the_python_api_result(
         "on": "2025-06-30",
         "inputs": {"interest": 800000, "on_time": True},
     }
-    assert body == Assistant.load(Settings.make(cache_dir=built_cache)).match(profile).to_dict()
+    assert body == Assistant.load(make_settings(cache_dir=built_cache)).match(profile).to_dict()
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -44,31 +44,35 @@ QUESTION = "青岛知识产权质押贷款本金损失的补偿比例是多少�
 
 
 @pytest.fixture(scope="module")
-def client(built_cache: Path) -> Iterator[TestClient]:
+def client(built_cache: Path, make_settings: Callable[..., Settings]) -> Iterator[TestClient]:
     """The repository's library, read-only: the app started without an admin token."""
-    service = PolicyService(Assistant.load(Settings.make(cache_dir=built_cache)))
+    service = PolicyService(Assistant.load(make_settings(cache_dir=built_cache)))
     with TestClient(create_app(service), raise_server_exceptions=False) as c:
         yield c
 
 
-def _admin_client(corpus: Path, cache: Path) -> TestClient:
-    settings = Settings.make(corpus_dir=corpus, cache_dir=cache, admin_token=TOKEN)
+def _admin_client(make_settings: Callable[..., Settings], corpus: Path, cache: Path) -> TestClient:
+    settings = make_settings(corpus_dir=corpus, cache_dir=cache, admin_token=TOKEN)
     return TestClient(create_app(PolicyService(Assistant.load(settings))), raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")
-def refusing(built_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def refusing(
+    built_cache: Path, make_settings: Callable[..., Settings], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
     """An app with an admin token over a copy of the corpus, for uploads that must be refused."""
     corpus = tmp_path_factory.mktemp("library") / "corpus"
     shutil.copytree(PROJECT_ROOT / "corpus", corpus)
-    with _admin_client(corpus, built_cache) as c:
+    with _admin_client(make_settings, corpus, built_cache) as c:
         yield c
 
 
 @pytest.fixture
-def admin(corpus_copy: Path, fresh_cache: Path) -> Iterator[TestClient]:
+def admin(
+    corpus_copy: Path, fresh_cache: Path, make_settings: Callable[..., Settings]
+) -> Iterator[TestClient]:
     """An app with an admin token over copies of the corpus and of the built cache, for uploads that write."""
-    with _admin_client(corpus_copy, fresh_cache) as c:
+    with _admin_client(make_settings, corpus_copy, fresh_cache) as c:
         yield c
 
 

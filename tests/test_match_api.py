@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,8 @@ SME = {
 
 
 @pytest.fixture(scope="module")
-def service(built_cache: Path) -> PolicyService:
-    return PolicyService(Assistant.load(Settings.make(cache_dir=built_cache)))
+def service(built_cache: Path, make_settings: Callable[..., Settings]) -> PolicyService:
+    return PolicyService(Assistant.load(make_settings(cache_dir=built_cache)))
 
 
 @pytest.fixture(scope="module")
