@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from assistant.facts import FactMatcher
 from assistant.money import dec, fmt, round_yuan
-from assistant.quantities import Quantity
+from assistant.quantities import Quantity, phrase_span
 from assistant.rules import OUTSIDE_PLACE_CUE, REGION_CUE, InputSpec, Rule
 from assistant.understand import Understanding
 from assistant.vocab import Derivation, Negation, Vocabulary
@@ -80,7 +80,7 @@ def bind(
             values[spec.name] = answered.value
             unroled.remove(answered)
             continue
-        derived = _best_derivation(spec, roles, unroled, vocab, carried.asked)
+        derived = _best_derivation(spec, roles, unroled, vocab, carried.asked, u)
         if derived is not None:
             derivation, missing = derived
             if not missing:
@@ -107,7 +107,12 @@ def _answer_to_question(spec: InputSpec, unroled: Sequence[Quantity], asked: Seq
 
 
 def _best_derivation(
-    spec: InputSpec, roles: dict[str, float], unroled: list[Quantity], vocab: Vocabulary, asked: Sequence[str]
+    spec: InputSpec,
+    roles: dict[str, float],
+    unroled: list[Quantity],
+    vocab: Vocabulary,
+    asked: Sequence[str],
+    u: Understanding,
 ) -> tuple[Derivation, list[str]] | None:
     """The derivation of ``spec`` with the most sources known (bare numbers answering an ask count),
     and the sources it still lacks; None when no source of any derivation is known."""
@@ -116,12 +121,30 @@ def _best_derivation(
         missing = [s for s in derivation.sources if s not in roles]
         if len(missing) == len(derivation.sources):
             continue
-        answered = _answer_sources(missing, unroled, vocab, asked)
+        answered = _answer_sources(missing, unroled, vocab, asked) or _lone_period(missing, unroled, vocab, u)
         roles.update(answered)
         missing = [s for s in missing if s not in answered]
         if best is None or len(missing) < len(best[1]):
             best = (derivation, missing)
     return best
+
+
+def _lone_period(
+    missing: Sequence[str], unroled: list[Quantity], vocab: Vocabulary, u: Understanding
+) -> dict[str, float]:
+    """The one duration left unqualified, standing alone in its phrase ("贷了500万，年利率4%，一年"), when it
+    is the only source still missing: a loan's principal and rate given, it can only be its term ("一年卖
+    一个半亿的货" is not). Amounts are never taken this way (a bare 80万 may be the loan or the interest)."""
+    if len(missing) != 1 or vocab.roles[missing[0]].unit != "年":
+        return {}
+    periods = [q for q in unroled if q.unit == "年"]
+    if len(periods) != 1:
+        return {}
+    lo, hi = phrase_span(u.text, periods[0].start, periods[0].end)
+    if any(q is not periods[0] and lo <= q.start < hi for q in u.quantities):
+        return {}
+    unroled.remove(periods[0])
+    return {missing[0]: periods[0].value}
 
 
 def _answer_sources(

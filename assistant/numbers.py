@@ -22,12 +22,14 @@ _CN_NUM = f"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?"
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
 _SCALE = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "": 1.0}
+# 年 opening a rate word ("借了一千五百万 年化3.5%", "500万年利率4%") ends an amount, not a duration.
+_RATE_WORD = "化|利率|息|费率|率"
 
-# "1个亿", "两个亿": 个 before the scale word is spoken style, not a count; "一个亿二" is 1.2亿.
+# "1个亿", "两个亿": 个 before the scale word is spoken style, not a count; "一个亿二" is 1.2亿, "一个半亿" 1.5亿.
 _MONEY = re.compile(
-    rf"([¥$]\s*)?({_NUM})\s*(?:个\s*(?=[亿万]))?(亿|千万|百万|万|千)?"
+    rf"([¥$]\s*)?({_NUM})\s*(?:个(半)?\s*(?=[亿万]))?(亿|千万|百万|万|千)?"
     rf"(?:(?<=[亿万])([{_CN_DIGITS[2:]}])(?![{_CN_DIGITS}十百千万亿点\d]))?"
-    r"\s*(元|块钱|块|人民币)?(?!\s*[%‰年个月天倍层])"
+    rf"\s*(元|块钱|块|人民币)?(?!\s*(?:[%‰个月天倍层]|年(?!{_RATE_WORD})))"
 )
 # Spoken numbers drop the last unit: 一万二 = 12000, 三千五 = 3500, 一亿二 = 1.2亿.
 _SPOKEN_TAIL = re.compile(rf"(.*([十百千万亿]))([{_CN_DIGITS[2:]}])")
@@ -36,7 +38,7 @@ _PERCENT = re.compile(rf"({_AR_NUM})\s*%|百分之({_NUM})")
 _PER_MILLE = re.compile(rf"({_AR_NUM})\s*‰|千分之({_NUM})")
 _CHENG = re.compile(rf"(?<![{_CN_DIGITS}十])([一二两三四五六七八九])成(?![果长功本立为员])")
 _HALF = re.compile(r"一半")
-_PERIOD = re.compile(rf"(?<![第\d{_CN_DIGITS}十百千])({_NUM}|半)\s*(?:个)?\s*(年半?|个月)(?!度)")
+_PERIOD = re.compile(rf"(?<![第\d{_CN_DIGITS}十百千])({_NUM}|半)\s*(?:个)?\s*(年半?|个月)(?!度|{_RATE_WORD})")
 _ORDINAL_YEAR = re.compile(rf"第\s*({_NUM})\s*(?:个)?\s*年(?!度)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
@@ -87,7 +89,7 @@ def amounts(text: str) -> list[Found]:
     """Sums of money (in 元). A bare number counts only with a unit: 元, 万 or 亿 (一万七 is 17000)."""
     found = []
     for m in _MONEY.finditer(text):
-        sign, number, scale, tail, yuan = m.group(1), m.group(2), m.group(3) or "", m.group(4), m.group(5)
+        sign, number, half, scale, tail, yuan = m.group(1), m.group(2), m.group(3), m.group(4) or "", m.group(5), m.group(6)
         if not sign and not scale and not yuan and not re.search("[万亿]", number):  # 八十万, 一万七 (= 17000)
             continue
         if yuan == "块" and not sign and not scale and len(number) == 1 and number in _CN_DIGITS:
@@ -95,7 +97,7 @@ def amounts(text: str) -> list[Found]:
         if _is_calendar_year(text, m, group=2):
             continue
         try:
-            value = (cn_number(number) + (_digit(tail) / 10 if tail else 0)) * _SCALE[scale]
+            value = (cn_number(number) + (0.5 if half else 0) + (_digit(tail) / 10 if tail else 0)) * _SCALE[scale]
         except ValueError:
             continue
         found.append(Found(value, m.group(0).strip(), m.start(), m.end()))

@@ -62,7 +62,7 @@ def _role(
     roles: Mapping[str, Role],
     terms: Sequence[tuple[int, int]],
 ) -> str | None:
-    lo, hi = _phrase(text, number)
+    lo, hi = phrase_span(text, number.start, number.end)
     best: tuple[int, int, str] | None = None  # (score, -length, role)
     for role in roles.values():
         if not _fits(role.unit, unit):
@@ -102,9 +102,10 @@ def _occurrences(word: str, text: str, lo: int, hi: int) -> list[int]:
     return found
 
 
-def _phrase(text: str, number: Found) -> tuple[int, int]:
-    starts = [m.end() for m in _PHRASE_END.finditer(text, 0, number.start)]
-    after = _PHRASE_END.search(text, number.end)
+def phrase_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The phrase (between punctuation marks) holding ``text[start:end]``."""
+    starts = [m.end() for m in _PHRASE_END.finditer(text, 0, start)]
+    after = _PHRASE_END.search(text, end)
     return (starts[-1] if starts else 0), (after.start() if after else len(text))
 
 

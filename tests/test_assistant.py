@@ -284,6 +284,13 @@ def test_a_loan_amount_is_never_used_as_interest(assistant: Assistant) -> None:
     assert any("以实际支付利息为准" in s for s in estimated.steps)
 
 
+def test_a_lone_duration_is_the_loan_term_only_when_it_stands_alone(assistant: Assistant) -> None:
+    alone = assistant.ask("鲁科贷贷了500万，年利率4%，一年，按时还完了，能贴息多少").calculation
+    assert alone is not None and alone.amount == 80000
+    about_sales = assistant.ask("我们一年卖一个半亿的货，找银行借了2000万，年息3.65%，鲁科贷利息能补多少？").calculation
+    assert about_sales is not None and about_sales.amount is None
+
+
 def test_a_number_whose_role_is_unclear_is_asked_about(assistant: Assistant) -> None:
     answer = assistant.ask("我们有个500万的鲁科贷，能贴多少？")
     assert answer.calculation is not None and answer.calculation.amount is None
@@ -304,6 +311,7 @@ def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: As
         "我们首次投了一家江苏的初创期科技企业2000万，持有3年，能拿山东的投早投小奖励吗？",
         "增资投的早期科技企业，持有到第8年才清算，首轮亏了1000万，能补多少？",
         "我们孵化器投了一家外面的企业800万，它不在我们这儿孵化，能拿孵化+投资奖励吗？",
+        "我们是做房地产开发的，也想沾一下科技贷款利息补贴的光",  # no eligibility word: the fact alone
     ],
 )
 def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
