@@ -97,7 +97,8 @@ class Assistant:
         )
         # The provinces the corpus has documents for (山东省青岛市 is in 山东省).
         provinces = [r for d in corpus.documents for r in vocab.places.provinces_in(d.region)]
-        self.reader = Reader(vocab, spelled, index.analyzer.is_word, provinces)
+        function_chars = (w for w in index.analyzer.lexicon.stopwords if len(w) == 1)  # 是, 的, 在
+        self.reader = Reader(vocab, spelled, index.analyzer.is_word, provinces, function_chars)
         concepts = EmbeddingCache(settings.cache_dir, index.embedder)
         self.facts = FactMatcher(vocab, index.embedder.passages, lambda words: concepts.vectors(list(words)))
 

@@ -89,7 +89,8 @@ def amounts(text: str) -> list[Found]:
     """Sums of money (in 元). A bare number counts only with a unit: 元, 万 or 亿 (一万七 is 17000)."""
     found = []
     for m in _MONEY.finditer(text):
-        sign, number, half, scale, tail, yuan = m.group(1), m.group(2), m.group(3), m.group(4) or "", m.group(5), m.group(6)
+        sign, number, half, scale, tail, yuan = m.groups()
+        scale = scale or ""
         if not sign and not scale and not yuan and not re.search("[万亿]", number):  # 八十万, 一万七 (= 17000)
             continue
         if yuan == "块" and not sign and not scale and len(number) == 1 and number in _CN_DIGITS:

@@ -33,7 +33,7 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
     for term in sorted(policy_terms, key=len, reverse=True):  # 名单 inside 白名单, 社保 inside 社保基金
         text = text.replace(term, "＿")
     if _asks_criteria(u.text, vocab):
-        return Verdict("criteria", "收录文件只规定对已认定企业的支持措施，未规定认定标准或条件", True)
+        return Verdict("criteria", "收录文件只规定对已认定、已上市企业的支持措施，未规定认定或上市的标准、条件", True)
     if any(_says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
     if not anchored:
@@ -54,15 +54,17 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
 
 
 def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
-    """A subject word followed in its phrase by an ask word with no support word between (认定需要什么条件),
-    or right after an ask word (怎么认定)."""
+    """A subject word followed in its phrase by an ask word, with no support word in the phrase (认定需要什么
+    条件; not 上市要满足什么条件才能拿奖励), or right after an ask word (怎么认定)."""
     c = vocab.criteria
     for subject in c.subjects:
         for m in re.finditer(re.escape(subject), text):
             after = _PHRASE_END.split(text[m.end() : m.end() + c.reach + 8], maxsplit=1)[0]
+            if any(w in after for w in c.support):
+                continue
             for ask in c.asks:
                 at = after.find(ask)
-                if 0 <= at <= c.reach and not any(w in after[:at] for w in c.support):
+                if 0 <= at <= c.reach:
                     return True
             if any(text.endswith(a, 0, m.start()) for a in c.asks):
                 return True

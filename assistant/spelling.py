@@ -5,7 +5,8 @@ its pinyin equals the term's, toneless and with the usual fuzzy-pinyin pairs fol
 ang/an, eng/en, ing/in, n/l), or, for terms of four or more characters, is one slip from it in a final
 with every initial kept (苏科贷 and 蒙科技 stay as typed).
 A two-character run must sound exactly like the term and stand as a word of its own (贴膝 → 贴息; not
-the 行设 of 银行设立). No run that is itself a dictionary word (报废 is not 保费), or that shares too few
+the 行设 of 银行设立, nor 上是 of 金融上是怎么: a function character such as 是 is a word by itself).
+No run that is itself a dictionary word (报废 is not 保费), or that shares too few
 characters with the term, is changed.
 """
 
@@ -37,8 +38,11 @@ class Correction:
 class Speller:
     """Corrects runs of a question to lexicon terms by sound; ``is_word`` says what is a real word."""
 
-    def __init__(self, terms: Iterable[str], is_word: Callable[[str], bool]) -> None:
+    def __init__(
+        self, terms: Iterable[str], is_word: Callable[[str], bool], function_chars: Iterable[str] = ()
+    ) -> None:
         self._is_word = is_word
+        self._function_chars = frozenset(function_chars)
         self._sound: dict[str, str] = {}  # fuzzy-folded pinyin
         self._exact: dict[str, str] = {}  # plain toneless pinyin
         # (length, position, character) → terms: a run is compared only with terms it shares characters with.
@@ -77,7 +81,12 @@ class Speller:
             if length == 2:
                 exact = " ".join(plain[i : i + 2])
                 near = [t for t in shared if self._exact[t] == exact]
-                if near and not self._is_word(typed) and not self._crosses_word(text, i, length):
+                if (
+                    near
+                    and not self._is_word(typed)
+                    and not self._function_chars.intersection(typed)
+                    and not self._crosses_word(text, i, length)
+                ):
                     return near[0]
                 continue
             sound = " ".join(sounds[i : i + length])

@@ -76,11 +76,12 @@ class Reader:
         terms: Iterable[str],
         is_word: Callable[[str], bool],
         regions: Iterable[str] | None = None,
+        function_chars: Iterable[str] = (),
     ) -> None:
         self.vocab = vocab
         self.regions = tuple(dict.fromkeys(regions if regions is not None else vocab.regions))
         self.terms = tuple(sorted(set(terms), key=len, reverse=True))
-        self.speller = Speller(self.terms, is_word)
+        self.speller = Speller(self.terms, is_word, function_chars)
         # A question is read by several stages (scope, search, routing, the API's lookup): read it once.
         self.clean = functools.lru_cache(maxsize=1024)(self.clean)  # type: ignore[method-assign]
         self.read = functools.lru_cache(maxsize=1024)(self.read)  # type: ignore[method-assign]

@@ -205,8 +205,13 @@ def test_search_puts_a_named_clause_first(assistant: Assistant) -> None:
 
 def test_recognition_criteria_are_declined_even_with_a_policy_term(assistant: Assistant) -> None:
     answer = assistant.ask("高新技术企业认定标准是什么？")
-    assert answer.in_scope is False and "未规定认定标准" in answer.answer
+    assert answer.in_scope is False and "未规定认定或上市的标准" in answer.answer
     assert assistant.ask("首次认定的国家高新技术企业有奖补吗？").in_scope is True
+
+
+def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant: Assistant) -> None:
+    assert assistant.ask("科创板上市对企业净利润有什么要求？").in_scope is False
+    assert assistant.ask("企业上市要满足什么条件才能拿省里的奖励？").in_scope is True
 
 
 # ---------------------------------------------------------------- understanding that generalizes (issue 11)

@@ -24,7 +24,8 @@ def vocab() -> Vocabulary:
 def reader(vocab: Vocabulary) -> Reader:
     lexicon = load_lexicon(CORPUS)
     words = {"报废", "银行", "设立", "早起"}  # stand-ins for the dictionary's real words
-    return Reader(vocab, {*lexicon.terms, *lexicon.synonyms}, words.__contains__)
+    function_chars = [w for w in lexicon.stopwords if len(w) == 1]
+    return Reader(vocab, {*lexicon.terms, *lexicon.synonyms}, words.__contains__, function_chars=function_chars)
 
 
 @pytest.mark.parametrize(
@@ -68,6 +69,7 @@ def test_numbers_take_the_role_of_the_word_that_qualifies_them(
         ("浙科贷的申请条件", "浙科贷的申请条件"),  # another province's product keeps its name
         ("苏科贷利率", "苏科贷利率"),
         ("对银行设科技金融专营机构", "对银行设科技金融专营机构"),  # 行设 straddles the word 银行
+        ("在科技金融上是怎么配合的", "在科技金融上是怎么配合的"),  # 是 is a word of its own: 上是 is no 上市
     ],
 )
 def test_noisy_typing_is_read(reader: Reader, typed: str, read: str) -> None:
