@@ -88,9 +88,9 @@ class Assistant:
         # Terms found in at most two clauses name a measure; the others (科技型企业 …) do not.
         self._specific_terms = tuple(t for t in self._terms if 0 < sum(t in text for text in items) <= 2)
         self._policy_docs = frozenset(d.id for d in self.index.corpus.documents if d.doc_type == POLICY_TYPE)
-        spelled = {*self._terms, *index.analyzer.lexicon.synonyms, *vocab.regions}
         # Words naming a measure with an amount (贴息, 保费补贴): the rules' trigger words of two or more characters.
         self._measure_words = tuple(dict.fromkeys(t for r in rules.rules for t in r.triggers if len(t) >= 2))
+        spelled = {*self._terms, *index.analyzer.lexicon.synonyms, *vocab.regions}
         # How questions name a document: its title (without 中华人民共和国) or short title.
         self._doc_names = sorted(
             ((name, d) for d in corpus.documents for name in _names_of(d)), key=lambda p: -len(p[0])
@@ -98,7 +98,7 @@ class Assistant:
         # The provinces the corpus has documents for (山东省青岛市 is in 山东省).
         provinces = [r for d in corpus.documents for r in vocab.places.provinces_in(d.region)]
         function_chars = (w for w in index.analyzer.lexicon.stopwords if len(w) == 1)  # 是, 的, 在
-        self.reader = Reader(vocab, spelled, index.analyzer.is_word, provinces, function_chars)
+        self.reader = Reader(vocab, spelled, index.analyzer.is_word, provinces, function_chars, self._measure_words)
         concepts = EmbeddingCache(settings.cache_dir, index.embedder)
         self.facts = FactMatcher(vocab, index.embedder.passages, lambda words: concepts.vectors(list(words)))
 

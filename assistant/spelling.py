@@ -3,7 +3,8 @@
 A run of three or more characters is read as a lexicon term (路科贷 → 鲁科贷, 天俊计划 → 天骏计划) when
 its pinyin equals the term's, toneless and with the usual fuzzy-pinyin pairs folded (zh/z, ch/c, sh/s,
 ang/an, eng/en, ing/in, n/l), or, for terms of four or more characters, is one slip from it in a final
-with every initial kept (苏科贷 and 蒙科技 stay as typed).
+with every initial kept (苏科贷 and 蒙科技 stay as typed); a three-character run must not cut a word
+(the 行设立 of 银行设立 is no 新设立).
 A two-character run must sound exactly like the term and stand as a word of its own (贴膝 → 贴息; not
 the 行设 of 银行设立, nor 上是 of 金融上是怎么: a function character such as 是 is a word by itself).
 No run that is itself a dictionary word (报废 is not 保费), or that shares too few
@@ -91,7 +92,8 @@ class Speller:
                 continue
             sound = " ".join(sounds[i : i + length])
             near = [t for t, n in shared.items() if n * 2 >= length and self._sounds_like(sound, t)]
-            if len(near) == 1 and not self._is_word(typed):
+            short = length < SLIP_CHARS  # a three-character run may be the tail of a word: 银|行设立 is no 新设立
+            if len(near) == 1 and not self._is_word(typed) and not (short and self._crosses_word(text, i, length)):
                 return near[0]
         return None
 
@@ -108,8 +110,9 @@ class Speller:
         return Levenshtein.distance(sound, self._sound[term], score_cutoff=1) <= 1
 
     def _crosses_word(self, text: str, i: int, length: int) -> bool:
-        """Whether a dictionary word runs across either edge of ``text[i : i + length]`` (银|行设)."""
-        return self._is_word(text[max(0, i - 1) : i + 1]) or self._is_word(text[i + length - 1 : i + length + 1])
+        """Whether a dictionary word runs across either edge of ``text[i : i + length]`` (银|行设, 银|行设立)."""
+        left = i > 0 and self._is_word(text[i - 1 : i + 1])
+        return left or (i + length < len(text) and self._is_word(text[i + length - 1 : i + length + 1]))
 
 
 def unspace(text: str) -> str:

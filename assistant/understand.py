@@ -77,11 +77,13 @@ class Reader:
         is_word: Callable[[str], bool],
         regions: Iterable[str] | None = None,
         function_chars: Iterable[str] = (),
+        misspellable: Iterable[str] = (),
     ) -> None:
         self.vocab = vocab
         self.regions = tuple(dict.fromkeys(regions if regions is not None else vocab.regions))
         self.terms = tuple(sorted(set(terms), key=len, reverse=True))
-        self.speller = Speller(self.terms, is_word, function_chars)
+        # ``misspellable``: more words the speller reads (measure words: 保费补帖 → 保费补贴) that are no terms.
+        self.speller = Speller([*self.terms, *misspellable], is_word, function_chars)
         # A question is read by several stages (scope, search, routing, the API's lookup): read it once.
         self.clean = functools.lru_cache(maxsize=1024)(self.clean)  # type: ignore[method-assign]
         self.read = functools.lru_cache(maxsize=1024)(self.read)  # type: ignore[method-assign]

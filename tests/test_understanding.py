@@ -92,6 +92,17 @@ def test_the_speller_leaves_unknown_words_alone() -> None:
     assert speller.correct("苏科贷") == ("苏科贷", ())
 
 
+def test_a_three_character_run_cutting_a_word_is_left_alone() -> None:
+    speller = Speller(["新设立"], {"银行"}.__contains__)
+    assert speller.correct("鼓励银行设立科技支行") == ("鼓励银行设立科技支行", ())
+    assert speller.correct("支持行设立的机构")[0] == "支持新设立的机构"
+
+
+def test_measure_words_are_spelt_without_becoming_terms(vocab: Vocabulary) -> None:
+    reader = Reader(vocab, ["鲁科贷"], lambda w: False, misspellable=["投资奖励"])
+    assert reader.clean("投资奖厉多少")[0] == "投资奖励多少" and "投资奖励" not in reader.terms
+
+
 @pytest.mark.parametrize(
     ("text", "places", "activity"),
     [
