@@ -9,7 +9,7 @@ TORCH_INDEX ?=
 # The browser test drives Debian's Chromium (Playwright cannot download browsers here).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test check lint eval bench build clean browser
+.PHONY: setup run test check lint eval bench build clean browser redis
 
 setup: $(STAMP)
 
@@ -52,14 +52,28 @@ browser:
 	  fi; \
 	fi
 
+# The Redis conversation store is tested against a real redis-server (installed with apt-get when missing
+# and run as root, else a clear error): REQUIRE_REDIS makes those tests fail, never skip, without it.
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "redis-server not found: installing it with apt-get"; \
+	    apt-get update && apt-get install -y redis-server || exit 1; \
+	  else \
+	    echo "error: the conversation-store tests need redis-server." >&2; \
+	    echo "  Install it as root: apt-get update && apt-get install -y redis-server" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
 # REQUIRE_BROWSER: the browser test fails, never skips, when Chromium cannot be driven.
 # Then the retrieval and API tests again on a milvus-lite folder (tests/test_vectors.py runs both
 # backends already): the suite runs on FAISS, the default vector store.
 # The project's index is built first: each test session copies its passage vectors instead of embedding
 # the library again (about 100 s on two cores, once per session).
 MILVUS_TESTS := tests/test_search.py tests/test_store.py tests/test_api.py tests/test_workers.py
-test: lint browser build
-	REQUIRE_BROWSER=1 CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
+test: lint browser redis build
+	REQUIRE_BROWSER=1 REQUIRE_REDIS=1 CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
 	POLICY_ASSISTANT_VECTOR_STORE=milvus:vectors.db $(PY) -m pytest -q $(MILVUS_TESTS)
 
 check: test
