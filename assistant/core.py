@@ -414,7 +414,7 @@ class Assistant:
             return True
         titles = "".join(name for name, _ in self._doc_names)  # 科技成果转化 in a title names the document
         topical = [t for t in self._policy_terms(u.text) if t not in titles]
-        return u.has("validity") and not u.wants_amount and not topical
+        return u.has("validity") and not u.has("calc") and not topical  # 有没有有效期 asks for no amount
 
     def _documents_named(self, u: Understanding) -> list[Document]:
         """The documents a question is about: named by title or 文号; else, per region named, its policy

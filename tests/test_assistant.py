@@ -435,3 +435,14 @@ def test_a_single_investment_and_a_total_go_to_the_rules_made_for_them(
 ) -> None:
     answer = assistant.ask(question)
     assert answer.calculation is not None and answer.calculation.rule_id == rule_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["山东155号文件从什么时候开始执行，有没有有效期？", "2028年12月31号签的担保还算155号文的政策期内吗？"],
+)
+def test_a_question_about_a_documents_period_is_answered_by_its_closing_clause(
+    assistant: Assistant, question: str
+) -> None:
+    # 有没有 asks for no amount; 12月31号 is a day, not the 文号 155号
+    assert assistant.ask(question).citations[0].clause_id == "sd-2023-155#closing"
