@@ -446,3 +446,8 @@ def test_a_question_about_a_documents_period_is_answered_by_its_closing_clause(
 ) -> None:
     # 有没有 asks for no amount; 12月31号 is a day, not the 文号 155号
     assert assistant.ask(question).citations[0].clause_id == "sd-2023-155#closing"
+
+
+def test_joint_training_is_a_measure_and_joint_issuing_is_about_the_document(assistant: Assistant) -> None:
+    assert assistant.ask("银行和高校联合培养科技金融人才，山东支持吗？").citations[0].clause_id == "sd-2023-155#18"
+    assert assistant.ask("155号文是哪几个部门联合发的？").citations[0].clause_id == "sd-2023-155#notice"
