@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 
 from assistant.answer import Answer
@@ -265,10 +266,14 @@ class Assistant:
         return self._asker(self.reader.read(text[-MAX_QUESTION_CHARS:]))
 
     def _asker(self, u: Understanding) -> str | None:
+        """The subject the asker says it is, else the one the question names."""
+        return self._stated_asker(u) or self.subjects.named_in(u.text)
+
+    def _stated_asker(self, u: Understanding) -> str | None:
         """The subject the asker says it is ("我们是新迁入的创投，投了省内科技企业…": the 创投, not the
-        enterprises it invested in), else the one the question names."""
+        enterprises it invested in)."""
         described = (self.subjects.named_in(d) for d in self.facts.descriptions(u.text))
-        return next((s for s in described if s), None) or self.subjects.named_in(u.text, after=SELF_WORDS)
+        return next((s for s in described if s), None) or self.subjects.named_after(u.text, SELF_WORDS)
 
     def _adds_to_profile(self, u: Understanding, profile: Profile) -> bool:
         """A later turn states facts for the matched subject, without naming a measure or another subject."""
@@ -370,8 +375,15 @@ class Assistant:
             if rule is None and rules and u.has("calc", "total"):
                 rule = rules[0]  # asked for an amount: the clause's first provision
             measures.append((clause, rule, bind(rule, u, self.vocab, facts=self.facts) if rule else None))
-        first = next((r for _, r, _ in measures if r is not None), None)
-        asker = self._asker(u) or (pending.asker if pending else None) or (first.recipient if first else None)
+        # Unstated, the asker is whom most of the measures asked about serve ("新落户的创投机构，投了…科技企业
+        # …两项加起来": both rewards go to the 创投), before any subject the question merely names.
+        served = Counter(r.recipient for _, r, _ in measures if r is not None).most_common(1)
+        asker = (
+            self._stated_asker(u)
+            or (pending.asker if pending else None)
+            or (served[0][0] if served else None)
+            or self._asker(u)
+        )
         answer, _ = self.writer.several(question, u, measures, asker, self.subjects)
         computed = [(r, b) for _, r, b in measures if r is not None and b is not None]
         dates = u.dates or (pending.dates if pending else ())

@@ -408,6 +408,19 @@ def test_a_total_and_one_investment_of_it_go_to_their_own_rules(assistant: Assis
     assert amounts == {"sd-vc-settle": 6_000_000, "sd-vc-early-reward": 500_000}  # 3 × 200万; 1000万 × 5%
 
 
+def test_an_unstated_asker_is_whom_the_measures_serve_and_non_listed_names_no_listing(assistant: Assistant) -> None:
+    # No 我们: the 创投 both rewards go to is the asker, not the 科技企业 it invested in; 非上市 is no IPO.
+    answer = assistant.ask(
+        "新迁入山东的创投，三年内投了省内非上市科技企业2亿；另外以增资扩股首轮投的一家初创企业持有2年后亏了500万，"
+        "两项一共能拿多少？"
+    )
+    assert {c.rule_id: c.amount for c in answer.calculations} == {
+        "sd-vc-settle": 2_000_000,
+        "sd-vc-loss-subsidy": 1_000_000,  # 500万 × 20%
+    }
+    assert answer.total is not None and answer.total.amount == 3_000_000 and not answer.total.excluded
+
+
 def test_a_measure_for_a_narrower_kind_is_to_confirm_in_a_match(assistant: Assistant) -> None:
     result = assistant.match({"subject": "科技型企业", "region": "山东省", "on": "2025-06-30"})
     item = next(i for i in result.items if i.rule is not None and i.rule.id == "sd-lukedai-interest")
