@@ -464,3 +464,15 @@ def test_a_question_about_a_documents_period_is_answered_by_its_closing_clause(
 def test_joint_training_is_a_measure_and_joint_issuing_is_about_the_document(assistant: Assistant) -> None:
     assert assistant.ask("银行和高校联合培养科技金融人才，山东支持吗？").citations[0].clause_id == "sd-2023-155#18"
     assert assistant.ask("155号文是哪几个部门联合发的？").citations[0].clause_id == "sd-2023-155#notice"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们担保公司给一家餐饮企业做的鲁科担，知识产权反担保，费率0.5%，担保金额500万，保费补贴多少？",
+        "这笔不是鲁科担，是普通担保，担保金额1000万，费率0.4%，能拿保费补贴吗？",
+    ],
+)
+def test_a_guarantee_outside_the_measure_gets_no_fee_subsidy(assistant: Assistant, question: str) -> None:
+    calc = assistant.ask(question).calculation
+    assert calc is not None and calc.rule_id == "sd-lukedan-fee" and calc.eligible is False and calc.amount == 0

@@ -140,7 +140,7 @@ def test_steps_read_as_the_clause_computes(book: RuleBook) -> None:
     )
     fee = calculate(book.get("sd-lukedan-fee"), {"guaranteed": 10000000, "fee_rate": 0.01})
     assert fee.steps == ("实际收取担保费率1%超过0.5%，不符合条件（实际收取企业担保费率不超过0.5%/年）",)
-    assert [c.status for c in fee.conditions] == ["unknown", "unmet", "unknown"]
+    assert [c.status for c in fee.conditions] == ["unknown", "unmet", "unknown", "unknown", "unknown"]
     loss = calculate(book.get("sd-lukedai-loss"), {"loss": 1000000})
     assert loss.steps[-1] == "省财政、市财政合计：35万元 + 35万元 = 70万元"
 
