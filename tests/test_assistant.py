@@ -317,6 +317,7 @@ def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: As
         "增资投的早期科技企业，持有到第8年才清算，首轮亏了1000万，能补多少？",
         "我们孵化器投了一家外面的企业800万，它不在我们这儿孵化，能拿孵化+投资奖励吗？",
         "我们是做房地产开发的，也想沾一下科技贷款利息补贴的光",  # no eligibility word: the fact alone
+        "我们是2015年就成立的老牌创投，能拿山东新设立创投的落户奖励吗？",  # the measure's name is no fact
     ],
 )
 def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
