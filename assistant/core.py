@@ -317,13 +317,15 @@ class Assistant:
     def _compound(self, u: Understanding) -> list[str]:
         """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds."""
         joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total") else ())]
+        joiners += self.vocab.list_joiners if u.has("each") else ()
         pattern = "|".join(re.escape(j) for j in joiners)
         # A part is a question of its own when it names a policy term or shares enough with the corpus
-        # ("自治区有啥说法" does neither).
+        # ("自治区有啥说法" does neither); a measure listed to be answered each may be short ("发债增信和…分别").
+        each = u.has("each")
         parts = [
             p
             for p in re.split(pattern, u.text)
-            if len(p) >= COMPOUND_PART_CHARS
+            if (len(p) >= COMPOUND_PART_CHARS or (each and self._policy_terms(p)))
             and (self._policy_terms(p) or self.index.best_bm25(p) >= COMPOUND_EVIDENCE)
         ]
         if len(parts) < 2:
@@ -334,7 +336,9 @@ class Assistant:
         found: list[str] = []
         for part in parts:
             read = self.reader.read(part)
-            on_its_own = part in questions and bool(read.intents & _ASKING)
+            # So is each measure a question lists to be answered one by one (A和B分别…).
+            listed = each and bool(self._policy_terms(part))
+            on_its_own = (part in questions and bool(read.intents & _ASKING)) or listed
             # A part keeps what the whole asks: its region, and whether it wants amounts ("…一共多少").
             asked = read.intents | (u.intents & _AMOUNT_INTENTS)
             read = dataclasses.replace(read, regions=read.regions or u.regions, intents=asked)

@@ -113,6 +113,7 @@ class Vocabulary:
     places: Places
     concepts: Mapping[str, tuple[str, ...]]  # fact concept → its words (corpus/lexicon/facts.toml)
     joiners: tuple[str, ...]  # words joining two questions in one
+    list_joiners: tuple[str, ...]  # words listing the things each asked for (和, 、)
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
 
     def words(self, intent: str) -> tuple[str, ...]:
@@ -167,6 +168,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             places=_places(regions, _words(outside["not_places"], "scope.toml outside.not_places")),
             concepts={k: _words(v, f"facts.toml concepts.{k}") for k, v in facts["concepts"].items()},
             joiners=_words(intents["compound"]["joiners"], "intents.toml compound.joiners"),
+            list_joiners=_words(intents["compound"]["list_joiners"], "intents.toml compound.list_joiners"),
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
         )
     except KeyError as err:

@@ -477,3 +477,8 @@ def test_joint_training_is_a_measure_and_joint_issuing_is_about_the_document(ass
 def test_a_guarantee_outside_the_measure_gets_no_fee_subsidy(assistant: Assistant, question: str) -> None:
     calc = assistant.ask(question).calculation
     assert calc is not None and calc.rule_id == "sd-lukedan-fee" and calc.eligible is False and calc.amount == 0
+
+
+def test_measures_listed_with_he_are_each_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("科技企业发债增信与进科技项目库，各自有啥好处？")
+    assert [c.clause_id for c in answer.citations] == ["sd-2023-155#11", "sd-2023-155#13"]
