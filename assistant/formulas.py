@@ -78,6 +78,17 @@ def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...], total_ca
     return Outcome(summed.amount, (*steps, *summed.steps))
 
 
+FLOOR = "rate_floor"  # the kind whose amount is the least due, not the most
+
+
+def rate_floor(base: Quantity, rate: float) -> Outcome:
+    """base × rate as the least due ("提取不低于百分之五十"): the text sets a floor, not an amount."""
+    if base.value is None:
+        return _needs(base, f"{base.label} × {percent(rate)}（不低于）")
+    amount = _times(base.value, rate)
+    return Outcome(amount, (f"{yuan(base.value)} × {percent(rate)} = {yuan(amount)}（不低于此数）",))
+
+
 def conditional_rate(
     base: Quantity, flag: Quantity, rate_if: float, rate_else: float, caps: tuple[float, ...]
 ) -> Outcome:
@@ -195,6 +206,7 @@ KINDS: Mapping[str, Kind] = {
         {"base": _BASE, "rate": _RATE, "caps": _CAPS, "total_caps": Param("caps", required=False)},
         "元",
     ),
+    "rate_floor": Kind(rate_floor, {"base": _BASE, "rate": _RATE}, "元"),
     "conditional_rate": Kind(
         conditional_rate,
         {"base": _BASE, "flag": Param("flag_input"), "rate_if": _RATE, "rate_else": _RATE, "caps": _CAPS},

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import cn2an
+
 _FEN = Decimal("0.01")
 _WAN = Decimal(10_000)
 _YI = Decimal(100_000_000)
@@ -52,7 +54,10 @@ def fmt(value: float, unit: str) -> str:
 
 
 def written_forms(value: float, unit: str) -> tuple[str, ...]:
-    """The ways a policy text may write ``value``: 5e9 元 → ``50亿元``, ``500000万元``, ``5000000000元``."""
+    """The ways a policy text may write ``value``: 5e9 元 → ``50亿元``, ``500000万元``, ``5000000000元``;
+    0.5 ratio → ``50%`` or, as laws write it, ``百分之五十``."""
+    if unit == "ratio" and (dec(value) * 100) % 1 == 0:
+        return (fmt(value, unit), "百分之" + cn2an.an2cn(int(dec(value) * 100)))
     if unit != "元":
         return (fmt(value, unit),)
     d = dec(value)

@@ -364,10 +364,14 @@ def load_rules(
     return RuleBook(tuple(rules))
 
 
+_NUMERAL = "[0-9零〇一二两三四五六七八九十百千]"
+
+
 def is_stated(constant: Constant, text: str) -> bool:
     """Whether ``text`` writes the constant in one of its usual forms, not as part of a longer number."""
     forms = written_forms(constant.value, constant.unit)
-    return any(re.search(rf"(?<![0-9.]){re.escape(form)}", text) for form in forms)
+    # Nor the head of one: 百分之五 is not written in 百分之五十.
+    return any(re.search(rf"(?<![0-9.]){re.escape(form)}(?!{_NUMERAL})", text) for form in forms)
 
 
 def _load_file(path: Path, corpus: Corpus) -> list[Rule]:

@@ -482,3 +482,9 @@ def test_a_guarantee_outside_the_measure_gets_no_fee_subsidy(assistant: Assistan
 def test_measures_listed_with_he_are_each_answered(assistant: Assistant) -> None:
     answer = assistant.ask("科技企业发债增信与进科技项目库，各自有啥好处？")
     assert [c.clause_id for c in answer.citations] == ["sd-2023-155#11", "sd-2023-155#13"]
+
+
+def test_a_floor_the_law_sets_is_answered_as_the_least_due(assistant: Assistant) -> None:
+    answer = assistant.ask("我们研究所把一项专利许可给企业用，许可净收入80万，单位也没定奖励办法，科研人员能分多少？")
+    assert answer.calculation is not None and answer.calculation.rule_id == "cn-result-transfer-reward"
+    assert answer.calculation.amount == 400_000 and "至少可获 **40万元**" in answer.answer

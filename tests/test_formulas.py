@@ -19,6 +19,7 @@ from assistant.formulas import (
     not_stated,
     per_step_with_cap,
     percentage_points,
+    rate_floor,
     rate_with_cap,
     split,
     tiers,
@@ -44,6 +45,11 @@ def test_rate_with_cap() -> None:
     assert rate_with_cap(q(10000000), 0.005, ()).steps == ("1000万元 × 0.5% = 5万元",)
     missing = rate_with_cap(q(None, "利息"), 0.4, (500000,))
     assert (missing.amount, missing.missing, missing.steps) == (None, ("x",), ("利息 × 40%，最高50万元",))
+
+
+def test_rate_floor_is_the_least_due() -> None:
+    assert rate_floor(q(2000000), 0.5).steps == ("200万元 × 50% = 100万元（不低于此数）",)
+    assert rate_floor(q(None, "净收入"), 0.5).steps == ("净收入 × 50%（不低于）",)
 
 
 def test_conditional_rate() -> None:

@@ -61,7 +61,7 @@ def test_fmt(value: float, unit: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("value", "unit", "forms"),
     [
-        (0.40, "ratio", ("40%",)),
+        (0.40, "ratio", ("40%", "百分之四十")),
         (500000, "元", ("50万元", "500000元")),
         (200000000, "元", ("2亿元", "20000万元", "200000000元")),
         (0.005, "ratio", ("0.5%",)),

@@ -41,6 +41,12 @@ def test_every_constant_is_stated_in_its_clause(book: RuleBook, corpus: Corpus) 
             assert is_stated(constant, text)
 
 
+def test_a_rate_is_stated_in_chinese_numerals_but_not_inside_a_longer_one() -> None:
+    five = Constant(0.05, "ratio")
+    assert is_stated(five, "提取不低于百分之五的比例") and not is_stated(five, "提取不低于百分之五十的比例")
+    assert is_stated(Constant(0.5, "ratio"), "提取不低于百分之五十的比例")
+
+
 def test_every_quote_and_condition_is_verbatim(book: RuleBook, corpus: Corpus) -> None:
     for rule in book.rules:
         assert rule.quote in corpus.clause(rule.clause_id).text, rule.id
@@ -262,7 +268,7 @@ _BAD = [
     (
         'value = 0.40, unit = "ratio"',
         'value = 0.45, unit = "ratio"',
-        "constant 'rate': 45% is not stated in clause sd-2023-155#1",
+        "constant 'rate': 45% / 百分之四十五 is not stated in clause sd-2023-155#1",
     ),
     ('value = 0.40, unit = "ratio"', 'value = -0.4, unit = "ratio"', "out of range"),
     ('value = 500000, unit = "元"', 'value = 600000, unit = "元"', "60万元 / 600000元 is not stated"),
