@@ -17,6 +17,7 @@ from assistant.answers import Writer
 from assistant.bind import Binding, Carried, bind
 from assistant.conversation import Conversation, MatchPending, Measure, Pending
 from assistant.facts import FactMatcher
+from assistant.formulas import NOT_STATED
 from assistant.match import MatchResult, Profile, match
 from assistant.route import CALCULATE, PARAMETER, answer_mode, fit, pick_rule, roles_complete, roles_taken
 from assistant.rules import Rule, RuleBook, calculate, load_rules
@@ -240,7 +241,12 @@ class Assistant:
         rule = pick_rule(clause, self.rules.for_clause(clause.id), u, scores, said, self.vocab.derived)
         binding = bind(rule, u, self.vocab, facts=self.facts) if rule else None
         mode = answer_mode(rule, u, binding)
-        sure = named is not None or self._sure(u, hits, clause) or (mode == CALCULATE and _gives_numbers(binding))
+        sure = (
+            named is not None
+            or self._sure(u, hits, clause)
+            or (mode == CALCULATE and _gives_numbers(binding))
+            or (mode in (CALCULATE, PARAMETER) and rule is not None and self._fits_best(u, hits, rule, said))
+        )
         if not sure:
             return self._uncertain(question, u, hits), None
         if rule is not None and binding is not None and mode in (CALCULATE, PARAMETER):
@@ -411,6 +417,15 @@ class Assistant:
 
     def _policy_terms(self, text: str) -> list[str]:
         return [t for t in self._terms if t in text]
+
+    def _fits_best(self, u: Understanding, hits: list[Hit], rule: Rule, said: str) -> bool:
+        """An amount asked of a provision with an amount, which its words name better than any rule of the
+        clauses ranked close behind does (科技企业上市给多少钱: the IPO subsidy of （十）, though （九） on
+        listing ranks close behind)."""
+        own = fit([rule], u, said, self.vocab.derived)
+        close = [h for h in hits if h.clause_id != rule.clause_id and hits[0].score - h.score < SURE_MARGIN]
+        rivals = [fit(self.rules.for_clause(h.clause_id), u, said, self.vocab.derived) for h in close]
+        return rule.kind != NOT_STATED and own > 0 and all(own > r for r in rivals)
 
     def _sure(self, u: Understanding, hits: list[Hit], clause: Clause) -> bool:
         if any(t in u.text and t in clause.text for t in self._specific_terms):

@@ -79,6 +79,7 @@ def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...], total_ca
 
 
 FLOOR = "rate_floor"  # the kind whose amount is the least due, not the most
+NOT_STATED = "not_stated"  # the kind of a measure whose amount the text leaves open
 
 
 def rate_floor(base: Quantity, rate: float) -> Outcome:
@@ -220,7 +221,7 @@ KINDS: Mapping[str, Kind] = {
     "tiers": Kind(tiers, {"base": _BASE, "tiers": Param("tiers")}, "元"),
     "fixed": Kind(fixed, {"amount": Param("money")}, "元"),
     "cap_only": Kind(cap_only, {"cap": Param("money")}, "元"),
-    "not_stated": Kind(not_stated, {}, "元"),
+    NOT_STATED: Kind(not_stated, {}, "元"),
     "split": Kind(
         split,
         {

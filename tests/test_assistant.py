@@ -488,3 +488,9 @@ def test_a_floor_the_law_sets_is_answered_as_the_least_due(assistant: Assistant)
     answer = assistant.ask("我们研究所把一项专利许可给企业用，许可净收入80万，单位也没定奖励办法，科研人员能分多少？")
     assert answer.calculation is not None and answer.calculation.rule_id == "cn-result-transfer-reward"
     assert answer.calculation.amount == 400_000 and "至少可获 **40万元**" in answer.answer
+
+
+def test_an_amount_asked_of_the_provision_its_words_name_is_answered_surely(assistant: Assistant) -> None:
+    # （九） on listing ranks close behind （十）, but only （十）'s IPO subsidy has an amount the words name
+    answer = assistant.ask("我想问下科技企业上市山东给多少钱")
+    assert answer.confidence == "high" and answer.citations[0].clause_id == "sd-2023-155#10"
