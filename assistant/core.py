@@ -262,7 +262,9 @@ class Assistant:
     def _profile_asked(self, u: Understanding) -> Profile | None:
         """A self-description asking what the asker may get ("我们是创投机构，在山东能拿哪些奖励？")."""
         subject = self._asker(u)
-        if subject is None or not u.has("match") or any(t in u.text for t in self._naming_terms()):
+        # A measure named, in the policy's words or in everyday ones (北交所上市 → 首次公开发行), is the topic.
+        said = f"{u.text} {self._expanded(u)}"
+        if subject is None or not u.has("match") or any(t in said for t in self._naming_terms()):
             return None
         region = u.regions[0] if len(u.regions) == 1 else None
         return Profile(subject, region, description=u.text, on=u.dates[0] if u.dates else None)

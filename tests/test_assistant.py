@@ -495,3 +495,9 @@ def test_an_amount_asked_of_the_provision_its_words_name_is_answered_surely(assi
     # （九） on listing ranks close behind （十）, but only （十）'s IPO subsidy has an amount the words name
     answer = assistant.ask("我想问下科技企业上市山东给多少钱")
     assert answer.confidence == "high" and answer.citations[0].clause_id == "sd-2023-155#10"
+
+
+def test_a_self_description_asking_about_one_named_measure_is_no_profile_match(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是内蒙的企业，想去北交所上市，有啥支持？")  # 北交所上市 stands for 首次公开发行
+    assert answer.citations[0].clause_id == "nm-2025-15#6" and answer.total is None
+    assert len(assistant.ask("我们是科技型中小企业，山东有哪些政策能用上？").citations) > 3  # still a match
