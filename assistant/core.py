@@ -600,6 +600,9 @@ class Assistant:
         others = [t for t in self._naming_terms() if t in u.text and not any(t in text for text in texts)]
         if others and not u.has("total"):
             return None  # a term naming another measure (鲁科保 while computing 鲁科贷) starts a new topic
+        sibling = None if others or u.has("total") else self._sibling_asked(question, u, pending)
+        if sibling is not None:
+            return sibling
         # Asked for the total, the measures of earlier turns count too (鲁科贷 computed, then 鲁科担: 总共多少).
         measures = (*pending.earlier, *pending.measures) if u.has("total") else pending.measures
         carried = {m.rule_id: m.carried for m in measures}
@@ -620,6 +623,27 @@ class Assistant:
             return answer, Pending((self._measure(rule, binding),), dates, party)
         added = self._measures_named(u, self._hits(u)) if others else []
         return self._answer_several(question, u, added, carried, pending)
+
+    def _sibling_asked(self, question: str, u: Understanding, pending: Pending) -> tuple[Answer, Pending] | None:
+        """Another provision of the clause being computed, named by its trigger words ("如果代偿了呢" after the
+        鲁科担 fee subsidy): computed with what earlier turns gave, the numbers and facts it shares."""
+        if len(pending.measures) != 1:
+            return None
+        (measure,) = pending.measures
+        own = self.reader.read(question)  # this turn's words, not the earlier turns it may be read with
+        said = f"{own.text} {self._expanded(own)}"
+        siblings = [r for r in self.rules.for_clause(measure.clause_id) if r.id != measure.rule_id]
+        named = [r for r in siblings if any(w in said for w in r.triggers)]
+        current = self.rules.get(measure.rule_id)
+        if len(named) != 1 or any(w in said for w in current.triggers):
+            return None
+        rule = named[0]
+        shared = {s.name for s in rule.inputs}
+        inputs = {k: v for k, v in measure.carried.inputs.items() if k in shared}
+        binding = bind(rule, u, self.vocab, Carried(inputs, measure.carried.roles), self.facts)
+        dates, party = u.dates or pending.dates, u.party or pending.party
+        answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0)
+        return answer, Pending((self._measure(rule, binding),), dates, party)
 
     def _uncertain(self, question: str, u: Understanding, hits: list[Hit]) -> Answer:
         picks = []

@@ -501,3 +501,14 @@ def test_a_self_description_asking_about_one_named_measure_is_no_profile_match(a
     answer = assistant.ask("我们是内蒙的企业，想去北交所上市，有啥支持？")  # 北交所上市 stands for 首次公开发行
     assert answer.citations[0].clause_id == "nm-2025-15#6" and answer.total is None
     assert len(assistant.ask("我们是科技型中小企业，山东有哪些政策能用上？").citations) > 3  # still a match
+
+
+def test_a_later_turn_naming_another_provision_of_the_clause_computes_it_with_what_was_given(
+    assistant: Assistant,
+) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("鲁科担保费补贴怎么算")
+    fee = conversation.ask("担保金额2000万，费率0.4%，知识产权反担保").calculation
+    assert fee is not None and fee.rule_id == "sd-lukedan-fee" and fee.amount == 100_000
+    risk = conversation.ask("如果代偿了呢").calculation
+    assert risk is not None and risk.rule_id == "sd-lukedan-risk" and risk.amount == 4_000_000  # 2000万 × 20%
