@@ -264,7 +264,8 @@ class Assistant:
         subject = self._asker(u)
         # A measure named, in the policy's words or in everyday ones (北交所上市 → 首次公开发行), is the topic.
         said = f"{u.text} {self._expanded(u)}"
-        if subject is None or not u.has("match") or any(t in said for t in self._naming_terms()):
+        asked = u.has("match") or self._only_describes(u)  # "我们是做软件的科技型中小企业" alone asks it too
+        if subject is None or not asked or any(t in said for t in self._naming_terms()):
             return None
         region = u.regions[0] if len(u.regions) == 1 else None
         return Profile(subject, region, description=u.text, on=u.dates[0] if u.dates else None)
@@ -623,6 +624,13 @@ class Assistant:
             return answer, Pending((self._measure(rule, binding),), dates, party)
         added = self._measures_named(u, self._hits(u)) if others else []
         return self._answer_several(question, u, added, carried, pending)
+
+    def _only_describes(self, u: Understanding) -> bool:
+        """The question is a self-description and nothing else."""
+        rest = u.text
+        for phrase in (*self.facts.descriptions(u.text), *self.vocab.self_markers):
+            rest = rest.replace(phrase, "")
+        return not re.sub(r"[\W_]", "", rest)
 
     def _sibling_asked(self, question: str, u: Understanding, pending: Pending) -> tuple[Answer, Pending] | None:
         """Another provision of the clause being computed, named by its trigger words ("如果代偿了呢" after the

@@ -512,3 +512,9 @@ def test_a_later_turn_naming_another_provision_of_the_clause_computes_it_with_wh
     assert fee is not None and fee.rule_id == "sd-lukedan-fee" and fee.amount == 100_000
     risk = conversation.ask("如果代偿了呢").calculation
     assert risk is not None and risk.rule_id == "sd-lukedan-risk" and risk.amount == 4_000_000  # 2000万 × 20%
+
+
+def test_a_bare_self_description_is_answered_with_the_measures_for_that_subject(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是青岛的一家担保公司。")
+    cited = {c.clause_id for c in answer.citations}
+    assert "sd-2023-155#3" in cited and "sd-2023-155#1" not in cited  # the guarantor's, not the borrower's
