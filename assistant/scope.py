@@ -59,7 +59,9 @@ def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
     c = vocab.criteria
     for subject in c.subjects:
         for m in re.finditer(re.escape(subject), text):
-            after = _PHRASE_END.split(text[m.end() : m.end() + c.reach + 8], maxsplit=1)[0]
+            phrases = _PHRASE_END.split(text[m.end() : m.end() + c.reach + 8], maxsplit=1)
+            # A subject ending its phrase is asked about in the next ("想申请专精特新认定，需要什么条件").
+            after = "".join(phrases) if len(phrases[0]) <= 2 else phrases[0]
             if any(w in after for w in c.support):
                 continue
             for ask in c.asks:

@@ -225,6 +225,7 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("国家中小企业发展基金投早期项目的比例是多少？", "other_body"),
         ("济南市今年有多少家企业拿到了鲁科贷贴息？", "statistic"),
         ("高新技术企业认定需要什么条件？", "criteria"),
+        ("我们在济南，想申请专精特新认定，需要什么条件？", "criteria"),  # the ask in the next phrase
         ("鲁科担的业务办理电话是多少？", "procedure"),
         ("请问怎么注册一家科技公司？", "procedure"),
         ("明天呼和浩特天气怎么样？", "other_topic"),
