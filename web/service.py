@@ -17,7 +17,7 @@ from index.errors import DuplicateDocumentError
 from index.ingest.add import Plan, plan
 from index.ingest.read import check_received
 from index.ingest.transaction import adding
-from index.model import Clause, Document, Status
+from index.model import POLICY_TYPE, Clause, Document, Status
 from index.search import Filters, Hit
 from index.settings import Settings
 from index.store import BuildReport
@@ -56,10 +56,17 @@ class _Loaded:
     def of(cls, assistant: Assistant) -> _Loaded:
         documents = tuple(sorted(assistant.index.corpus.documents, key=lambda d: (d.issued, d.id)))
         order = {c.id: i for i, c in enumerate(c for d in documents for c in d.all_clauses)}
+        # The policy measures' rules first (the calculator opens on 鲁科贷), then the laws', in reading order.
+        policy = {d.id for d in documents if d.doc_type == POLICY_TYPE}
         return cls(
             assistant,
             documents,
-            tuple(sorted(assistant.rules.rules, key=lambda r: order.get(r.clause_id, len(order)))),
+            tuple(
+                sorted(
+                    assistant.rules.rules,
+                    key=lambda r: (r.doc_id not in policy, order.get(r.clause_id, len(order))),
+                )
+            ),
             tuple(sorted({u.name for d in documents for c in d.all_clauses for u in c.units})),
             tuple(dict.fromkeys(d.region for d in documents)),
             len(order),
