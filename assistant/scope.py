@@ -44,6 +44,10 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
         if bodies:
             named = "、".join(dict.fromkeys(bodies))
             return Verdict("other_body", f"所问的{named}不是收录文件中的政策或产品", True)
+    taxes = [w for w in vocab.outside_topics_always if w in text]
+    if taxes:
+        reason = f"收录文件未规定所问的税务事项（{'、'.join(taxes)}），以税务部门的规定为准"
+        return Verdict("other_topic", reason, True)
     topics = [w for w in vocab.outside_topics if w in text]
     if topics and not any(t in u.text for t in policy_terms):  # 天气 stays off-topic in 呼和浩特
         return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)

@@ -100,6 +100,7 @@ class Vocabulary:
     outside_regions: tuple[str, ...]
     abroad: tuple[str, ...]
     outside_topics: tuple[str, ...]
+    outside_topics_always: tuple[str, ...]  # declined whatever policy term the question names
     criteria: Criteria
     statistics: tuple[str, ...]
     procedure: tuple[str, ...]
@@ -150,6 +151,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             outside_regions=_words(outside["regions"], "scope.toml outside.regions"),
             abroad=_words(outside["abroad"], "scope.toml outside.abroad"),
             outside_topics=_words(outside["topics"], "scope.toml outside.topics"),
+            outside_topics_always=_words(outside["topics_always"], "scope.toml outside.topics_always"),
             criteria=Criteria(
                 _words(criteria["subjects"], "criteria.subjects"),
                 _words(criteria["asks"], "criteria.asks"),
