@@ -17,6 +17,8 @@ from assistant.understand import Understanding
 from assistant.vocab import Vocabulary
 
 _PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
+# Intents asking for an amount: a question with one asks for support, never for criteria.
+_AMOUNT_ASKED = ("calc", "total")
 # Intents that a procedure question may carry and still be answered from a clause.
 _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docmeta", "compare")
 
@@ -32,7 +34,7 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
     text = u.text
     for term in sorted(policy_terms, key=len, reverse=True):  # 名单 inside 白名单, 社保 inside 社保基金
         text = text.replace(term, "＿")
-    if _asks_criteria(u.text, vocab):
+    if not u.has(*_AMOUNT_ASKED) and _asks_criteria(u.text, vocab):  # 能拿多少上市奖励 asks for support
         return Verdict("criteria", "收录文件只规定对已认定、已上市企业的支持措施，未规定认定或上市的标准、条件", True)
     if any(_says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
@@ -59,18 +61,21 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
 
 def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
     """A subject word followed in its phrase by an ask word, with no support word in the phrase (认定需要什么
-    条件; not 上市要满足什么条件才能拿奖励), or right after an ask word (怎么认定)."""
+    条件; not 上市要满足什么条件才能拿奖励), or right after an ask word (怎么认定). A subject ending its
+    phrase is asked about by a next phrase that opens with the ask ("想申请专精特新认定，需要什么条件";
+    not "想上市，内蒙古这边会怎么扶一把")."""
     c = vocab.criteria
     for subject in c.subjects:
         for m in re.finditer(re.escape(subject), text):
             phrases = _PHRASE_END.split(text[m.end() : m.end() + c.reach + 8], maxsplit=1)
-            # A subject ending its phrase is asked about in the next ("想申请专精特新认定，需要什么条件").
-            after = "".join(phrases) if len(phrases[0]) <= 2 else phrases[0]
+            ends_phrase = len(phrases) > 1 and len(phrases[0]) <= 2
+            after = "".join(phrases) if ends_phrase else phrases[0]
             if any(w in after for w in c.support):
                 continue
+            reach = len(phrases[0]) + 2 if ends_phrase else c.reach
             for ask in c.asks:
                 at = after.find(ask)
-                if 0 <= at <= c.reach:
+                if 0 <= at <= reach:
                     return True
             if any(text.endswith(a, 0, m.start()) for a in c.asks):
                 return True

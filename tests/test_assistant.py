@@ -212,6 +212,8 @@ def test_recognition_criteria_are_declined_even_with_a_policy_term(assistant: As
 def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant: Assistant) -> None:
     assert assistant.ask("科创板上市对企业净利润有什么要求？").in_scope is False
     assert assistant.ask("企业上市要满足什么条件才能拿省里的奖励？").in_scope is True
+    assert assistant.ask("我们想在科创板上市，自治区会怎么支持？").in_scope is True  # 怎么 deep in the next phrase
+    assert assistant.ask("上市前净利润5000万，募资8亿，上市奖励能拿多少？").in_scope is True  # an amount asked
 
 
 # ---------------------------------------------------------------- understanding that generalizes (issue 11)
