@@ -24,7 +24,7 @@ from assistant.rules import Rule, RuleBook, calculate, load_rules
 from assistant.scope import Verdict, judge
 from assistant.several import named_measures
 from assistant.subjects import Subjects, load_subjects
-from assistant.understand import MAX_QUESTION_CHARS, Reader, Understanding
+from assistant.understand import AMOUNT_INTENTS, MAX_QUESTION_CHARS, Reader, Understanding
 from assistant.vocab import Vocabulary, load_vocabulary
 from index.errors import InputError
 from index.model import POLICY_TYPE, Clause, Document, Status
@@ -48,7 +48,6 @@ NAMED_BOOST = 0.3
 TAKER_MIN_ROLES = 2  # numbers of this many roles taken by one rule point to its clause wherever it ranks
 COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
 COMPOUND_EVIDENCE = 3.0  # the BM25 a part without a policy term needs to count as a question
-_AMOUNT_INTENTS = frozenset({"calc", "total"})
 _ASKING = frozenset({"calc", "parameter", "eligibility", "conditions", "units", "validity", "match"})  # ask words
 # Asked for a total ("…，还发了科创债，一共多少"), each clause of the sentence may name a measure.
 _CLAUSE_BREAKS = ("，", ",")
@@ -237,7 +236,7 @@ class Assistant:
         clause = named or self.clause(hits[0].clause_id)
         score = 1.0 if named else hits[0].score
         scores = self.index.sentence_scores(clause, u.text)
-        said = f"{u.text} {self._expanded(u)}"
+        said = self._said(u)
         rule = pick_rule(clause, self.rules.for_clause(clause.id), u, scores, said, self.vocab.derived)
         binding = bind(rule, u, self.vocab, facts=self.facts) if rule else None
         mode = answer_mode(rule, u, binding)
@@ -263,7 +262,7 @@ class Assistant:
         """A self-description asking what the asker may get ("我们是创投机构，在山东能拿哪些奖励？")."""
         subject = self._asker(u)
         # A measure named, in the policy's words or in everyday ones (北交所上市 → 首次公开发行), is the topic.
-        said = f"{u.text} {self._expanded(u)}"
+        said = self._said(u)
         asked = u.has("match") or self._only_describes(u)  # "我们是做软件的科技型中小企业" alone asks it too
         if subject is None or not asked or any(t in said for t in self._naming_terms()):
             return None
@@ -331,11 +330,12 @@ class Assistant:
         # A part is a question of its own when it names a policy term or shares enough with the corpus
         # ("自治区有啥说法" does neither); a measure listed to be answered each may be short ("发债增信和…分别").
         each = u.has("each")
+        named = {p: bool(self._policy_terms(p)) for p in re.split(pattern, u.text)}
         parts = [
             p
-            for p in re.split(pattern, u.text)
-            if (len(p) >= COMPOUND_PART_CHARS or (each and self._policy_terms(p)))
-            and (self._policy_terms(p) or self.index.best_bm25(p) >= COMPOUND_EVIDENCE)
+            for p, has_term in named.items()
+            if (len(p) >= COMPOUND_PART_CHARS or (each and has_term))
+            and (has_term or self.index.best_bm25(p) >= COMPOUND_EVIDENCE)
         ]
         if len(parts) < 2:
             return []
@@ -346,18 +346,18 @@ class Assistant:
         for part in parts:
             read = self.reader.read(part)
             # So is each measure a question lists to be answered one by one (A和B分别…).
-            listed = each and bool(self._policy_terms(part))
+            listed = each and named[part]
             on_its_own = (part in questions and bool(read.intents & _ASKING)) or listed
             # A part keeps what the whole asks: its region, and whether it wants amounts ("…一共多少").
-            asked = read.intents | (u.intents & _AMOUNT_INTENTS)
+            asked = read.intents | (u.intents & AMOUNT_INTENTS)
             read = dataclasses.replace(read, regions=read.regions or u.regions, intents=asked)
             hits = self._prefer_rules(read, self._hits(read))
             if not hits or hits[0].clause_id in found:
                 continue
             # A part asking an amount is settled by a rule that fits it, as a whole question would be.
-            said = f"{read.text} {self._expanded(read)}"
+            said = self._said(read)
             rules = self.rules.for_clause(hits[0].clause_id)
-            fits = read.has(*_AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
+            fits = read.has(*AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
             if fits or on_its_own or self._sure(read, hits, self.clause(hits[0].clause_id)):
                 found.append(hits[0].clause_id)
         return found if len(found) >= 2 else []
@@ -371,7 +371,7 @@ class Assistant:
         pending: Pending | None = None,
     ) -> tuple[Answer, Pending]:
         """Each measure computed (rules carried from earlier turns first), then the total."""
-        said = f"{u.text} {self._expanded(u)}"
+        said = self._said(u)
         # What each one is (鲁科贷、鲁科担分别是什么): quoted, not computed with a request for inputs.
         amounts = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
         measures: list[tuple[Clause, Rule | None, Binding | None]] = []
@@ -527,7 +527,7 @@ class Assistant:
         if not hits or not (u.has("calc", "parameter") or any(q.role for q in u.quantities)):
             return hits
         hits = [*hits, *self._takers_outside(u, hits)]
-        said = f"{u.text} {self._expanded(u)}"
+        said = self._said(u)
         fits = [fit(self.rules.for_clause(h.clause_id), u, said, self.vocab.derived) for h in hits]
         taken = [fit(self.rules.for_clause(h.clause_id), u, "", self.vocab.derived) for h in hits]
         # Numbers a rule takes are strong evidence wherever the clause ranks; trigger words only nearby.
@@ -558,8 +558,9 @@ class Assistant:
                 found.append(Hit(clause.id, clause.doc_id, 0.0, rule.quote, (start, start + len(rule.quote)), ()))
         return found
 
-    def _expanded(self, u: Understanding) -> str:
-        return " ".join(self.index.analyzer.expansions(u.text))
+    def _said(self, u: Understanding) -> str:
+        """The question and the policy words its everyday words stand for (北交所上市 → 首次公开发行)."""
+        return f"{u.text} {' '.join(self.index.analyzer.expansions(u.text))}"
 
     def _named_clause(self, u: Understanding) -> Clause | None:
         named = self._clauses_named(u)
@@ -639,7 +640,7 @@ class Assistant:
             return None
         (measure,) = pending.measures
         own = self.reader.read(question)  # this turn's words, not the earlier turns it may be read with
-        said = f"{own.text} {self._expanded(own)}"
+        said = self._said(own)
         siblings = [r for r in self.rules.for_clause(measure.clause_id) if r.id != measure.rule_id]
         named = [r for r in siblings if any(w in said for w in r.triggers)]
         current = self.rules.get(measure.rule_id)
@@ -667,7 +668,7 @@ class Assistant:
         if not u.regions or self._titled(u):
             return None
         docs = [d for d in self.index.corpus.documents if any(r in d.region for r in u.regions)]
-        said = f"{u.text} {self._expanded(u)}"
+        said = self._said(u)
         terms = [t for t in self._measure_words if t in said]
         if not docs or any(d.doc_type == POLICY_TYPE for d in docs) or not terms:
             return None

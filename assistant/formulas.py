@@ -80,6 +80,7 @@ def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...], total_ca
 
 FLOOR = "rate_floor"  # the kind whose amount is the least due, not the most
 NOT_STATED = "not_stated"  # the kind of a measure whose amount the text leaves open
+CAP_ONLY = "cap_only"  # the kind of a text that states a ceiling and no scale
 
 
 def rate_floor(base: Quantity, rate: float) -> Outcome:
@@ -207,7 +208,7 @@ KINDS: Mapping[str, Kind] = {
         {"base": _BASE, "rate": _RATE, "caps": _CAPS, "total_caps": Param("caps", required=False)},
         "元",
     ),
-    "rate_floor": Kind(rate_floor, {"base": _BASE, "rate": _RATE}, "元"),
+    FLOOR: Kind(rate_floor, {"base": _BASE, "rate": _RATE}, "元"),
     "conditional_rate": Kind(
         conditional_rate,
         {"base": _BASE, "flag": Param("flag_input"), "rate_if": _RATE, "rate_else": _RATE, "caps": _CAPS},
@@ -220,7 +221,7 @@ KINDS: Mapping[str, Kind] = {
     ),
     "tiers": Kind(tiers, {"base": _BASE, "tiers": Param("tiers")}, "元"),
     "fixed": Kind(fixed, {"amount": Param("money")}, "元"),
-    "cap_only": Kind(cap_only, {"cap": Param("money")}, "元"),
+    CAP_ONLY: Kind(cap_only, {"cap": Param("money")}, "元"),
     NOT_STATED: Kind(not_stated, {}, "元"),
     "split": Kind(
         split,

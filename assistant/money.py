@@ -56,8 +56,9 @@ def fmt(value: float, unit: str) -> str:
 def written_forms(value: float, unit: str) -> tuple[str, ...]:
     """The ways a policy text may write ``value``: 5e9 元 → ``50亿元``, ``500000万元``, ``5000000000元``;
     0.5 ratio → ``50%`` or, as laws write it, ``百分之五十``."""
-    if unit == "ratio" and (dec(value) * 100) % 1 == 0:
-        return (fmt(value, unit), "百分之" + cn2an.an2cn(int(dec(value) * 100)))
+    hundredths = dec(value) * 100
+    if unit == "ratio" and hundredths % 1 == 0:
+        return (fmt(value, unit), "百分之" + cn2an.an2cn(int(hundredths)))
     if unit != "元":
         return (fmt(value, unit),)
     d = dec(value)

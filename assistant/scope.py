@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.understand import Understanding
+from assistant.understand import AMOUNT_INTENTS, Understanding
 from assistant.vocab import Vocabulary
 
 _PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
-# Intents asking for an amount: a question with one asks for support, never for criteria.
-_AMOUNT_ASKED = ("calc", "total")
 # Intents that a procedure question may carry and still be answered from a clause.
 _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docmeta", "compare")
 
@@ -34,7 +32,7 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
     text = u.text
     for term in sorted(policy_terms, key=len, reverse=True):  # 名单 inside 白名单, 社保 inside 社保基金
         text = text.replace(term, "＿")
-    if not u.has(*_AMOUNT_ASKED) and _asks_criteria(u.text, vocab):  # 能拿多少上市奖励 asks for support
+    if not u.has(*AMOUNT_INTENTS) and _asks_criteria(u.text, vocab):  # 能拿多少上市奖励 asks for support
         return Verdict("criteria", "收录文件只规定对已认定、已上市企业的支持措施，未规定认定或上市的标准、条件", True)
     if any(_says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)

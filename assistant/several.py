@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from assistant.answer import Total
+from assistant.formulas import CAP_ONLY
 from assistant.money import dec, round_yuan, yuan
 from assistant.route import accepted_roles
 from assistant.rules import CalcResult, Rule, RuleBook
@@ -22,7 +23,6 @@ from assistant.vocab import Derivation
 from index.search import Hit
 
 NAMING_CHARS = 3  # a term this long, in at most two clauses, names a measure
-CEILING_ONLY = "cap_only"  # the formula kind of a text that states a ceiling and no scale
 
 
 def named_measures(
@@ -76,7 +76,7 @@ def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subject
             excluded.append((rule.id, f"不符合条件：{unmet}"))
         elif result.amount is None:
             excluded.append((rule.id, "缺少计算所需的数额" if result.missing else "金额文件未明确"))
-        elif rule.kind == CEILING_ONLY:  # the most the text allows, not an amount due: a sum would claim it
+        elif rule.kind == CAP_ONLY:  # the most the text allows, not an amount due: a sum would claim it
             excluded.append((rule.id, f"{rule.label}金额文件未明确（最高{yuan(result.amount)}）"))
         elif result.unit != "元":
             excluded.append((rule.id, "不是金额"))

@@ -52,15 +52,14 @@ class Subjects:
     def named_in(self, text: str, after: Sequence[str] = ()) -> str | None:
         """The subject a text names (the longest word wins: 科技型中小企业 over 企业); one named right
         after any of ``after`` ("我们创投…") wins over the others."""
-        return self.named_after(text, after) or self._longest(text, self.types)
+        return self.named_after(text, after) or self._longest(text)
 
     def named_after(self, text: str, after: Sequence[str]) -> str | None:
         """The subject named right after one of ``after`` ("我们创投…"), if any."""
-        return self._longest(text, self.types, after)
+        return self._longest(text, after)
 
-    @staticmethod
-    def _longest(text: str, types: dict[str, SubjectType], after: Sequence[str] = ("",)) -> str | None:
-        found = [(len(w), name) for name, t in types.items() for w in t.words for a in after if a + w in text]
+    def _longest(self, text: str, after: Sequence[str] = ("",)) -> str | None:
+        found = [(len(w), name) for name, t in self.types.items() for w in t.words for a in after if a + w in text]
         return max(found)[1] if found else None
 
 

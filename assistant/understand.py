@@ -23,6 +23,7 @@ MAX_QUESTION_CHARS = 500
 _CLAUSE_ID = re.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)+)#(\d+(?:-\d+)?|notice|preamble|closing)\b")
 _CLAUSE_NO = re.compile(r"第\s*[（(]?([一二三四五六七八九十百]+|\d{1,3})[)）]?\s*(?:条|项|款)")
 _DOC_NO = re.compile(r"(?<![月\d])(\d{2,3})\s*号")  # 155号, not the day of 12月31号
+AMOUNT_INTENTS = frozenset({"calc", "total"})  # a question asking for an amount (one, or a total)
 
 
 @dataclass(frozen=True)
