@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.answer import Answer
-from assistant.bind import Carried
+from assistant.bind import Binding, Carried
 from assistant.match import Profile
+from assistant.rules import Rule, calculate
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -24,6 +25,12 @@ class Measure:
     rule_id: str
     clause_id: str
     carried: Carried
+
+    @classmethod
+    def of(cls, rule: Rule, binding: Binding) -> Measure:
+        """The rule as bound, with what it still asks for (missing inputs, unclear numbers)."""
+        asked = (*calculate(rule, binding.values).missing, *binding.wanting)
+        return cls(rule.id, rule.clause_id, Carried(dict(binding.values), dict(binding.roles), tuple(asked)))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from assistant.quantities import PHRASE_END
 from assistant.rules import InputSpec
 from assistant.vocab import Vocabulary
 
@@ -21,7 +22,6 @@ from assistant.vocab import Vocabulary
 # description is decided the wrong way.
 SIMILAR_ENOUGH = 0.95
 CLEARLY_NEARER = 0.02
-_PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
 _MAX_PHRASE = 16
 
 Embed = Callable[[Sequence[str]], np.ndarray]  # texts → unit row vectors
@@ -42,7 +42,7 @@ class FactMatcher:
         found = []
         for marker in self.vocab.self_markers:
             for m in re.finditer(re.escape(marker), text):
-                phrase = _PHRASE_END.split(text[m.end() : m.end() + _MAX_PHRASE], maxsplit=1)[0].strip()
+                phrase = PHRASE_END.split(text[m.end() : m.end() + _MAX_PHRASE], maxsplit=1)[0].strip()
                 if len(phrase) >= 2 and phrase not in found:
                     found.append(phrase)
         return found

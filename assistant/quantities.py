@@ -17,7 +17,7 @@ from assistant import numbers
 from assistant.numbers import Found
 from assistant.vocab import Role
 
-_PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
+PHRASE_END = re.compile(r"[，,。；;！!？?\n]")  # a phrase ends at punctuation or a line break
 _LIST_GAP = re.compile(r"[、，,和及与跟\s]*")
 _REACH = 12  # characters between a role word and its number
 _AFTER_PENALTY = 1  # "利息80万" reads more surely than "80万利息"
@@ -104,8 +104,8 @@ def _occurrences(word: str, text: str, lo: int, hi: int) -> list[int]:
 
 def phrase_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The phrase (between punctuation marks) holding ``text[start:end]``."""
-    starts = [m.end() for m in _PHRASE_END.finditer(text, 0, start)]
-    after = _PHRASE_END.search(text, end)
+    starts = [m.end() for m in PHRASE_END.finditer(text, 0, start)]
+    after = PHRASE_END.search(text, end)
     return (starts[-1] if starts else 0), (after.start() if after else len(text))
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.quantities import PHRASE_END
 from assistant.understand import AMOUNT_INTENTS, Understanding
 from assistant.vocab import Vocabulary
 
-_PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
 # Intents that a procedure question may carry and still be answered from a clause.
 _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docmeta", "compare")
 
@@ -65,7 +65,7 @@ def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
     c = vocab.criteria
     for subject in c.subjects:
         for m in re.finditer(re.escape(subject), text):
-            phrases = _PHRASE_END.split(text[m.end() : m.end() + c.reach + 8], maxsplit=1)
+            phrases = PHRASE_END.split(text[m.end() : m.end() + c.reach + 8], maxsplit=1)
             ends_phrase = len(phrases) > 1 and len(phrases[0]) <= 2
             after = "".join(phrases) if ends_phrase else phrases[0]
             if any(w in after for w in c.support):

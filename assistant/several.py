@@ -22,8 +22,6 @@ from assistant.understand import Understanding
 from assistant.vocab import Derivation
 from index.search import Hit
 
-NAMING_CHARS = 3  # a term this long, in at most two clauses, names a measure
-
 
 def named_measures(
     u: Understanding,
@@ -33,9 +31,10 @@ def named_measures(
     terms: Sequence[str],
     derived: Sequence[Derivation],
 ) -> list[str]:
-    """The clauses of the distinct measures a question names or implies, best ranked first."""
+    """The clauses of the distinct measures a question names (by ``terms`` naming a measure) or implies,
+    best ranked first."""
     ranked = [h.clause_id for h in hits]
-    named = [t for t in terms if len(t) >= NAMING_CHARS and t in u.text]
+    named = [t for t in terms if t in u.text]
     wants_amount = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
     # Asked about each (鲁科贷、鲁科担分别是什么), each term goes to its own measure, as for an amount.
     one_by_one = wants_amount or u.has("each")

@@ -1,0 +1,57 @@
+"""Who is asking, and whether they ask what they may get: the subject a question says it is ("我们是创投
+机构"), a self-description that asks for policy matching, a later turn that adds to the profile."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.facts import FactMatcher
+from assistant.match import Profile
+from assistant.retrieve import Retriever
+from assistant.subjects import Subjects
+from assistant.understand import Understanding
+
+SELF_WORDS = ("我们", "我司", "我行", "咱们")  # "我们创投…": the subject right after one is the asker
+
+
+class Askers:
+    def __init__(self, retriever: Retriever, subjects: Subjects, facts: FactMatcher) -> None:
+        self.retriever = retriever
+        self.vocab = retriever.vocab
+        self.subjects = subjects
+        self.facts = facts
+
+    def of(self, u: Understanding) -> str | None:
+        """The subject the asker says it is, else the one the question names."""
+        return self.stated(u) or self.subjects.named_in(u.text)
+
+    def stated(self, u: Understanding) -> str | None:
+        """The subject the asker says it is ("我们是新迁入的创投，投了省内科技企业…": the 创投, not the
+        enterprises it invested in)."""
+        described = (self.subjects.named_in(d) for d in self.facts.descriptions(u.text))
+        return next((s for s in described if s), None) or self.subjects.named_after(u.text, SELF_WORDS)
+
+    def profile_asked(self, u: Understanding) -> Profile | None:
+        """A self-description asking what the asker may get ("我们是创投机构，在山东能拿哪些奖励？")."""
+        subject = self.of(u)
+        # A measure named, in the policy's words or in everyday ones (北交所上市 → 首次公开发行), is the topic.
+        said = self.retriever.said(u)
+        asked = u.has("match") or self.only_describes(u)  # "我们是做软件的科技型中小企业" alone asks it too
+        if subject is None or not asked or any(t in said for t in self.retriever.naming_terms):
+            return None
+        region = u.regions[0] if len(u.regions) == 1 else None
+        return Profile(subject, region, description=u.text, on=u.dates[0] if u.dates else None)
+
+    def adds_to_profile(self, u: Understanding, profile: Profile) -> bool:
+        """A later turn states facts for the matched subject, without naming a measure or another subject."""
+        other = self.subjects.named_in(u.text)
+        if any(t in u.text for t in self.retriever.naming_terms) or (other and other != profile.subject):
+            return False
+        return bool(u.quantities) or any(w in u.text for ws in self.vocab.concepts.values() for w in ws)
+
+    def only_describes(self, u: Understanding) -> bool:
+        """The question is a self-description and nothing else."""
+        rest = u.text
+        for phrase in (*self.facts.descriptions(u.text), *self.vocab.self_markers):
+            rest = rest.replace(phrase, "")
+        return not re.sub(r"[\W_]", "", rest)

@@ -1,0 +1,105 @@
+"""Decide: what kind of answer a question gets once its clauses are ranked.
+
+Whether it shares enough with the corpus to be answered at all, whether it is about whole documents,
+whether the best clause is sure enough to be the answer (else the answer offers two or three as
+possibly related), and whether it asks about a day outside a document's period or a measure the
+named region's documents never state. Scope from what a question asks is ``scope.judge``.
+"""
+
+from __future__ import annotations
+
+from assistant.formulas import NOT_STATED
+from assistant.retrieve import Retriever
+from assistant.route import fit
+from assistant.rules import Rule
+from assistant.scope import Verdict
+from assistant.understand import Understanding
+from index.model import POLICY_TYPE, Clause
+from index.search import Hit
+
+# Evidence that a question is about this domain at all, when it names no policy term, region or
+# clause: the best BM25 score of any chunk. Questions below it share no meaningful word with the
+# corpus (greetings, chit-chat); measured on the dev split (see evals/report.md).
+MIN_EVIDENCE = 1.0
+# A retrieval is sure when the best clause leads the second by this much (weighted fusion, 0–1),
+# or the question names a term found in at most two clauses; measured on the dev split.
+SURE_MARGIN = 0.12
+
+
+def anchored(u: Understanding) -> bool:
+    """The question names a corpus region (or a measure of one, 鲁科贷), or a clause."""
+    return bool(u.regions or u.clause_id or u.doc_hint)
+
+
+class Decider:
+    def __init__(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+        self.index = retriever.index
+        self.rules = retriever.rules
+        self.vocab = retriever.vocab
+
+    def evidence(self, u: Understanding, anchored: bool) -> bool:
+        """Whether the question, its numbers set aside, shares a meaningful word with the corpus."""
+        if anchored or any(t in u.text for t in self.retriever.terms):
+            return True
+        words = u.text
+        for q in sorted(u.quantities, key=lambda q: -q.start):
+            words = words[: q.start] + words[q.end :]
+        return self.index.best_bm25(words) >= MIN_EVIDENCE
+
+    def sure(self, u: Understanding, hits: list[Hit], clause: Clause) -> bool:
+        if any(t in u.text and t in clause.text for t in self.retriever.specific_terms):
+            return True
+        rivals = hits[1:]
+        if hits and hits[0].doc_id in self.retriever.policy_docs and not u.has("law"):
+            # A measure is weighed against the other measures: a law close behind is background, not a rival.
+            rivals = [h for h in rivals if h.doc_id in self.retriever.policy_docs]
+        return not rivals or hits[0].score - rivals[0].score >= SURE_MARGIN
+
+    def fits_best(self, u: Understanding, hits: list[Hit], rule: Rule, said: str) -> bool:
+        """An amount asked of a provision with an amount, which its words name better than any rule of the
+        clauses ranked close behind does (科技企业上市给多少钱: the IPO subsidy of （十）, though （九） on
+        listing ranks close behind)."""
+        own = fit([rule], u, said, self.vocab.derived)
+        close = [h for h in hits if h.clause_id != rule.clause_id and hits[0].score - h.score < SURE_MARGIN]
+        rivals = [fit(self.rules.for_clause(h.clause_id), u, said, self.vocab.derived) for h in close]
+        return rule.kind != NOT_STATED and own > 0 and all(own > r for r in rivals)
+
+    def about_documents(self, u: Understanding) -> bool:
+        """A question about a whole document (文号, issue date, issuers, validity), not one measure: no
+        measure named, and no policy term beyond the words of a document's name."""
+        if u.clause_number is not None or u.clause_id or any(t in u.text for t in self.retriever.specific_terms):
+            return False
+        if u.has("docmeta"):
+            return True
+        titles = "".join(name for name, _ in self.retriever.doc_names)  # 科技成果转化 in a title names the document
+        topical = [t for t in self.retriever.policy_terms(u.text) if t not in titles]
+        return u.has("validity") and not u.has("calc") and not topical  # 有没有有效期 asks for no amount
+
+    def period_clause(self, u: Understanding, hits: list[Hit]) -> Clause | None:
+        """Asked whether a measure applies on a day outside its document's period (2029年还能申请吗,
+        2023年10月做的业务能享受吗): the clause stating the period answers, not the measure's amount."""
+        if not hits or not u.dates or not u.has("eligibility", "validity"):
+            return None
+        doc = self.index.corpus.document(hits[0].doc_id)
+        if all(doc.in_force.contains(day) for day in u.dates) or not doc.in_force.basis:
+            return None
+        return next((c for c in doc.all_clauses if doc.in_force.basis in c.text), None)
+
+    def topic_not_in_region(self, u: Understanding) -> Verdict | None:
+        """A measure (贴息, 保费补贴: a trigger word of a rule) asked of a region whose documents are laws
+        and regulations only and never name it (上海…贴息): say plainly that they do not cover it, and
+        offer the region's nearest clause as related."""
+        if not u.regions or self.retriever.titled(u):
+            return None
+        docs = [d for d in self.index.corpus.documents if any(r in d.region for r in u.regions)]
+        said = self.retriever.said(u)
+        terms = [t for t in self.retriever.measure_words if t in said]
+        if not docs or any(d.doc_type == POLICY_TYPE for d in docs) or not terms:
+            return None
+        if any(t in d.text for t in terms for d in docs):
+            return None
+        where = "、".join(u.regions)
+        named = "、".join(terms)
+        titles = "、".join(d.cited_as for d in docs)
+        return Verdict("not_covered", f"收录的{where}文件（{titles}）未涉及所问事项（{named}）", True)

@@ -1,0 +1,74 @@
+"""A turn that continues the calculation(s) of earlier turns: a missing number, a fact, a date, a party, a
+request for the total, one more measure asked with the total, or another provision of the same clause."""
+
+from __future__ import annotations
+
+from assistant.answer import Answer
+from assistant.answers import Writer
+from assistant.bind import Carried, bind
+from assistant.conversation import Measure, Pending
+from assistant.facts import FactMatcher
+from assistant.measures import SeveralMeasures
+from assistant.understand import Reader, Understanding
+
+
+class FollowUp:
+    def __init__(self, several: SeveralMeasures, reader: Reader, writer: Writer, facts: FactMatcher) -> None:
+        self.several = several
+        self.retriever = several.retriever
+        self.rules = several.rules
+        self.vocab = several.vocab
+        self.reader = reader
+        self.writer = writer
+        self.facts = facts
+
+    def answer(self, question: str, u: Understanding, pending: Pending) -> tuple[Answer, Pending] | None:
+        """The answer when the turn adds to the pending calculation(s), else None (a new topic)."""
+        texts = [self.retriever.clause(m.clause_id).text for m in pending.measures]
+        others = [t for t in self.retriever.naming_terms if t in u.text and not any(t in text for text in texts)]
+        if others and not u.has("total"):
+            return None  # a term naming another measure (鲁科保 while computing 鲁科贷) starts a new topic
+        sibling = None if others or u.has("total") else self._sibling_asked(question, u, pending)
+        if sibling is not None:
+            return sibling
+        # Asked for the total, the measures of earlier turns count too (鲁科贷 computed, then 鲁科担: 总共多少).
+        measures = (*pending.earlier, *pending.measures) if u.has("total") else pending.measures
+        carried = {m.rule_id: m.carried for m in measures}
+        bindings = {r: bind(self.rules.get(r), u, self.vocab, c, self.facts) for r, c in carried.items()}
+        changed = any(
+            b.unclear
+            or any(carried[r].inputs.get(k) != v for k, v in b.values.items())
+            or any(carried[r].roles.get(k) != v for k, v in b.roles.items())
+            for r, b in bindings.items()
+        )
+        if not changed and not others and not (u.has("total") and len(carried) > 1):
+            return None
+        if len(carried) == 1 and not others:
+            (rule_id, binding), = bindings.items()
+            rule = self.rules.get(rule_id)
+            dates, party = u.dates or pending.dates, u.party or pending.party
+            answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0)
+            return answer, Pending((Measure.of(rule, binding),), dates, party)
+        added = self.several.named(u, self.retriever.hits(u)) if others else []
+        return self.several.answer(question, u, added, carried, pending)
+
+    def _sibling_asked(self, question: str, u: Understanding, pending: Pending) -> tuple[Answer, Pending] | None:
+        """Another provision of the clause being computed, named by its trigger words ("如果代偿了呢" after the
+        鲁科担 fee subsidy): computed with what earlier turns gave, the numbers and facts it shares."""
+        if len(pending.measures) != 1:
+            return None
+        (measure,) = pending.measures
+        own = self.reader.read(question)  # this turn's words, not the earlier turns it may be read with
+        said = self.retriever.said(own)
+        siblings = [r for r in self.rules.for_clause(measure.clause_id) if r.id != measure.rule_id]
+        named = [r for r in siblings if any(w in said for w in r.triggers)]
+        current = self.rules.get(measure.rule_id)
+        if len(named) != 1 or any(w in said for w in current.triggers):
+            return None
+        rule = named[0]
+        shared = {s.name for s in rule.inputs}
+        inputs = {k: v for k, v in measure.carried.inputs.items() if k in shared}
+        binding = bind(rule, u, self.vocab, Carried(inputs, measure.carried.roles), self.facts)
+        dates, party = u.dates or pending.dates, u.party or pending.party
+        answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0)
+        return answer, Pending((Measure.of(rule, binding),), dates, party)

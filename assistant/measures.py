@@ -1,0 +1,152 @@
+"""Several measures in one question: which (named, implied by numbers, one per part of a compound question,
+or several provisions of one clause asked for a total), each answered, and whom the total is for.
+Which measures a question names, and the total itself, are ``several``."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+
+from assistant.answer import Answer
+from assistant.answers import Writer
+from assistant.askers import Askers
+from assistant.bind import Binding, Carried, bind
+from assistant.conversation import Measure, Pending
+from assistant.decide import Decider
+from assistant.facts import FactMatcher
+from assistant.route import fit, pick_rule, roles_taken
+from assistant.rules import Rule
+from assistant.several import named_measures
+from assistant.subjects import Subjects
+from assistant.understand import AMOUNT_INTENTS, Reader, Understanding
+from index.model import Clause
+from index.search import Hit
+
+COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
+COMPOUND_EVIDENCE = 3.0  # the BM25 a part without a policy term needs to count as a question
+_ASKING = frozenset({"calc", "parameter", "eligibility", "conditions", "units", "validity", "match"})  # ask words
+# Asked for a total ("…，还发了科创债，一共多少"), each clause of the sentence may name a measure.
+_CLAUSE_BREAKS = ("，", ",")
+
+
+class SeveralMeasures:
+    def __init__(
+        self, decider: Decider, askers: Askers, reader: Reader, writer: Writer, facts: FactMatcher, subjects: Subjects
+    ) -> None:
+        self.decider = decider
+        self.retriever = decider.retriever
+        self.index = decider.index
+        self.rules = decider.rules
+        self.vocab = decider.vocab
+        self.askers = askers
+        self.reader = reader
+        self.writer = writer
+        self.facts = facts
+        self.subjects = subjects
+
+    def asked(self, u: Understanding, hits: list[Hit]) -> list[str]:
+        """The clauses of two or more measures the question asks about, else none."""
+        return self.several_named(u, hits) or self.compound(u)
+
+    def several_named(self, u: Understanding, hits: list[Hit]) -> list[str]:
+        found = self.named(u, hits)
+        return found if len(found) >= 2 else []
+
+    def named(self, u: Understanding, hits: list[Hit]) -> list[str]:
+        return named_measures(u, hits, self._text_of, self.rules, self.retriever.naming_terms, self.vocab.derived)
+
+    def _text_of(self, clause_id: str) -> str:
+        return self.retriever.clause(clause_id).text
+
+    def provisions_asked(self, u: Understanding, clause_id: str) -> list[Rule]:
+        """Several provisions of one clause asked for a total (（六）'s 投早投小 reward for one investment
+        and its loss subsidy for another: 一共多少): each rule taking a number no other of them takes."""
+        if not u.has("total"):
+            return []
+        rules = self.rules.for_clause(clause_id)
+        taken = {r.id: roles_taken(r, u, self.vocab.derived) for r in rules}
+        own = [r for r in rules if taken[r.id] - set().union(*(taken[o.id] for o in rules if o is not r))]
+        return own if len(own) >= 2 else []
+
+    def compound(self, u: Understanding) -> list[str]:
+        """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds."""
+        joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total") else ())]
+        joiners += self.vocab.list_joiners if u.has("each") else ()
+        pattern = "|".join(re.escape(j) for j in joiners)
+        # A part is a question of its own when it names a policy term or shares enough with the corpus
+        # ("自治区有啥说法" does neither); a measure listed to be answered each may be short ("发债增信和…分别").
+        each = u.has("each")
+        named = {p: bool(self.retriever.policy_terms(p)) for p in re.split(pattern, u.text)}
+        parts = [
+            p
+            for p, has_term in named.items()
+            if (len(p) >= COMPOUND_PART_CHARS or (each and has_term))
+            and (has_term or self.index.best_bm25(p) >= COMPOUND_EVIDENCE)
+        ]
+        if len(parts) < 2:
+            return []
+        # A part asked as a question of its own (…能拿贴息吗？上市又能奖多少？) is answered even when its
+        # clause is not beyond doubt; a phrase cut off at a comma only when it is.
+        questions = set(re.split("|".join(re.escape(j) for j in self.vocab.joiners), u.text))
+        found: list[str] = []
+        for part in parts:
+            read = self.reader.read(part)
+            # So is each measure a question lists to be answered one by one (A和B分别…).
+            listed = each and named[part]
+            on_its_own = (part in questions and bool(read.intents & _ASKING)) or listed
+            # A part keeps what the whole asks: its region, and whether it wants amounts ("…一共多少").
+            asked = read.intents | (u.intents & AMOUNT_INTENTS)
+            read = dataclasses.replace(read, regions=read.regions or u.regions, intents=asked)
+            hits = self.retriever.prefer_rules(read, self.retriever.hits(read))
+            if not hits or hits[0].clause_id in found:
+                continue
+            # A part asking an amount is settled by a rule that fits it, as a whole question would be.
+            said = self.retriever.said(read)
+            rules = self.rules.for_clause(hits[0].clause_id)
+            fits = read.has(*AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
+            if fits or on_its_own or self.decider.sure(read, hits, self.retriever.clause(hits[0].clause_id)):
+                found.append(hits[0].clause_id)
+        return found if len(found) >= 2 else []
+
+    def answer(
+        self,
+        question: str,
+        u: Understanding,
+        clause_ids: list[str],
+        carried: dict[str, Carried] | None = None,
+        pending: Pending | None = None,
+    ) -> tuple[Answer, Pending]:
+        """Each measure computed (rules carried from earlier turns first), then the total."""
+        said = self.retriever.said(u)
+        # What each one is (鲁科贷、鲁科担分别是什么): quoted, not computed with a request for inputs.
+        amounts = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
+        measures: list[tuple[Clause, Rule | None, Binding | None]] = []
+        for rule_id, before in (carried or {}).items():
+            rule = self.rules.get(rule_id)
+            clause = self.retriever.clause(rule.clause_id)
+            measures.append((clause, rule, bind(rule, u, self.vocab, before, self.facts)))
+        for clause_id in clause_ids:
+            if any(c.id == clause_id for c, _, _ in measures):
+                continue
+            clause = self.retriever.clause(clause_id)
+            rules = self.rules.for_clause(clause_id)
+            scores = self.index.sentence_scores(clause, u.text)
+            rule = pick_rule(clause, rules, u, scores, said, self.vocab.derived) if amounts else None
+            if rule is None and rules and u.has("calc", "total"):
+                rule = rules[0]  # asked for an amount: the clause's first provision
+            measures.append((clause, rule, bind(rule, u, self.vocab, facts=self.facts) if rule else None))
+        # Unstated, the asker is whom most of the measures asked about serve ("新落户的创投机构，投了…科技企业
+        # …两项加起来": both rewards go to the 创投), before any subject the question merely names.
+        served = Counter(r.recipient for _, r, _ in measures if r is not None).most_common(1)
+        asker = (
+            self.askers.stated(u)
+            or (pending.asker if pending else None)
+            or (served[0][0] if served else None)
+            or self.askers.of(u)
+        )
+        answer, _ = self.writer.several(question, u, measures, asker, self.subjects)
+        computed = [(r, b) for _, r, b in measures if r is not None and b is not None]
+        dates = u.dates or (pending.dates if pending else ())
+        party = u.party or (pending.party if pending else None)
+        return answer, Pending(tuple(Measure.of(r, b) for r, b in computed), dates, party)

@@ -1,0 +1,222 @@
+"""Retrieve: the clauses a question is about, ranked.
+
+Within the one document a question names by title, else the one region it names, else the corpus; policy
+measures ahead of laws and a named city's documents ahead of its province's on a close call; a clause
+holding a measure's own name (鲁科贷) ahead of others; for an amount, the clause whose rule fits the
+question's numbers and words. Also the clauses and documents a question names outright.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from assistant.route import fit, roles_complete
+from assistant.rules import RuleBook
+from assistant.understand import Understanding
+from assistant.vocab import Vocabulary
+from index.model import POLICY_TYPE, Clause, Document
+from index.search import Filters, Hit, SearchIndex
+
+# A term of this many characters found in at most two clauses names a measure (鲁科贷, 投早投小); a
+# clause holding it gains this much (fused scores run 0–1).
+NAMING_TERM_CHARS = 3
+NAMED_BOOST = 0.3
+TAKER_MIN_ROLES = 2  # numbers of this many roles taken by one rule point to its clause wherever it ranks
+POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
+LOCAL_BOOST = 0.3  # a named city's own documents over its province's, on the same scale
+CHINA = "中华人民共和国"  # national laws are named without it
+DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
+# The kinds of clause that answer a question (not the cover notice, preamble or closing lines).
+ANSWERING_KINDS = ("item", "article", "section", "paragraph")
+# How far down, and how far behind the first in fused score, a clause with an applicable rule may be
+# brought forward for a question about an amount.
+RULE_RERANK_DEPTH = 3
+RULE_RERANK_GAP = 0.25
+
+
+class Retriever:
+    def __init__(self, index: SearchIndex, rules: RuleBook, vocab: Vocabulary, mode: str) -> None:
+        self.index = index
+        self.rules = rules
+        self.vocab = vocab
+        self.mode = mode
+        corpus = index.corpus
+        self.terms = tuple(t for t in index.analyzer.lexicon.terms if len(t) > 1)
+        items = [c.text for c in corpus.clauses]
+        # Terms found in at most two clauses name a measure; the others (科技型企业 …) do not.
+        self.specific_terms = tuple(t for t in self.terms if 0 < sum(t in text for text in items) <= 2)
+        self.naming_terms = tuple(t for t in self.specific_terms if len(t) >= NAMING_TERM_CHARS)
+        self.policy_docs = frozenset(d.id for d in corpus.documents if d.doc_type == POLICY_TYPE)
+        # Words naming a measure with an amount (贴息, 保费补贴): the rules' trigger words of two or more characters.
+        self.measure_words = tuple(dict.fromkeys(t for r in rules.rules for t in r.triggers if len(t) >= 2))
+        # How questions name a document: its title (without 中华人民共和国) or short title.
+        self.doc_names = sorted(
+            ((name, d) for d in corpus.documents for name in _names_of(d)), key=lambda p: -len(p[0])
+        )
+
+    def clause(self, clause_id: str) -> Clause:
+        return self.index.corpus.clause(clause_id)
+
+    def said(self, u: Understanding) -> str:
+        """The question and the policy words its everyday words stand for (北交所上市 → 首次公开发行)."""
+        return f"{u.text} {' '.join(self.index.analyzer.expansions(u.text))}"
+
+    def policy_terms(self, text: str) -> list[str]:
+        return [t for t in self.terms if t in text]
+
+    def hits(self, u: Understanding, region: str | None = None, text: str | None = None) -> list[Hit]:
+        """Ranked clauses: within the one document the question names by title, else the one region it
+        names (its policy measures first), else the corpus (its policy measures first)."""
+        titled = self.titled(u)
+        if region is None and len(u.regions) == 1:
+            region = u.regions[0]
+        query = text or u.search_text
+        named = [t for t in self.naming_terms if t in query]
+        if len(titled) == 1:
+            return self._retrieve(query, Filters(doc_id=titled[0].id), named)
+        hits = self._prefer_local(u, self._prefer_policy(u, self._retrieve(query, Filters(region=region), named)))
+        if not named:
+            return hits
+        # A clause holding a measure's own name (鲁科贷) answers a question that names it.
+        boosted = [(h.score + NAMED_BOOST * any(t in self.clause(h.clause_id).text for t in named), h) for h in hits]
+        return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
+
+    def prefer_rules(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """A question asking for an amount, or giving numbers a rule takes, goes to the clause whose rule
+        fits it best (numbers taken, then trigger words) among those ranked close behind the first
+        (上市…奖多少: the IPO subsidy, not the listing clause)."""
+        if not hits or not (u.has("calc", "parameter") or any(q.role for q in u.quantities)):
+            return hits
+        hits = [*hits, *self._takers_outside(u, hits)]
+        said = self.said(u)
+        fits = [fit(self.rules.for_clause(h.clause_id), u, said, self.vocab.derived) for h in hits]
+        taken = [fit(self.rules.for_clause(h.clause_id), u, "", self.vocab.derived) for h in hits]
+        # Numbers a rule takes are strong evidence wherever the clause ranks; trigger words only nearby.
+        reach = [
+            i
+            for i, h in enumerate(hits)
+            if taken[i] or (i < RULE_RERANK_DEPTH and hits[0].score - h.score <= RULE_RERANK_GAP)
+        ]
+        best = max(reach, key=lambda i: (fits[i], -i))
+        if fits[best] == 0 or best == 0:
+            return hits
+        return [hits[best], *(h for h in hits if h is not hits[best])]
+
+    def titled(self, u: Understanding) -> list[Document]:
+        """Documents the question names by title ("中小企业促进法第十七条")."""
+        found: list[Document] = []
+        for name, doc in self.doc_names:
+            if name in u.text and doc not in found:
+                found.append(doc)
+        return found
+
+    def documents_named(self, u: Understanding) -> list[Document]:
+        """The documents a question is about: named by title or 文号; else, per region named, its policy
+        measures (规范性文件) if it has any; else the policy measures of the whole corpus."""
+        docs = self.index.corpus.documents
+        titled = self.titled(u) or [d for d in docs if hinted(d, u.doc_hint)]
+        if titled:
+            return titled
+        regional = [d for d in docs if any(r in d.region for r in u.regions)] or list(docs)
+        return [d for d in regional if d.doc_type == POLICY_TYPE] or regional
+
+    def named_clause(self, u: Understanding) -> Clause | None:
+        named = self.clauses_named(u)
+        return named[0] if len(named) == 1 else None  # several (第三条 of both documents): retrieval decides
+
+    def clauses_named(self, u: Understanding, region: str | None = None, doc_id: str | None = None) -> list[Clause]:
+        """Clauses a question names by id, or by number (第三条) narrowed by title, 文号, region or filters."""
+        corpus = self.index.corpus
+        if u.clause_id and corpus.has_clause(u.clause_id):
+            return [corpus.clause(u.clause_id)]
+        if u.clause_number is None:
+            return []
+        titled = self.titled(u)
+        docs = [
+            d
+            for d in (titled or corpus.documents)
+            if (doc_id is None or d.id == doc_id)
+            and (region is None or region in d.region)
+            and (not u.regions or any(r in d.region for r in u.regions))
+            and (u.doc_hint is None or hinted(d, u.doc_hint))
+        ]
+        if not titled and u.doc_hint is None and doc_id is None:  # 山东…第二十条: its policy measures first
+            docs = [d for d in docs if d.doc_type == POLICY_TYPE] or docs
+        return [c for d in docs for c in d.clauses if c.number == u.clause_number]
+
+    def without_places(self, u: Understanding) -> str:
+        """The question less the words naming regions (山东, 内蒙古, 两地, 宜昌): filters and scope do their job."""
+        text = u.text
+        words = {w for r, ws in self.vocab.regions.items() for w in (r, *ws)} | set(self.vocab.both_regions)
+        words |= {p.name for p in u.places}
+        for word in sorted(words, key=len, reverse=True):
+            text = text.replace(word, "")
+        return text.strip()
+
+    def _prefer_policy(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """Policy measures (规范性文件) rank ahead of laws on a close call, unless the question is about
+        law ("依法", "条例", "注册资本"): users ask the assistant about support, laws are background."""
+        if u.has("law"):
+            return hits
+        boosted = [(h.score + POLICY_BOOST * (h.doc_id in self.policy_docs), h) for h in hits]
+        return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
+
+    def _prefer_local(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """The documents of a city the question names (青岛的担保机构…) rank ahead of the province's on a
+        close call: a city's own rules are what its enterprises ask about, the province's apply too."""
+        local = {
+            d.id
+            for d in self.index.corpus.documents
+            if d.region not in u.regions and any(city in d.region for city in u.localities)
+        }
+        if not local:
+            return hits
+        boosted = [(h.score + LOCAL_BOOST * (h.doc_id in local), h) for h in hits]
+        return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
+
+    def _retrieve(self, query: str, filters: Filters, named: list[str]) -> list[Hit]:
+        """Clause hits (numbered items only). In hybrid mode a decisive BM25 ranking is taken as it is,
+        unless its first clause lacks a measure the question names: the dense query is then not run."""
+        def items(hits: list[Hit]) -> list[Hit]:
+            return [h for h in hits if self.clause(h.clause_id).kind in ANSWERING_KINDS]
+
+        if self.mode == "hybrid":
+            lexical = items(self.index.search(query, k=10, mode="bm25", filters=filters))
+            first = self.clause(lexical[0].clause_id).text if lexical else ""
+            if self.index.bm25_decisive(lexical) and all(t in first for t in named):
+                top = lexical[0].score
+                return [dataclasses.replace(h, score=round(h.score / top, 4)) for h in lexical]
+        return items(self.index.search(query, k=10, mode=self.mode, filters=filters))
+
+    def _takers_outside(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """Clauses retrieval missed whose rule several of the question's numbers fill (月息3‰，借了100万一年:
+        principal, rate and term make an interest the 贴息 rule takes, though no word of the clause is said)."""
+        ranked = {h.clause_id for h in hits}
+        regions = set(u.regions)
+        found: list[Hit] = []
+        for rule in self.rules.rules:
+            clause = self.clause(rule.clause_id)
+            elsewhere = regions and self.index.corpus.document(clause.doc_id).region not in regions
+            if rule.clause_id in ranked or elsewhere:
+                continue
+            if len(roles_complete(rule, u, self.vocab.derived)) >= TAKER_MIN_ROLES:
+                ranked.add(rule.clause_id)
+                start = max(clause.text.find(rule.quote), 0)
+                found.append(Hit(clause.id, clause.doc_id, 0.0, rule.quote, (start, start + len(rule.quote)), ()))
+        return found
+
+
+def named_hit(clause: Clause) -> Hit:
+    """A clause named outright, as a hit: its first sentence after the number is the snippet."""
+    first = clause.sentences[1] if len(clause.sentences) > 1 else clause.sentences[0]
+    return Hit(clause.id, clause.doc_id, 1.0, first.text, (first.start, first.end), ())
+
+
+def hinted(doc: Document, hint: str | None) -> bool:
+    """Whether a 文号 fragment the question gives ("155号") is part of the document's 文号."""
+    return bool(hint and doc.doc_number and hint in doc.doc_number)
+
+
+def _names_of(doc: Document) -> set[str]:
+    names = {doc.title, doc.title.removeprefix(CHINA), doc.short_title}
+    return {n for n in names if len(n) >= DOC_NAME_CHARS}
