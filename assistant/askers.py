@@ -20,6 +20,14 @@ class Askers:
         self.vocab = retriever.vocab
         self.subjects = subjects
         self.facts = facts
+        analyzer = retriever.index.analyzer
+        self._subject_words = sorted({w for t in subjects.types.values() for w in t.words}, key=len, reverse=True)
+        # Words naming what a question is about: the policy terms and the policy words of the synonyms,
+        # less those describing the subject (facts: 早期, 高企) and words of support (政策, 奖励).
+        describing = {w for words in self.vocab.concepts.values() for w in words} | set(self.vocab.support_words)
+        policy_words = {*retriever.terms, *(w for ws in analyzer.lexicon.synonyms.values() for w in ws)}
+        self._topic_words = tuple(w for w in policy_words if w not in describing)
+        self._describing = describing
 
     def of(self, u: Understanding) -> str | None:
         """The subject the asker says it is, else the one the question names."""
@@ -39,8 +47,20 @@ class Askers:
         asked = u.has("match") or self.only_describes(u)  # "我们是做软件的科技型中小企业" alone asks it too
         if subject is None or not asked or any(t in said for t in self.retriever.naming_terms):
             return None
+        if self.stated(u) is None and self.names_topic(u):  # 科技型企业发债融资有什么支持: about 发债
+            return None
         region = u.regions[0] if len(u.regions) == 1 else None
         return Profile(subject, region, description=u.text, on=u.dates[0] if u.dates else None)
+
+    def names_topic(self, u: Understanding) -> bool:
+        """Beyond the subject, the question names what it is about: a policy word (发债, 担保 for 融资担保)
+        other than the subject's own names, words describing it and words of support."""
+        rest = u.text
+        for word in self._subject_words:
+            rest = rest.replace(word, "")
+        said = [w for w in self._topic_words if w in rest]
+        said += [w for w in self.retriever.index.analyzer.expansions(rest) if w not in self._describing]
+        return bool(said)
 
     def adds_to_profile(self, u: Understanding, profile: Profile) -> bool:
         """A later turn states facts for the matched subject, without naming a measure or another subject."""

@@ -121,7 +121,9 @@ def _best_derivation(
         missing = [s for s in derivation.sources if s not in roles]
         if len(missing) == len(derivation.sources):
             continue
-        answered = _answer_sources(missing, unroled, vocab, asked) or _lone_period(missing, unroled, vocab, u)
+        answered = _answer_sources(missing, unroled, vocab, asked) or _lone_period(
+            missing, derivation.sources, unroled, vocab, u
+        )
         roles.update(answered)
         missing = [s for s in missing if s not in answered]
         if best is None or len(missing) < len(best[1]):
@@ -130,18 +132,19 @@ def _best_derivation(
 
 
 def _lone_period(
-    missing: Sequence[str], unroled: list[Quantity], vocab: Vocabulary, u: Understanding
+    missing: Sequence[str], sources: Sequence[str], unroled: list[Quantity], vocab: Vocabulary, u: Understanding
 ) -> dict[str, float]:
-    """The one duration left unqualified, standing alone in its phrase ("贷了500万，年利率4%，一年"), when it
-    is the only source still missing: a loan's principal and rate given, it can only be its term ("一年卖
-    一个半亿的货" is not). Amounts are never taken this way (a bare 80万 may be the loan or the interest)."""
+    """The one duration left unqualified, when it is the only source still missing and its phrase holds no
+    other number but the derivation's own sources ("贷了500万，年利率4%，一年", "贷款800万年化3.5%一年"): a
+    loan's principal and rate given, it can only be its term ("一年卖一个半亿的货" is not). Amounts are never
+    taken this way (a bare 80万 may be the loan or the interest)."""
     if len(missing) != 1 or vocab.roles[missing[0]].unit != "年":
         return {}
     periods = [q for q in unroled if q.unit == "年"]
     if len(periods) != 1:
         return {}
     lo, hi = phrase_span(u.text, periods[0].start, periods[0].end)
-    if any(q is not periods[0] and lo <= q.start < hi for q in u.quantities):
+    if any(q is not periods[0] and lo <= q.start < hi and q.role not in sources for q in u.quantities):
         return {}
     unroled.remove(periods[0])
     return {missing[0]: periods[0].value}

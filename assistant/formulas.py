@@ -101,7 +101,8 @@ def conditional_rate(
     if flag.value is None:
         high, low = max(rate_if, rate_else), min(rate_if, rate_else)
         out = _capped(_times(base.value, high), f"{yuan(base.value)} × {percent(high)}", caps)
-        note = f"未说明是否{flag.label}，按较高比例{percent(high)}计；另一情形按{percent(low)}计"
+        other = _capped(_times(base.value, low), "", caps).amount  # what the user gets in the other case
+        note = f"未说明是否{flag.label}，按较高比例{percent(high)}计；另一情形按{percent(low)}计为{yuan(other)}"
         return Outcome(out.amount, out.steps, notes=(note,))
     chosen = rate_if if flag.value else rate_else
     return _capped(_times(base.value, chosen), f"{yuan(base.value)} × {percent(chosen)}", caps)

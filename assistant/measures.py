@@ -61,12 +61,21 @@ class SeveralMeasures:
 
     def provisions_asked(self, u: Understanding, clause_id: str) -> list[Rule]:
         """Several provisions of one clause asked for a total (（六）'s 投早投小 reward for one investment
-        and its loss subsidy for another: 一共多少): each rule taking a number no other of them takes."""
+        and its loss subsidy for another: 一共多少; （三）'s 保费补贴和风险补偿一共多少): each rule taking a
+        number, or named by a trigger word, that no other of them takes or has."""
         if not u.has("total"):
             return []
         rules = self.rules.for_clause(clause_id)
+        said = self.retriever.said(u)
         taken = {r.id: roles_taken(r, u, self.vocab.derived) for r in rules}
-        own = [r for r in rules if taken[r.id] - set().union(*(taken[o.id] for o in rules if o is not r))]
+        named = {r.id: {w for w in r.triggers if w in said} for r in rules}
+        own = [
+            r
+            for r in rules
+            if taken[r.id] - set().union(*(taken[o.id] for o in rules if o is not r))
+            # named alone, it must take a number given (鲁科贷 names the clause, not its 贴息 for a loss)
+            or (taken[r.id] and named[r.id] - set().union(*(o.triggers for o in rules if o is not r)))
+        ]
         return own if len(own) >= 2 else []
 
     def compound(self, u: Understanding) -> list[str]:

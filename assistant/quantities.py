@@ -10,7 +10,7 @@ mark. A generic word (付了) yields to a specific one. Numbers listed after one
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant import numbers
@@ -34,8 +34,12 @@ class Quantity:
     end: int
 
 
-def find_quantities(text: str, roles: Mapping[str, Role], terms: Sequence[str] = ()) -> tuple[Quantity, ...]:
-    """The numbers of ``text`` with their roles; a role word inside one of ``terms`` (投 in 创投机构) is none."""
+def find_quantities(
+    text: str, roles: Mapping[str, Role], terms: Sequence[str], is_word: Callable[[str], bool]
+) -> tuple[Quantity, ...]:
+    """The numbers of ``text`` with their roles; a role word inside one of ``terms`` is none (投 in 创投机构)
+    unless it heads the term: Chinese compounds end with their head, after a modifier that is a word of its
+    own (贷款 in 科技贷款, not 保费 in 担保费)."""
     found = sorted(
         [(f, "元") for f in numbers.amounts(text)]
         + [(f, "ratio") for f in numbers.percents(text)]
@@ -46,7 +50,7 @@ def find_quantities(text: str, roles: Mapping[str, Role], terms: Sequence[str] =
     inside = _term_spans(text, terms)
     quantities: list[Quantity] = []
     for f, unit in found:
-        role = _role(text, f, unit, spans[unit], roles, inside)
+        role = _role(text, f, unit, spans[unit], roles, inside, is_word)
         if role is None and quantities and _listed_after(text, quantities[-1], f, unit):
             role = quantities[-1].role  # "2000万、1500万和1000万": one word for the list
         value = f.value * 100 if role is not None and roles[role].unit == "%" else f.value
@@ -61,6 +65,7 @@ def _role(
     spans: Sequence[tuple[int, int]],
     roles: Mapping[str, Role],
     terms: Sequence[tuple[int, int]],
+    is_word: Callable[[str], bool],
 ) -> str | None:
     lo, hi = phrase_span(text, number.start, number.end)
     best: tuple[int, int, str] | None = None  # (score, -length, role)
@@ -70,7 +75,7 @@ def _role(
         for word in role.words:
             for start in _occurrences(word, text, lo, hi):
                 end = start + len(word)
-                if any(s <= start and end <= e and (s, e) != (start, end) for s, e in terms):
+                if any(s <= start and end <= e and not _heads(text, s, start, e, end, is_word) for s, e in terms):
                     continue
                 if end <= number.start:
                     score = number.start - end
@@ -87,6 +92,11 @@ def _role(
                 if best is None or candidate < best:
                     best = candidate
     return best[2] if best else None
+
+
+def _heads(text: str, term_start: int, start: int, term_end: int, end: int, is_word: Callable[[str], bool]) -> bool:
+    """Whether the word at ``start:end`` is the whole term, or heads it after a modifier word."""
+    return end == term_end and (start == term_start or is_word(text[term_start:start]))
 
 
 def _term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:

@@ -91,16 +91,30 @@ class Retriever:
         said = self.said(u)
         fits = [fit(self.rules.for_clause(h.clause_id), u, said, self.vocab.derived) for h in hits]
         taken = [fit(self.rules.for_clause(h.clause_id), u, "", self.vocab.derived) for h in hits]
+        # When the first clause holds a measure the question names (科创债 → 科技创新公司债券), a clause naming
+        # none of the named measures, in its text or its rules' trigger words, does not displace it: the
+        # 鲁科贷 贴息 does not answer "科创债能贴息多少".
+        named = [t for t in self.specific_terms if t in said]
+        held = [any(t in self._words_of(h.clause_id) for t in named) for h in hits]
+        held = held if held[0] else []
         # Numbers a rule takes are strong evidence wherever the clause ranks; trigger words only nearby.
         reach = [
             i
             for i, h in enumerate(hits)
-            if taken[i] or (i < RULE_RERANK_DEPTH and hits[0].score - h.score <= RULE_RERANK_GAP)
+            if (taken[i] or (i < RULE_RERANK_DEPTH and hits[0].score - h.score <= RULE_RERANK_GAP))
+            and (not held or held[i])
         ]
+        if not reach:
+            return hits
         best = max(reach, key=lambda i: (fits[i], -i))
         if fits[best] == 0 or best == 0:
             return hits
         return [hits[best], *(h for h in hits if h is not hits[best])]
+
+    def _words_of(self, clause_id: str) -> str:
+        """A clause's text and the trigger words of its rules (鲁科保's 保费补贴, which its text never says)."""
+        triggers = (w for r in self.rules.for_clause(clause_id) for w in r.triggers)
+        return " ".join([self.clause(clause_id).text, *triggers])
 
     def titled(self, u: Understanding) -> list[Document]:
         """Documents the question names by title ("中小企业促进法第十七条")."""

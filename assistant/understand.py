@@ -84,6 +84,7 @@ class Reader:
         self.regions = tuple(dict.fromkeys(regions if regions is not None else vocab.regions))
         self.terms = tuple(sorted(set(terms), key=len, reverse=True))
         # ``misspellable``: more words the speller reads (measure words: 保费补帖 → 保费补贴) that are no terms.
+        self.is_word = is_word
         self.speller = Speller([*self.terms, *misspellable], is_word, function_chars)
         # A question is read by several stages (scope, search, routing, the API's lookup): read it once.
         self.clean = functools.lru_cache(maxsize=1024)(self.clean)  # type: ignore[method-assign]
@@ -129,7 +130,7 @@ class Reader:
             text=text,
             search_text=f"{topic}（境外）" if abroad and "境外" not in text else topic,
             corrections=corrections,
-            quantities=find_quantities(text, v.roles, self.terms),
+            quantities=find_quantities(text, v.roles, self.terms, self.is_word),
             dates=tuple(numbers.dates(text)),
             regions=tuple(r for r in self.regions if r in named_regions),
             places=outside,

@@ -116,6 +116,7 @@ class Vocabulary:
     joiners: tuple[str, ...]  # words joining two questions in one
     list_joiners: tuple[str, ...]  # words listing the things each asked for (和, 、)
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
+    support_words: tuple[str, ...]  # words of support naming no topic (政策, 奖励)
 
     def words(self, intent: str) -> tuple[str, ...]:
         return self.intents.get(intent, ())
@@ -172,6 +173,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             joiners=_words(intents["compound"]["joiners"], "intents.toml compound.joiners"),
             list_joiners=_words(intents["compound"]["list_joiners"], "intents.toml compound.list_joiners"),
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
+            support_words=_words(intents["matching"]["support"], "intents.toml matching.support"),
         )
     except KeyError as err:
         raise CorpusError(f"{where}: a vocabulary is missing '{err.args[0]}'") from None

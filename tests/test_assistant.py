@@ -232,6 +232,8 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("请问怎么注册一家科技公司？", "procedure"),
         ("科技型中小企业的增值税税率是多少？", "other_topic"),  # a policy term does not make a tax rate covered
         ("明天呼和浩特天气怎么样？", "other_topic"),
+        ("内蒙古的担保公司今年累计担保了多少钱？", "statistic"),  # a past aggregate of a body
+        ("鲁科保的补贴要在什么网站上填报？", "procedure"),
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
@@ -298,6 +300,9 @@ def test_a_loan_amount_is_never_used_as_interest(assistant: Assistant) -> None:
 def test_a_lone_duration_is_the_loan_term_only_when_it_stands_alone(assistant: Assistant) -> None:
     alone = assistant.ask("鲁科贷贷了500万，年利率4%，一年，按时还完了，能贴息多少").calculation
     assert alone is not None and alone.amount == 80000
+    # Beside the loan's own principal and rate only, it is the loan's term too.
+    with_loan = assistant.ask("鲁科贷：贷款800万年化3.5%一年，按时还完了，能贴息多少").calculation
+    assert with_loan is not None and with_loan.amount == 112000
     about_sales = assistant.ask("我们一年卖一个半亿的货，找银行借了2000万，年息3.65%，鲁科贷利息能补多少？").calculation
     assert about_sales is not None and about_sales.amount is None
 
@@ -506,6 +511,26 @@ def test_a_self_description_asking_about_one_named_measure_is_no_profile_match(a
     answer = assistant.ask("我们是内蒙的企业，想去北交所上市，有啥支持？")  # 北交所上市 stands for 首次公开发行
     assert answer.citations[0].clause_id == "nm-2025-15#6" and answer.total is None
     assert len(assistant.ask("我们是科技型中小企业，山东有哪些政策能用上？").citations) > 3  # still a match
+
+
+def test_a_subject_named_with_a_topic_asks_about_the_topic_not_every_measure(assistant: Assistant) -> None:
+    bonds = assistant.ask("科技型企业想发行债券融资，山东这边有哪些支持？")
+    assert bonds.total is None and bonds.citations[0].clause_id == "sd-2023-155#11"
+    assert len(assistant.ask("科技型企业在山东能享受哪些优惠政策？").citations) > 3  # no topic: a match
+
+
+def test_a_measure_named_keeps_its_clause_before_another_clauses_rule(assistant: Assistant) -> None:
+    answer = assistant.ask("公司发了5000万的科创债，票面利率2.8%，省里给贴息多少？")
+    assert answer.citations[0].clause_id == "sd-2023-155#11" and answer.calculation is None
+    assert "金额文件未明确" in answer.answer
+
+
+def test_two_provisions_of_one_clause_named_for_a_total_are_each_computed(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科担业务担保了2000万，无反担保，费率0.5%，后来代偿了，保费补贴加风险补偿一共多少？")
+    assert {c.rule_id for c in answer.calculations} == {"sd-lukedan-fee", "sd-lukedan-risk"}
+    assert answer.total is not None and answer.total.amount == 4_100_000  # 10万 + 400万, both to the guarantor
+    loss = assistant.ask("鲁科贷本金损失800万，财政一共分担多少？").calculation  # 鲁科贷 names the clause only
+    assert loss is not None and loss.amount == 5_600_000
 
 
 def test_a_later_turn_naming_another_provision_of_the_clause_computes_it_with_what_was_given(

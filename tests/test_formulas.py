@@ -58,7 +58,9 @@ def test_conditional_rate() -> None:
     assert conditional_rate(q(1000000), q(True), 0.5, 0.3, (300000,)).amount == 300000
     unknown = conditional_rate(q(100000), q(None, "首年度购买"), 0.5, 0.3, (300000,))
     assert unknown.amount == 50000
-    assert unknown.notes == ("未说明是否首年度购买，按较高比例50%计；另一情形按30%计",)
+    assert unknown.notes == ("未说明是否首年度购买，按较高比例50%计；另一情形按30%计为3万元",)
+    over = conditional_rate(q(2000000), q(None, "首年度购买"), 0.5, 0.3, (300000,))
+    assert over.notes == ("未说明是否首年度购买，按较高比例50%计；另一情形按30%计为30万元",)  # capped too
 
 
 def test_per_step_with_cap() -> None:

@@ -23,7 +23,7 @@ def vocab() -> Vocabulary:
 @pytest.fixture(scope="module")
 def reader(vocab: Vocabulary) -> Reader:
     lexicon = load_lexicon(CORPUS)
-    words = {"报废", "银行", "设立", "早起"}  # stand-ins for the dictionary's real words
+    words = {"报废", "银行", "设立", "早起", "科技"}  # stand-ins for the dictionary's real words
     function_chars = [w for w in lexicon.stopwords if len(w) == 1]
     return Reader(vocab, {*lexicon.terms, *lexicon.synonyms}, words.__contains__, function_chars=function_chars)
 
@@ -48,12 +48,15 @@ def reader(vocab: Vocabulary) -> Reader:
         ("利息一年一万七", [(None, 1), ("interest", 17000)]),
         ("设立三年内投了25亿元", [("window", 3), ("investment", 2.5e9)]),
         ("创投机构2亿元", [(None, 2e8)]),  # 投 inside 创投机构 qualifies nothing
+        ("一笔500万的科技贷款", [("principal", 5e6)]),  # 贷款 heads 科技贷款: a loan
+        ("贷款800万年化3.5%一年", [("principal", 8e6), ("annual_rate", 0.035), (None, 1)]),
+        ("交了担保费16万", [("payment", 1.6e5)]),  # 担保费 is no 保费 (担 is no word of its own)
     ],
 )
 def test_numbers_take_the_role_of_the_word_that_qualifies_them(
     vocab: Vocabulary, reader: Reader, text: str, expected: list[tuple[str | None, float]]
 ) -> None:
-    found = find_quantities(normalise(text), vocab.roles, reader.terms)
+    found = find_quantities(normalise(text), vocab.roles, reader.terms, reader.is_word)
     assert [(q.role, pytest.approx(q.value)) for q in found] == [(role, pytest.approx(v)) for role, v in expected]
 
 
