@@ -513,6 +513,12 @@ def test_a_self_description_asking_about_one_named_measure_is_no_profile_match(a
     assert len(assistant.ask("我们是科技型中小企业，山东有哪些政策能用上？").citations) > 3  # still a match
 
 
+def test_the_asker_s_city_places_the_question_without_being_searched_for(assistant: Assistant) -> None:
+    loans = assistant.ask("我们在济南做芯片设计，怎么能从银行多贷点款？")
+    assert loans.in_scope and "sd-2023-155#19" not in [c.clause_id for c in loans.citations]  # 济南…试验区
+    assert assistant.ask("济南科创金融改革试验区有什么政策？").citations[0].clause_id == "sd-2023-155#19"
+
+
 def test_a_subject_named_with_a_topic_asks_about_the_topic_not_every_measure(assistant: Assistant) -> None:
     bonds = assistant.ask("科技型企业想发行债券融资，山东这边有哪些支持？")
     assert bonds.total is None and bonds.citations[0].clause_id == "sd-2023-155#11"
