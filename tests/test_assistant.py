@@ -307,6 +307,13 @@ def test_a_lone_duration_is_the_loan_term_only_when_it_stands_alone(assistant: A
     assert about_sales is not None and about_sales.amount is None
 
 
+def test_bonds_issued_are_never_taken_for_interest_paid(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("鲁科贷贴息能贴多少")
+    answer = conversation.ask("我们发了2亿元的科创债")
+    assert answer.calculation is None or answer.calculation.amount is None
+
+
 def test_a_number_whose_role_is_unclear_is_asked_about(assistant: Assistant) -> None:
     answer = assistant.ask("我们有个500万的鲁科贷，能贴多少？")
     assert answer.calculation is not None and answer.calculation.amount is None

@@ -51,6 +51,7 @@ def reader(vocab: Vocabulary) -> Reader:
         ("一笔500万的科技贷款", [("principal", 5e6)]),  # 贷款 heads 科技贷款: a loan
         ("贷款800万年化3.5%一年", [("principal", 8e6), ("annual_rate", 0.035), (None, 1)]),
         ("交了担保费16万", [("payment", 1.6e5)]),  # 担保费 is no 保费 (担 is no word of its own)
+        ("发了3亿元公司债", [("bonds_issued", 3e8)]),  # no measure takes it: never interest paid
     ],
 )
 def test_numbers_take_the_role_of_the_word_that_qualifies_them(
