@@ -8,6 +8,7 @@ facts; each clause that serves the subject without a rule is listed with its evi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from assistant.rules import CalcResult, Rule, RuleBook, calculate, json_number
 from assistant.subjects import Subjects
 from assistant.understand import Understanding
 from index.errors import InputError
-from index.model import Clause, Document
+from index.model import Clause, Document, cn_date
 
 ELIGIBLE, TO_CONFIRM, NOT_ELIGIBLE, NO_AMOUNT = "eligible", "to_confirm", "not_eligible", "no_amount"
 STATUSES = (ELIGIBLE, TO_CONFIRM, NOT_ELIGIBLE, NO_AMOUNT)
@@ -126,29 +127,48 @@ def match(
     binder: Binder,
 ) -> MatchResult:
     """Every measure of ``documents`` for the profile's subject. ``facts`` is the profile's words read,
-    ``binder`` binds them to a rule (with the profile's typed inputs carried)."""
+    ``binder`` binds them to a rule (with the profile's typed inputs carried). The measures of a document
+    not in force on the day are not eligible, with its period as why (listing nothing would not say why)."""
     on = profile.on or dt.date.today()
-    kinds = subjects.kinds_of(profile.subject)
-    chosen = [
-        d for d in documents if d.in_force.contains(on) and (profile.region is None or profile.region in d.region)
-    ]
+    chosen = [d for d in documents if profile.region is None or profile.region in d.region]
     items: list[MatchItem] = []
     for doc in chosen:
-        for clause in doc.clauses:
-            own = [r for r in rules.for_clause(clause.id) if r.recipient in kinds]
-            items += [_rule_item(r, clause, doc, profile, facts, binder, on) for r in own]
-            # Money for a narrower kind (a 科技型企业 may be the 科技型中小企业 鲁科贷 names): to confirm.
-            narrower = [
-                r
-                for r in rules.for_clause(clause.id)
-                if r.recipient not in kinds and profile.subject in subjects.kinds_of(r.recipient)
-            ]
-            items += [_rule_item(r, clause, doc, profile, facts, binder, on, r.recipient) for r in narrower]
-            served = subjects.serves(clause.id, profile.subject)
-            if not own and not narrower and served is not None:
-                quote = _sentence_with(clause, served.evidence)
-                items.append(MatchItem(NO_AMOUNT, clause, doc, quote, None, None, ("金额文件未明确",)))
+        found = _measures(doc, profile, rules, subjects, facts, binder, on)
+        if not doc.in_force.contains(on):
+            why = (f"{cn_date(on)}不在本文件施行期内（{doc.in_force.describe()}）",)
+            found = [dataclasses.replace(i, status=NOT_ELIGIBLE, why=why) for i in found]
+        items += found
     return MatchResult(profile, on, tuple(items), _total(items))
+
+
+def _measures(
+    doc: Document,
+    profile: Profile,
+    rules: RuleBook,
+    subjects: Subjects,
+    facts: Understanding,
+    binder: Binder,
+    on: dt.date,
+) -> list[MatchItem]:
+    """The document's measures for the profile's subject: with an amount (eligible, to confirm or not
+    eligible by their conditions), and those serving the subject without one."""
+    kinds = subjects.kinds_of(profile.subject)
+    items: list[MatchItem] = []
+    for clause in doc.clauses:
+        own = [r for r in rules.for_clause(clause.id) if r.recipient in kinds]
+        items += [_rule_item(r, clause, doc, profile, facts, binder, on) for r in own]
+        # Money for a narrower kind (a 科技型企业 may be the 科技型中小企业 鲁科贷 names): to confirm.
+        narrower = [
+            r
+            for r in rules.for_clause(clause.id)
+            if r.recipient not in kinds and profile.subject in subjects.kinds_of(r.recipient)
+        ]
+        items += [_rule_item(r, clause, doc, profile, facts, binder, on, r.recipient) for r in narrower]
+        served = subjects.serves(clause.id, profile.subject)
+        if not own and not narrower and served is not None:
+            quote = _sentence_with(clause, served.evidence)
+            items.append(MatchItem(NO_AMOUNT, clause, doc, quote, None, None, ("金额文件未明确",)))
+    return items
 
 
 def _rule_item(

@@ -446,6 +446,18 @@ def test_a_measure_for_a_narrower_kind_is_to_confirm_in_a_match(assistant: Assis
     assert item.status == "to_confirm" and "待确认：须为科技型中小企业" in item.why
 
 
+def test_a_match_on_a_day_outside_a_document_s_period_says_why_its_measures_do_not_apply(
+    assistant: Assistant,
+) -> None:
+    before = assistant.match({"subject": "创业投资机构", "region": "山东省", "on": "2023-03-01"})
+    items = [i for i in before.items if i.document.id == "sd-2023-155"]
+    assert items and all(i.status == "not_eligible" for i in items)
+    assert all("2023年3月1日不在本文件施行期内（2024年1月1日至2028年12月31日）" in i.why for i in items)
+    assert before.total.amount == 0
+    during = assistant.match({"subject": "创业投资机构", "region": "山东省", "on": "2025-03-01"})
+    assert any(i.status != "not_eligible" for i in during.items if i.document.id == "sd-2023-155")
+
+
 def test_the_asker_of_a_first_turn_counts_in_a_later_total(assistant: Assistant) -> None:
     conversation = assistant.conversation()
     conversation.ask("我们是创投机构，准备迁到山东")
