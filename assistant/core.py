@@ -180,7 +180,7 @@ class Assistant:
             if continued is not None:
                 return continued
         is_anchored = anchored(u)
-        verdict = judge(u, self.vocab, is_anchored, self.retriever.terms)
+        verdict = judge(u, self.vocab, is_anchored, self.retriever.terms) or self.decider.unknown_measure(u)
         if verdict is not None:
             return self._declined(question, u, verdict), None
         if self.decider.about_documents(u):

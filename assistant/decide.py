@@ -8,6 +8,8 @@ named region's documents never state. Scope from what a question asks is ``scope
 
 from __future__ import annotations
 
+import re
+
 from assistant.formulas import NOT_STATED
 from assistant.retrieve import Retriever
 from assistant.route import fit
@@ -26,6 +28,11 @@ MIN_EVIDENCE = 1.0
 SURE_MARGIN = 0.12
 
 
+# A measure named by what it pays for: a noun right before a word of support (房租补贴, 电费补助).
+_NAMED_MEASURE = re.compile(r"([\u4e00-\u9fff]{2})(补贴|补助|奖励|奖补|补偿|贴息)")
+_NOUNS = ("n", "vn", "nz")  # jieba's part-of-speech flags of common nouns (房租, 招工), not 省里 or 还给
+
+
 def anchored(u: Understanding) -> bool:
     """The question names a corpus region (or a measure of one, 鲁科贷), or a clause."""
     return bool(u.regions or u.clause_id or u.doc_hint)
@@ -37,6 +44,16 @@ class Decider:
         self.index = retriever.index
         self.rules = retriever.rules
         self.vocab = retriever.vocab
+        analyzer = self.index.analyzer
+        # What a measure's name may be about and still be covered: the documents' words, the everyday
+        # words the lexicon maps to them, and the words questions ask with (多少, 能拿).
+        self._corpus_text = "".join(d.text for d in self.index.corpus.documents)
+        self._known = {
+            *analyzer.lexicon.stopwords,
+            *analyzer.lexicon.synonyms,
+            *(w for ws in self.vocab.intents.values() for w in ws),
+        }
+        self._is_word = analyzer.is_word
 
     def evidence(self, u: Understanding, anchored: bool) -> bool:
         """Whether the question, its numbers set aside, shares a meaningful word with the corpus."""
@@ -85,6 +102,17 @@ class Decider:
         if all(doc.in_force.contains(day) for day in u.dates) or not doc.in_force.basis:
             return None
         return next((c for c in doc.all_clauses if doc.in_force.basis in c.text), None)
+
+    def unknown_measure(self, u: Understanding) -> Verdict | None:
+        """A measure named by what it pays for, a word no document uses (济南高新区的房租补贴, 电费补助):
+        say plainly that the documents set no such measure, and offer the nearest clause as related."""
+        for m in _NAMED_MEASURE.finditer(u.text):
+            word = m.group(1)
+            if not self._is_word(word) or word in self._known or word in self._corpus_text:
+                continue
+            if self.index.analyzer.part_of_speech(word) in _NOUNS:
+                return Verdict("not_covered", f"收录文件未规定所问的{word}{m.group(2)}", True)
+        return None
 
     def topic_not_in_region(self, u: Understanding) -> Verdict | None:
         """A measure (贴息, 保费补贴: a trigger word of a rule) asked of a region whose documents are laws

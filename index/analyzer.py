@@ -15,6 +15,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jieba
 
@@ -105,6 +106,16 @@ class Analyzer:
             self._jieba.add_word(_BRACKETS.sub("", word), freq=_TERM_FREQ)
         # One question is segmented by several stages (scope, retrieval, routing): segment it once.
         self._segmented = functools.lru_cache(maxsize=4096)(self._segment)
+
+    @functools.cached_property
+    def _tagger(self) -> Any:
+        import jieba.posseg  # 0.3 s of import (its HMM tables): paid by the first question that needs it
+
+        return jieba.posseg.POSTokenizer(self._jieba)  # reads the tags of the dictionary already loaded
+
+    def part_of_speech(self, word: str) -> str:
+        """jieba's part-of-speech flag of a dictionary word (房租 n, 省里 s, 还给 v); "" for none."""
+        return next((w.flag for w in self._tagger.cut(word)), "")
 
     def is_word(self, text: str) -> bool:
         """Whether the dictionary knows ``text`` as a word (spelling correction: 报废 is a word, 路科贷 is not)."""
