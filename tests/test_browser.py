@@ -364,6 +364,7 @@ def test_library_upload_refuses_other_types_large_files_and_a_duplicate(  # type
             if clear.count():  # a file taken: cleared to choose another
                 clear.first.click()
             page.set_input_files("#library-file input[type=file]", str(path))
+            page.locator("#library-file", has_text=path.name).wait_for()  # uploaded: else the preview races it
             _settle(page)
             page.click("#library-preview-btn")
             preview.get_by_text(words, exact=False).wait_for()
