@@ -123,10 +123,15 @@ class Decider:
         docs = [d for d in self.index.corpus.documents if any(r in d.region for r in u.regions)]
         said = self.retriever.said(u)
         terms = [t for t in self.retriever.measure_words if t in said]
-        if not docs or any(d.doc_type == POLICY_TYPE for d in docs) or not terms:
+        # A measure's own name as the question says it (保费补贴, 在孵: a term of at most two clauses; not
+        # what an everyday word stands for, 科技贷款 → 鲁科贷) that the region's texts never use is not
+        # covered there, though a broader word of it is (保险).
+        names = [t for t in self.retriever.specific_terms if t in u.text and not any(t in d.text for d in docs)]
+        if not docs or any(d.doc_type == POLICY_TYPE for d in docs) or not (terms or names):
             return None
-        if any(t in d.text for t in terms for d in docs):
+        if not names and any(t in d.text for t in terms for d in docs):
             return None
+        terms = names or terms
         where = "、".join(u.regions)
         named = "、".join(terms)
         titles = "、".join(d.cited_as for d in docs)

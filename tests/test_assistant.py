@@ -235,6 +235,7 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("内蒙古的担保公司今年累计担保了多少钱？", "statistic"),  # a past aggregate of a body
         ("鲁科保的补贴要在什么网站上填报？", "procedure"),
         ("青岛对软件企业的电费补助标准是多少？", "not_covered"),  # a measure no document names
+        ("宁波对投资在孵企业的机构有什么奖励？", "not_covered"),  # 在孵: a measure 浙江's law never names
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
@@ -256,6 +257,7 @@ def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant,
         ("国家对科技型中小企业有什么税收优惠？", "cn-kxjsjbf-20211224#43"),  # promised in a law, no rate asked
         ("孵化器投了在孵企业2000万，省里奖励多少？", "sd-2023-155#8"),  # 省里 is no measure's name
         ("鲁科保续保了还给补贴吗？", "sd-2023-155#4"),
+        ("浙江的科技贷款有没有贴息？", None),  # 科技贷款 stands for 鲁科贷, but the question does not name it
     ],
 )
 def test_in_scope_questions_without_policy_terms_are_answered(
