@@ -68,8 +68,9 @@ def bind(
         listed = [q for role in spec.roles for q in u.quantities if q.role == role]
         if listed:
             best_role = listed[0].role
-            same = [q.value for q in listed if q.role == best_role]
-            values[spec.name] = tuple(same) if spec.many and len(same) > 1 else same[0]
+            same = [q for q in listed if q.role == best_role]
+            values[spec.name] = tuple(q.value for q in same) if spec.many and len(same) > 1 else same[0].value
+            notes += [f"“{q.text}”按{fmt(q.value, q.unit)}计，以实际金额为准" for q in same if q.approximate]
             continue
         known = next((roles[r] for r in spec.roles if r in roles), None)
         if known is not None and spec.name not in values:

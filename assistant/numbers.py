@@ -1,6 +1,7 @@
 """Numbers in questions: amounts of money, rates, periods and years, in the usual written forms.
 
 ``80万`` ``80万元`` ``八十万元`` ``2亿`` ``1个亿`` ``1.5百万`` ``3.9亿元`` ``三点九亿`` ``1,250,000元`` ``￥960,000``
+``80多万`` ``八十来万`` (approximate)
 ``１２０万`` · ``0.5%``
 ``3‰`` ``千分之五`` ``百分之四十`` ``一半`` ``三成`` · ``满2年`` ``两年半`` ``18个月`` ``第8年`` · ``2029年``
 ``2028年12月31日``.
@@ -26,8 +27,9 @@ _SCALE = {"亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "": 
 _RATE_WORD = "化|利率|息|费率|率"
 
 # "1个亿", "两个亿": 个 before the scale word is spoken style, not a count; "一个亿二" is 1.2亿, "一个半亿" 1.5亿.
+# "80多万", "八十来万", "80余万", "一个多亿": about that much (read as the round figure, marked approximate).
 _MONEY = re.compile(
-    rf"([¥$]\s*)?({_NUM})\s*(?:个(半)?\s*(?=[亿万]))?(亿|千万|百万|万|千)?"
+    rf"([¥$]\s*)?({_NUM})\s*(多(?!少)|来|余)?\s*(?:个(半)?(多)?\s*(?=[亿万]))?(亿|千万|百万|万|千)?"
     rf"(?:(?<=[亿万])([{_CN_DIGITS[2:]}])(?![{_CN_DIGITS}十百千万亿点\d]))?"
     rf"\s*(元|块钱|块|人民币)?(?!\s*(?:[%‰个月天倍层]|年(?!{_RATE_WORD})))"
 )
@@ -52,6 +54,7 @@ class Found:
     text: str
     start: int
     end: int
+    approximate: bool = False  # "80多万", "八十来万": the round figure said, not the exact amount
 
 
 _TO_SIMPLIFIED = opencc.OpenCC("t2s")
@@ -89,7 +92,7 @@ def amounts(text: str) -> list[Found]:
     """Sums of money (in 元). A bare number counts only with a unit: 元, 万 or 亿 (一万七 is 17000)."""
     found = []
     for m in _MONEY.finditer(text):
-        sign, number, half, scale, tail, yuan = m.groups()
+        sign, number, about, half, about_scale, scale, tail, yuan = m.groups()
         scale = scale or ""
         if not sign and not scale and not yuan and not re.search("[万亿]", number):  # 八十万, 一万七 (= 17000)
             continue
@@ -101,7 +104,7 @@ def amounts(text: str) -> list[Found]:
             value = (cn_number(number) + (0.5 if half else 0) + (_digit(tail) / 10 if tail else 0)) * _SCALE[scale]
         except ValueError:
             continue
-        found.append(Found(value, m.group(0).strip(), m.start(), m.end()))
+        found.append(Found(value, m.group(0).strip(), m.start(), m.end(), approximate=bool(about or about_scale)))
     return found
 
 

@@ -32,6 +32,7 @@ class Quantity:
     text: str  # as written
     start: int
     end: int
+    approximate: bool = False  # "80多万": the round figure, not the exact amount
 
 
 def find_quantities(
@@ -54,7 +55,7 @@ def find_quantities(
         if role is None and quantities and _listed_after(text, quantities[-1], f, unit):
             role = quantities[-1].role  # "2000万、1500万和1000万": one word for the list
         value = f.value * 100 if role is not None and roles[role].unit == "%" else f.value
-        quantities.append(Quantity(value, unit, role, f.text, f.start, f.end))
+        quantities.append(Quantity(value, unit, role, f.text, f.start, f.end, f.approximate))
     return tuple(quantities)
 
 

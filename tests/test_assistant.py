@@ -312,6 +312,12 @@ def test_a_lone_duration_is_the_loan_term_only_when_it_stands_alone(assistant: A
     assert about_sales is not None and about_sales.amount is None
 
 
+def test_an_amount_said_about_so_much_is_computed_as_said_and_marked(assistant: Assistant) -> None:
+    calculation = assistant.ask("鲁科贷去年付了六十来万利息，按时还本付息，能贴多少？").calculation
+    assert calculation is not None and calculation.amount == 240_000
+    assert "“六十来万”按60万元计，以实际金额为准" in calculation.notes
+
+
 def test_bonds_issued_are_never_taken_for_interest_paid(assistant: Assistant) -> None:
     conversation = assistant.conversation()
     conversation.ask("鲁科贷贴息能贴多少")

@@ -34,6 +34,12 @@ AMOUNTS = [
     # 年 opening a rate word ends the amount: not "一千五百万年" (a duration).
     ("借了一千五百万 年化3.5%", [15_000_000]),
     ("500万年利率4%", [5_000_000]),
+    # About so much: the round figure ("多少" is no "多").
+    ("付了80多万利息", [800_000]),
+    ("八十来万", [800_000]),
+    ("80余万元", [800_000]),
+    ("一个多亿", [100_000_000]),
+    ("80多少钱", []),
     ("三万五", [35_000]),
     ("两万三千四元", [23_400]),
     ("一万零二百元", [10_200]),
@@ -108,3 +114,7 @@ def test_traditional_characters_are_read() -> None:
 @pytest.mark.parametrize("text", ["一亿二三", "十亿二万", "亿亿二", "万万万一"])
 def test_odd_numerals_never_raise(text: str) -> None:
     amounts(text)  # cn2an rejects some of these with KeyError: never a traceback for the user
+
+
+def test_an_amount_said_about_so_much_is_marked_approximate() -> None:
+    assert [f.approximate for f in amounts("付了80多万，又付了30万")] == [True, False]
