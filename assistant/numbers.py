@@ -3,7 +3,8 @@
 ``80万`` ``80万元`` ``八十万元`` ``2亿`` ``1个亿`` ``1.5百万`` ``3.9亿元`` ``三点九亿`` ``1,250,000元`` ``￥960,000``
 ``80多万`` ``八十来万`` (approximate)
 ``１２０万`` · ``0.5%``
-``3‰`` ``千分之五`` ``百分之四十`` ``一半`` ``三成`` · ``满2年`` ``两年半`` ``18个月`` ``第8年`` · ``2029年``
+``3‰`` ``千分之五`` ``百分之四十`` ``一半`` ``三成`` ``月息4厘`` (0.4% a month) ``年息4厘`` (4%)
+· ``满2年`` ``两年半`` ``18个月`` ``第8年`` · ``2029年``
 ``2028年12月31日``.
 """
 
@@ -38,6 +39,8 @@ _SPOKEN_TAIL = re.compile(rf"(.*([十百千万亿]))([{_CN_DIGITS[2:]}])")
 _UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _PERCENT = re.compile(rf"({_AR_NUM})\s*%|百分之({_NUM})")
 _PER_MILLE = re.compile(rf"({_AR_NUM})\s*‰|千分之({_NUM})")
+# Lending's 厘: 月息4厘 is 0.4% a month, 年息4厘 4% a year (read only after 月息/年息 or a rate word).
+_LI = re.compile(rf"(月|年)(?:息|利率|利息|化)\s*({_NUM})\s*厘")
 _CHENG = re.compile(rf"(?<![{_CN_DIGITS}十])([一二两三四五六七八九])成(?![果长功本立为员])")
 _HALF = re.compile(r"一半")
 _PERIOD = re.compile(rf"(?<![第\d{_CN_DIGITS}十百千])({_NUM}|半)\s*(?:个)?\s*(年半?|个月)(?!度|{_RATE_WORD})")
@@ -118,6 +121,12 @@ def percents(text: str) -> list[Found]:
                 found.append(Found(float(Decimal(repr(cn_number(number))) / per), m.group(0), m.start(), m.end()))
             except ValueError:
                 continue
+    for m in _LI.finditer(text):
+        try:
+            per = 1000 if m.group(1) == "月" else 100
+            found.append(Found(float(Decimal(repr(cn_number(m.group(2)))) / per), m.group(0), m.start(2), m.end()))
+        except ValueError:
+            continue
     found += [Found(_digit(m.group(1)) / 10, m.group(0), m.start(), m.end()) for m in _CHENG.finditer(text)]
     found += [Found(0.5, m.group(0), m.start(), m.end()) for m in _HALF.finditer(text)]
     return sorted(found, key=lambda f: f.start)

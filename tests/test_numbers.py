@@ -68,6 +68,9 @@ def test_amounts(text: str, expected: list[float]) -> None:
         ("５０％以上", [0.5]),
         ("科技成果转化", []),
         ("成长期企业", []),
+        ("月息4厘", [0.004]),  # lending's 厘: a tenth of a percent a month, a percent a year
+        ("年息4.5厘", [0.045]),
+        ("差了4厘", []),
     ],
 )
 def test_percents(text: str, expected: list[float]) -> None:

@@ -52,6 +52,7 @@ def reader(vocab: Vocabulary) -> Reader:
         ("贷款800万年化3.5%一年", [("principal", 8e6), ("annual_rate", 0.035), (None, 1)]),
         ("交了担保费16万", [("payment", 1.6e5)]),  # 担保费 is no 保费 (担 is no word of its own)
         ("发了3亿元公司债", [("bonds_issued", 3e8)]),  # no measure takes it: never interest paid
+        ("借了100万，月息4厘", [("principal", 1e6), ("monthly_rate", 0.004)]),
     ],
 )
 def test_numbers_take_the_role_of_the_word_that_qualifies_them(
