@@ -62,6 +62,13 @@ class Speller:
         out, i = [], 0
         while i < len(text):
             found = self._term_at(text, plain, sounds, i)
+            overlap = None
+            if found is not None and found == text[i : i + len(found)]:
+                overlap = self._misspelt_tail(text, plain, sounds, i, found)
+            if overlap is not None:  # 担保|费补帖: the misspelt 保费补贴 over the tail of 担保
+                out.append(text[i:overlap])
+                i = overlap
+                continue
             if found and found != text[i : i + len(found)]:
                 corrections.append(Correction(text[i : i + len(found)], found))
             out.append(found or text[i])
@@ -95,6 +102,17 @@ class Speller:
             short = length < SLIP_CHARS  # a three-character run may be the tail of a word: 银|行设立 is no 新设立
             if len(near) == 1 and not self._is_word(typed) and not (short and self._crosses_word(text, i, length)):
                 return near[0]
+        return None
+
+    def _misspelt_tail(
+        self, text: str, plain: list[str], sounds: list[str], i: int, found: str
+    ) -> int | None:
+        """Where a misspelt term starts inside the term ``found`` spelt right at ``i`` and runs past its end."""
+        end = i + len(found)
+        for j in range(i + 1, end):
+            other = self._term_at(text, plain, sounds, j)
+            if other and other != text[j : j + len(other)] and j + len(other) > end:
+                return j
         return None
 
     def _sounds_like(self, sound: str, term: str) -> bool:

@@ -71,6 +71,7 @@ def test_numbers_take_the_role_of_the_word_that_qualifies_them(
         ("鲁 科 贷 贴 息 多 少", "鲁科贷贴息多少"),
         ("魯科貸利息８０萬", "鲁科贷利息80万"),
         ("设备报废了", "设备报废了"),  # a real word is not a typo of 保费
+        ("担保费补帖能补几年", "担保费补贴能补几年"),  # 保费补帖 overlaps the right-spelt 担保费
         ("浙科贷的申请条件", "浙科贷的申请条件"),  # another province's product keeps its name
         ("苏科贷利率", "苏科贷利率"),
         ("对银行设科技金融专营机构", "对银行设科技金融专营机构"),  # 行设 straddles the word 银行
