@@ -17,7 +17,7 @@ from assistant.money import dec, fmt, percent, round_yuan, yuan
 @dataclass(frozen=True)
 class Constant:
     value: float
-    unit: str  # "元" | "ratio" | "年" | "个百分点" | "%"
+    unit: str  # "元" | "ratio" | "年" | "个百分点" | "%" | "倍"
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...], total_ca
 
 
 FLOOR = "rate_floor"  # the kind whose amount is the least due, not the most
+CEILING = "multiple_cap"  # the kind whose amount is a limit the text sets (担保责任余额上限), not money paid
 NOT_STATED = "not_stated"  # the kind of a measure whose amount the text leaves open
 CAP_ONLY = "cap_only"  # the kind of a text that states a ceiling and no scale
 
@@ -89,6 +90,23 @@ def rate_floor(base: Quantity, rate: float) -> Outcome:
         return _needs(base, f"{base.label} × {percent(rate)}（不低于）")
     amount = _times(base.value, rate)
     return Outcome(amount, (f"{yuan(base.value)} × {percent(rate)} = {yuan(amount)}（不低于此数）",))
+
+
+def multiple_cap(
+    base: Quantity, multiple: float, flag: Quantity | None = None, multiple_if: float | None = None
+) -> Outcome:
+    """base × multiple as the most a text allows ("担保责任余额不得超过其净资产的10倍"); ``multiple_if`` where
+    ``flag`` holds ("…可以提高至15倍"); unknown, the general limit, with the other in a note."""
+    raised = f"（{flag.label}的，可以提高至{fmt(multiple_if, '倍')}）" if flag and multiple_if else ""
+    if base.value is None:
+        return _needs(base, f"{base.label} × {fmt(multiple, '倍')}{raised}")
+    chosen = multiple_if if flag and flag.value is True and multiple_if else multiple
+    amount = _times(base.value, chosen)
+    steps = (f"{yuan(base.value)} × {fmt(chosen, '倍')} = {yuan(amount)}（上限）",)
+    if flag and multiple_if and flag.value is None:
+        other = yuan(_times(base.value, multiple_if))
+        return Outcome(amount, steps, notes=(f"若{flag.label}，上限可以提高至{fmt(multiple_if, '倍')}，即{other}",))
+    return Outcome(amount, steps)
 
 
 def conditional_rate(
@@ -191,7 +209,7 @@ class Param:
 # What a rule file gives for each role: an input name of that unit, a constant name of that unit,
 # a list of 元 constants, tier or share tables, or plain text.
 INPUT_ROLES = {"money_input": "元", "percent_input": "%", "flag_input": "bool"}
-CONSTANT_ROLES = {"rate": "ratio", "money": "元", "points": "个百分点"}
+CONSTANT_ROLES = {"rate": "ratio", "money": "元", "points": "个百分点", "multiple": "倍"}
 ROLES = (*INPUT_ROLES, *CONSTANT_ROLES, "caps", "tiers", "shares", "text")
 
 
@@ -210,6 +228,16 @@ KINDS: Mapping[str, Kind] = {
         "元",
     ),
     FLOOR: Kind(rate_floor, {"base": _BASE, "rate": _RATE}, "元"),
+    CEILING: Kind(
+        multiple_cap,
+        {
+            "base": _BASE,
+            "multiple": Param("multiple"),
+            "flag": Param("flag_input", required=False),
+            "multiple_if": Param("multiple", required=False),
+        },
+        "元",
+    ),
     "conditional_rate": Kind(
         conditional_rate,
         {"base": _BASE, "flag": Param("flag_input"), "rate_if": _RATE, "rate_else": _RATE, "caps": _CAPS},

@@ -40,7 +40,7 @@ __all__ = [
     "load_rules",
 ]
 
-CONSTANT_UNITS = ("元", "ratio", "年", "个百分点", "%")
+CONSTANT_UNITS = ("元", "ratio", "年", "个百分点", "%", "倍")
 INPUT_UNITS = ("元", "年", "ratio", "%", "bool", "choice")
 # Beyond these an input is a typo (a unit slip), not a case the clauses were written for.
 MAX_ITEMS = 50  # items one ``many`` input may list

@@ -16,6 +16,7 @@ from assistant.formulas import (
     cap_only,
     conditional_rate,
     fixed,
+    multiple_cap,
     not_stated,
     per_step_with_cap,
     percentage_points,
@@ -50,6 +51,14 @@ def test_rate_with_cap() -> None:
 def test_rate_floor_is_the_least_due() -> None:
     assert rate_floor(q(2000000), 0.5).steps == ("200万元 × 50% = 100万元（不低于此数）",)
     assert rate_floor(q(None, "净收入"), 0.5).steps == ("净收入 × 50%（不低于）",)
+
+
+def test_multiple_cap_is_a_limit_raised_where_the_flag_holds() -> None:
+    assert multiple_cap(q(5e8), 10).steps == ("5亿元 × 10倍 = 50亿元（上限）",)
+    assert multiple_cap(q(5e8), 10, q(True), 15).amount == 7.5e9
+    unknown = multiple_cap(q(5e8), 10, q(None, "主要为小微企业服务"), 15)
+    assert unknown.amount == 5e9 and unknown.notes == ("若主要为小微企业服务，上限可以提高至15倍，即75亿元",)
+    assert multiple_cap(q(None, "净资产"), 10).steps == ("净资产 × 10倍",)
 
 
 def test_conditional_rate() -> None:
@@ -151,6 +160,8 @@ def _upper_bound(rule: Rule, values: dict[str, object]) -> float:
         return args.get("amount", args.get("cap"))
     if rule.kind == "percentage_points":
         return base + args["points"]
+    if rule.kind == "multiple_cap":  # a limit: base times the larger multiple
+        return base * max(args["multiple"], args.get("multiple_if") or 0)
     if args.get("caps"):
         return min(args["caps"])
     return base  # a share or a rate of at most 100%
