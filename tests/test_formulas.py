@@ -25,6 +25,7 @@ from assistant.formulas import (
     split,
     tiers,
 )
+from assistant.money import dec, round_yuan
 from assistant.rules import INPUT_LIMITS, InputSpec, Rule, calculate, load_rules
 from index.corpus import load_corpus
 from index.errors import InputError
@@ -161,7 +162,7 @@ def _upper_bound(rule: Rule, values: dict[str, object]) -> float:
     if rule.kind == "percentage_points":
         return base + args["points"]
     if rule.kind == "multiple_cap":  # a limit: base times the larger multiple
-        return base * max(args["multiple"], args.get("multiple_if") or 0)
+        return round_yuan(dec(base) * dec(max(args["multiple"], args.get("multiple_if") or 0)))  # as computed
     if args.get("caps"):
         return min(args["caps"])
     return base  # a share or a rate of at most 100%
