@@ -49,6 +49,7 @@ class Retriever:
         self.policy_docs = frozenset(d.id for d in corpus.documents if d.doc_type == POLICY_TYPE)
         # Words naming a measure with an amount (贴息, 保费补贴): the rules' trigger words of two or more characters.
         self.measure_words = tuple(dict.fromkeys(t for r in rules.rules for t in r.triggers if len(t) >= 2))
+        self._clause_words: dict[str, str] = {}  # a clause's text and its rules' trigger words, made once
         # How questions name a document: its title (without 中华人民共和国) or short title.
         self.doc_names = sorted(
             ((name, d) for d in corpus.documents for name in _names_of(d)), key=lambda p: -len(p[0])
@@ -95,8 +96,8 @@ class Retriever:
         # none of the named measures, in its text or its rules' trigger words, does not displace it: the
         # 鲁科贷 贴息 does not answer "科创债能贴息多少".
         named = [t for t in self.specific_terms if t in said]
-        held = [any(t in self._words_of(h.clause_id) for t in named) for h in hits]
-        held = held if held[0] else []
+        held = [any(t in self._words_of(h.clause_id) for t in named) for h in hits] if named else []
+        held = held if held and held[0] else []
         # Numbers a rule takes are strong evidence wherever the clause ranks; trigger words only nearby.
         reach = [
             i
@@ -113,8 +114,10 @@ class Retriever:
 
     def _words_of(self, clause_id: str) -> str:
         """A clause's text and the trigger words of its rules (鲁科保's 保费补贴, which its text never says)."""
-        triggers = (w for r in self.rules.for_clause(clause_id) for w in r.triggers)
-        return " ".join([self.clause(clause_id).text, *triggers])
+        if clause_id not in self._clause_words:
+            triggers = (w for r in self.rules.for_clause(clause_id) for w in r.triggers)
+            self._clause_words[clause_id] = " ".join([self.clause(clause_id).text, *triggers])
+        return self._clause_words[clause_id]
 
     def titled(self, u: Understanding) -> list[Document]:
         """Documents the question names by title ("中小企业促进法第十七条")."""
