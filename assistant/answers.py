@@ -239,13 +239,15 @@ class Writer:
     def comparison(self, question: str, u: Understanding, picks: Sequence[tuple[Clause, Hit]]) -> Answer:
         lines = ["**结论**：两地文件的相关规定如下，可对照比较：", ""]
         citations: list[Citation] = []
-        docs = []
+        docs: list[Document] = []
         for clause, hit in picks:
             doc = self.document(clause)
-            docs.append(doc)
+            if doc not in docs:
+                docs.append(doc)
+                lines.append(f"**{doc.region}**")
             quotes = self.quotes(clause, u.text)
             citations.append(compose.citation(clause, "".join(quotes), hit.score))
-            lines += [f"**{doc.region}**", *compose.clause_block(clause, quotes), ""]
+            lines += [*compose.clause_block(clause, quotes), ""]
         for doc in docs:
             lines.append(f"- {doc.region}施行期：{doc.in_force.describe()}")
         lines += ["", compose.DISCLAIMER]

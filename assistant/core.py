@@ -38,6 +38,10 @@ from index.store import EmbeddingCache, open_index
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNCERTAIN_PICKS = 3  # clauses offered as possibly related when retrieval is unsure
+# A region's clause scoring this share of its best is compared too (山东's 上市培育 and 上市奖励): at most
+# COMPARED_PER_REGION, so that a comparison stays one the reader can take in.
+COMPARED_CLOSE = 0.85
+COMPARED_PER_REGION = 2
 
 
 class Assistant:
@@ -270,8 +274,10 @@ class Assistant:
             measures = [h for h in hits if h.doc_id in self.retriever.policy_docs]
             hits = hits if u.has("law") else measures or hits
             if hits:
-                picks.append((self.clause(hits[0].clause_id), hits[0]))
-        if len(picks) < 2:
+                best = max(h.score for h in hits)
+                close = [h for h in hits if h.score >= COMPARED_CLOSE * best][:COMPARED_PER_REGION]
+                picks += [(self.clause(h.clause_id), h) for h in close]
+        if len({clause.doc_id for clause, _ in picks}) < 2:
             return None
         return self.writer.comparison(question, u, picks)
 

@@ -7,8 +7,8 @@ with every initial kept (苏科贷 and 蒙科技 stay as typed); a three-charact
 (the 行设立 of 银行设立 is no 新设立).
 A two-character run must sound exactly like the term and stand as a word of its own (贴膝 → 贴息; not
 the 行设 of 银行设立, nor 上是 of 金融上是怎么: a function character such as 是 is a word by itself).
-No run that is itself a dictionary word (报废 is not 保费), or that shares too few
-characters with the term, is changed.
+No run that is itself a dictionary word (报废 is not 保费), or a function character beside a word (在|贷款 is
+not 再贷款), or that shares too few characters with the term, is changed.
 """
 
 from __future__ import annotations
@@ -100,7 +100,12 @@ class Speller:
             sound = " ".join(sounds[i : i + length])
             near = [t for t, n in shared.items() if n * 2 >= length and self._sounds_like(sound, t)]
             short = length < SLIP_CHARS  # a three-character run may be the tail of a word: 银|行设立 is no 新设立
-            if len(near) == 1 and not self._is_word(typed) and not (short and self._crosses_word(text, i, length)):
+            if (
+                len(near) == 1
+                and not self._is_word(typed)
+                and not (short and self._crosses_word(text, i, length))
+                and not self._function_char_beside_word(typed, near[0])
+            ):
                 return near[0]
         return None
 
@@ -126,6 +131,15 @@ class Speller:
         if any(_initial(a) != _initial(b) for a, b in zip(typed, wanted, strict=True)):
             return False
         return Levenshtein.distance(sound, self._sound[term], score_cutoff=1) <= 1
+
+    def _function_char_beside_word(self, typed: str, term: str) -> bool:
+        """Whether the one character to change is a function character standing before or after a word:
+        在|贷款 is "at the loan", not 再贷款."""
+        changed = [at for at, (a, b) in enumerate(zip(typed, term, strict=True)) if a != b]
+        if len(changed) != 1 or typed[changed[0]] not in self._function_chars:
+            return False
+        rest = typed[1:] if changed[0] == 0 else typed[:-1] if changed[0] == len(typed) - 1 else ""
+        return bool(rest) and self._is_word(rest)
 
     def _crosses_word(self, text: str, i: int, length: int) -> bool:
         """Whether a dictionary word runs across either edge of ``text[i : i + length]`` (银|行设, 银|行设立)."""

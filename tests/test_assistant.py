@@ -139,6 +139,20 @@ def test_comparison_cites_both_regions(assistant: Assistant) -> None:
     assert {c.doc_id for c in answer.citations} == {"sd-2023-155", "nm-2025-15"}
 
 
+def test_comparison_keeps_a_regions_close_second_clause(assistant: Assistant) -> None:
+    # 山东's 上市 support is two clauses (培育 and 奖励) that score alike; 内蒙古's one leads its region.
+    answer = assistant.ask("企业上市方面，山东跟内蒙古的扶持政策比较一下")
+    cited = [c.clause_id for c in answer.citations]
+    assert {"sd-2023-155#9", "sd-2023-155#10", "nm-2025-15#6"} <= set(cited)
+    assert answer.answer.count("**山东省**") == 1
+
+
+def test_a_preposition_before_a_loan_is_read_as_typed(assistant: Assistant) -> None:
+    # With the real dictionary: 在|贷款 is "at the loan", not the 再贷款 tool of 内蒙古 (二).
+    assert assistant.reader.read("山东和内蒙古在贷款贴息上有什么区别？").text.count("再贷款") == 0
+    assert "再贷款" in assistant.reader.read("用好再代款工具").text
+
+
 def test_units_question(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科保这事归哪个部门管？")
     assert "省科技厅、省工业和信息化厅牵头" in answer.answer

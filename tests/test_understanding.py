@@ -23,7 +23,7 @@ def vocab() -> Vocabulary:
 @pytest.fixture(scope="module")
 def reader(vocab: Vocabulary) -> Reader:
     lexicon = load_lexicon(CORPUS)
-    words = {"报废", "银行", "设立", "早起", "科技"}  # stand-ins for the dictionary's real words
+    words = {"报废", "银行", "设立", "早起", "科技", "贷款"}  # stand-ins for the dictionary's real words
     function_chars = [w for w in lexicon.stopwords if len(w) == 1]
     return Reader(vocab, {*lexicon.terms, *lexicon.synonyms}, words.__contains__, function_chars=function_chars)
 
@@ -76,6 +76,7 @@ def test_numbers_take_the_role_of_the_word_that_qualifies_them(
         ("苏科贷利率", "苏科贷利率"),
         ("对银行设科技金融专营机构", "对银行设科技金融专营机构"),  # 行设 straddles the word 银行
         ("在科技金融上是怎么配合的", "在科技金融上是怎么配合的"),  # 是 is a word of its own: 上是 is no 上市
+        ("两地在贷款贴息上有什么区别", "两地在贷款贴息上有什么区别"),  # 在|贷款 is no 再贷款
     ],
 )
 def test_noisy_typing_is_read(reader: Reader, typed: str, read: str) -> None:
@@ -102,6 +103,12 @@ def test_a_three_character_run_cutting_a_word_is_left_alone() -> None:
     speller = Speller(["新设立"], {"银行"}.__contains__)
     assert speller.correct("鼓励银行设立科技支行") == ("鼓励银行设立科技支行", ())
     assert speller.correct("支持行设立的机构")[0] == "支持新设立的机构"
+
+
+def test_a_function_character_beside_a_word_is_left_alone() -> None:
+    speller = Speller(["再贷款"], {"贷款"}.__contains__, function_chars="在的")
+    assert speller.correct("在贷款贴息上") == ("在贷款贴息上", ())
+    assert speller.correct("用好再代款工具")[0] == "用好再贷款工具"
 
 
 def test_measure_words_are_spelt_without_becoming_terms(vocab: Vocabulary) -> None:
