@@ -22,11 +22,11 @@ class Askers:
         self.facts = facts
         analyzer = retriever.index.analyzer
         self._subject_words = sorted({w for t in subjects.types.values() for w in t.words}, key=len, reverse=True)
-        # Words naming what a question is about: the policy terms and the policy words of the synonyms,
-        # less those describing the subject (facts: 早期, 高企) and words of support (政策, 奖励).
+        # Words naming what a question is about: the policy terms, the policy words of the synonyms and
+        # everyday topic words, less those describing the subject (facts: 早期, 高企) and words of support (政策, 奖励).
         describing = {w for words in self.vocab.concepts.values() for w in words} | set(self.vocab.support_words)
         policy_words = {*retriever.terms, *(w for ws in analyzer.lexicon.synonyms.values() for w in ws)}
-        self._topic_words = tuple(w for w in policy_words if w not in describing)
+        self._topic_words = tuple(w for w in (*policy_words, *self.vocab.topic_words) if w not in describing)
         self._describing = describing
 
     def of(self, u: Understanding) -> str | None:

@@ -117,6 +117,7 @@ class Vocabulary:
     list_joiners: tuple[str, ...]  # words listing the things each asked for (和, 、)
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
     support_words: tuple[str, ...]  # words of support naming no topic (政策, 奖励)
+    topic_words: tuple[str, ...]  # everyday words naming a topic (贷款, 上市)
 
     def words(self, intent: str) -> tuple[str, ...]:
         return self.intents.get(intent, ())
@@ -174,6 +175,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             list_joiners=_words(intents["compound"]["list_joiners"], "intents.toml compound.list_joiners"),
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
             support_words=_words(intents["matching"]["support"], "intents.toml matching.support"),
+            topic_words=_words(intents["matching"]["topics"], "intents.toml matching.topics"),
         )
     except KeyError as err:
         raise CorpusError(f"{where}: a vocabulary is missing '{err.args[0]}'") from None

@@ -567,6 +567,9 @@ def test_a_subject_named_with_a_topic_asks_about_the_topic_not_every_measure(ass
     bonds = assistant.ask("科技型企业想发行债券融资，山东这边有哪些支持？")
     assert bonds.total is None and bonds.citations[0].clause_id == "sd-2023-155#11"
     assert len(assistant.ask("科技型企业在山东能享受哪些优惠政策？").citations) > 3  # no topic: a match
+    # An everyday topic word (贷款) is a topic as much as a policy term is.
+    loans = assistant.ask("山东的科技企业，贷款有哪些支持？")
+    assert loans.total is None and loans.citations[0].clause_id == "sd-2023-155#1" and len(loans.citations) <= 3
 
 
 def test_a_measure_named_keeps_its_clause_before_another_clauses_rule(assistant: Assistant) -> None:
