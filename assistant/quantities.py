@@ -48,10 +48,11 @@ def find_quantities(
         key=lambda p: p[0].start,
     )
     spans = {u: [(f.start, f.end) for f, unit in found if unit == u] for _, u in found}
+    numbers_at = [f.start for f, _ in found]
     inside = _term_spans(text, terms)
     quantities: list[Quantity] = []
     for f, unit in found:
-        role = _role(text, f, unit, spans[unit], roles, inside, is_word)
+        role = _role(text, f, unit, spans[unit], roles, inside, is_word, numbers_at)
         if role is None and quantities and _listed_after(text, quantities[-1], f, unit):
             role = quantities[-1].role  # "2000万、1500万和1000万": one word for the list
         value = f.value * 100 if role is not None and roles[role].unit == "%" else f.value
@@ -67,8 +68,10 @@ def _role(
     roles: Mapping[str, Role],
     terms: Sequence[tuple[int, int]],
     is_word: Callable[[str], bool],
+    numbers_at: Sequence[int],
 ) -> str | None:
     lo, hi = phrase_span(text, number.start, number.end)
+    fitting = [(w, r.name) for r in roles.values() if _fits(r.unit, unit) for w in r.words]
     best: tuple[int, int, str] | None = None  # (score, -length, role)
     for role in roles.values():
         if not _fits(role.unit, unit):
@@ -89,10 +92,29 @@ def _role(
                 if score > _REACH or any(between[0] <= s and e <= between[1] for s, e in spans):
                     continue
                 score += _GENERIC_PENALTY if role.generic else 0
-                candidate = (score, -len(word), role.name)
+                after = start >= number.end
+                name = (_compound_head(text, end, hi, fitting, numbers_at) if after else None) or role.name
+                candidate = (score, -len(word), name)
                 if best is None or candidate < best:
                     best = candidate
     return best[2] if best else None
+
+
+def _compound_head(
+    text: str, end: int, hi: int, words: Sequence[tuple[str, str]], numbers_at: Sequence[int]
+) -> str | None:
+    """The role of the last word of a compound of role words running on from ``end`` ("200万贷款本金损失":
+    the 损失 of the loan's principal), unless that word qualifies a number of its own ("贷款担保费4万")."""
+    head = None
+    while True:
+        following = [(w, name) for w, name in words if text.startswith(w, end) and end + len(w) <= hi]
+        if not following:
+            return head
+        word, name = max(following, key=lambda f: len(f[0]))
+        end += len(word)
+        if any(end <= at <= end + 1 for at in numbers_at):
+            return head
+        head = name
 
 
 def _heads(text: str, term_start: int, start: int, term_end: int, end: int, is_word: Callable[[str], bool]) -> bool:

@@ -98,6 +98,11 @@ class Retriever:
         named = [t for t in self.specific_terms if t in said]
         held = [any(t in self._words_of(h.clause_id) for t in named) for h in hits] if named else []
         held = held if held and held[0] else []
+        # Nor does a wider region's rule displace the first clause when that clause is of the city the
+        # question names (青岛…技术转让奖励: 青岛's own 百分之三十, not the province's 百分之七十).
+        local = self._local_docs(u)
+        if hits[0].doc_id in local:
+            held = [h.doc_id in local for h in hits]
         # Numbers a rule takes are strong evidence wherever the clause ranks; trigger words only nearby.
         reach = [
             i
@@ -178,14 +183,18 @@ class Retriever:
         boosted = [(h.score + POLICY_BOOST * (h.doc_id in self.policy_docs), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
-    def _prefer_local(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
-        """The documents of a city the question names (青岛的担保机构…) rank ahead of the province's on a
-        close call: a city's own rules are what its enterprises ask about, the province's apply too."""
-        local = {
+    def _local_docs(self, u: Understanding) -> set[str]:
+        """The documents of the cities the question names."""
+        return {
             d.id
             for d in self.index.corpus.documents
             if d.region not in u.regions and any(city in d.region for city in u.localities)
         }
+
+    def _prefer_local(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """The documents of a city the question names (青岛的担保机构…) rank ahead of the province's on a
+        close call: a city's own rules are what its enterprises ask about, the province's apply too."""
+        local = self._local_docs(u)
         if not local:
             return hits
         boosted = [(h.score + LOCAL_BOOST * (h.doc_id in local), h) for h in hits]

@@ -601,3 +601,19 @@ def test_a_bare_self_description_is_answered_with_the_measures_for_that_subject(
     answer = assistant.ask("我们是青岛的一家担保公司。")
     cited = {c.clause_id for c in answer.citations}
     assert "sd-2023-155#3" in cited and "sd-2023-155#1" not in cited  # the guarantor's, not the borrower's
+
+
+def test_income_said_plainly_is_the_transfer_income_a_reward_floor_takes(assistant: Assistant) -> None:
+    answer = assistant.ask("浙江大学一项专利许可出去，净收入80万，研发团队至少能分多少")
+    assert answer.calculation is not None and answer.calculation.rule_id == "zj-result-transfer-reward"
+    assert answer.calculation.amount == 560000
+    plain = assistant.ask("单位没约定奖励，职务成果转让给企业收入60万元，按法律完成人至少拿多少")
+    assert plain.calculation is not None and plain.calculation.amount == 300000
+    revenue = assistant.ask("我们公司营业收入5亿元，鲁科贷利息付了30万能贴多少")  # 营业收入 is no transfer income
+    assert revenue.calculation is not None and revenue.calculation.amount == 120000
+
+
+def test_a_city_s_own_clause_is_not_displaced_by_the_province_s_rule(assistant: Assistant) -> None:
+    answer = assistant.ask("青岛的大学转让专利收入100万，给团队的奖励最少多少")
+    assert answer.citations[0].clause_id == "qd-kjcxcjtl-20110729#41"
+    assert answer.calculation is not None and answer.calculation.amount == 300000

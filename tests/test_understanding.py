@@ -53,6 +53,9 @@ def reader(vocab: Vocabulary) -> Reader:
         ("交了担保费16万", [("payment", 1.6e5)]),  # 担保费 is no 保费 (担 is no word of its own)
         ("发了3亿元公司债", [("bonds_issued", 3e8)]),  # no measure takes it: never interest paid
         ("借了100万，月息4厘", [("principal", 1e6), ("monthly_rate", 0.004)]),
+        ("有笔300万贷款本金损失了", [("loss", 3e6)]),  # the compound's head is 损失, not 贷款
+        ("500万贷款利息没算", [("interest", 5e6)]),
+        ("200万贷款利息8万", [("principal", 2e6), ("interest", 8e4)]),  # 利息 has a number of its own
     ],
 )
 def test_numbers_take_the_role_of_the_word_that_qualifies_them(
