@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from assistant.facts import FactMatcher
 from assistant.money import dec, fmt, round_yuan
 from assistant.quantities import Quantity, phrase_span
-from assistant.rules import OUTSIDE_PLACE_CUE, REGION_CUE, InputSpec, Rule
+from assistant.rules import OUTSIDE_PLACE_CUE, REGION_CUE, REGISTERED_OUTSIDE_CUE, InputSpec, Rule
 from assistant.understand import Understanding
 from assistant.vocab import Derivation, Negation, Vocabulary
 
@@ -184,7 +184,9 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, region: str) -> 
     text, negation = u.text, vocab.negation
     cues = cue_words(spec.cues, vocab, region)
     votes = [_stated(text, m.start(), negation) for cue in cues for m in _find(cue, text)]
-    votes += [False for p in u.places if p.activity] if OUTSIDE_PLACE_CUE in spec.no_cues else []
+    # Where the deal happens, not where the asker is registered (注册在江苏的创投投了山东企业).
+    votes += [False for p in u.places if p.activity and not p.registered] if OUTSIDE_PLACE_CUE in spec.no_cues else []
+    votes += [False for p in u.registered_in if p != region] if REGISTERED_OUTSIDE_CUE in spec.no_cues else []
     no_cues = cue_words(spec.no_cues, vocab, region)
     votes += [not _stated(text, m.start(), negation) for cue in no_cues for m in _find(cue, text)]
     if not votes:

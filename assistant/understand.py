@@ -34,6 +34,7 @@ class Place:
     province: str
     activity: bool  # where something happens (去新加坡上市, 投了一家江苏的企业), not whose policy is asked
     abroad: bool
+    registered: bool = False  # where the asker itself is registered (注册在江苏), not where its deal is
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Understanding:
     regions: tuple[str, ...]  # corpus regions named (山东省, 内蒙古自治区), by name, city or 两地
     places: tuple[Place, ...]  # other places named
     localities: tuple[str, ...]  # cities named inside a corpus region (青岛): whose own documents come first
+    registered_in: tuple[str, ...]  # provinces the asker says it is registered in (注册在上海 → 上海市)
     intents: frozenset[str]
     party: str | None
     first_year: bool | None
@@ -141,6 +143,7 @@ class Reader:
             regions=tuple(r for r in self.regions if r in named_regions),
             places=outside,
             localities=localities,
+            registered_in=tuple(p for start, _, _, p in places if text[:start].endswith(v.registered_before)),
             intents=frozenset(name for name, words in v.intents.items() if any(w in text for w in words)),
             party=next((p for p, words in v.parties.items() if any(w in text for w in words)), None),
             first_year=_first_year(text, v),
@@ -152,14 +155,22 @@ class Reader:
     def _outside_places(self, text: str, places: list[tuple[int, int, str, str]]) -> tuple[Place, ...]:
         v = self.vocab
         found = [
-            Place(name, province, self._activity(text, start, end), name in v.abroad or province in v.abroad)
+            Place(
+                name,
+                province,
+                self._activity(text, start, end),
+                name in v.abroad or province in v.abroad,
+                text[:start].endswith(v.registered_before),
+            )
             for start, end, name, province in places
             if province not in self.regions
         ]
         for word in (*v.outside_regions, *v.abroad):
             for m in re.finditer(re.escape(word), text):
                 if not any(word in p.name or p.name in word for p in found):
-                    found.append(Place(word, word, self._activity(text, m.start(), m.end()), word in v.abroad))
+                    registered = text[: m.start()].endswith(v.registered_before)
+                    activity = self._activity(text, m.start(), m.end())
+                    found.append(Place(word, word, activity, word in v.abroad, registered))
         return tuple(found)
 
     def _anchors(self, text: str, name: str) -> bool:

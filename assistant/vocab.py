@@ -108,6 +108,7 @@ class Vocabulary:
     product_prefixes: tuple[str, ...]
     product_suffixes: tuple[str, ...]
     activity_before: tuple[str, ...]
+    registered_before: tuple[str, ...]
     likeness_before: tuple[str, ...]  # 类似鲁科贷: a measure named as a comparison
     activity_at: tuple[str, ...]
     activity_after: tuple[str, ...]
@@ -166,6 +167,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             product_prefixes=_words(outside["products"]["prefixes"], "scope.toml outside.products.prefixes"),
             product_suffixes=_words(outside["products"]["suffixes"], "scope.toml outside.products.suffixes"),
             activity_before=_words(scope["place_roles"]["activity_before"], "place_roles.activity_before"),
+            registered_before=_words(scope["place_roles"]["registered_before"], "place_roles.registered_before"),
             likeness_before=_words(scope["place_roles"]["likeness_before"], "place_roles.likeness_before"),
             activity_at=_words(scope["place_roles"]["activity_at"], "place_roles.activity_at"),
             activity_after=_words(scope["place_roles"]["activity_after"], "place_roles.activity_after"),

@@ -617,3 +617,12 @@ def test_a_city_s_own_clause_is_not_displaced_by_the_province_s_rule(assistant: 
     answer = assistant.ask("青岛的大学转让专利收入100万，给团队的奖励最少多少")
     assert answer.citations[0].clause_id == "qd-kjcxcjtl-20110729#41"
     assert answer.calculation is not None and answer.calculation.amount == 300000
+
+
+def test_an_institution_registered_in_another_province_is_not_new_to_the_rule_s_region(assistant: Assistant) -> None:
+    elsewhere = assistant.ask("我们是注册在江苏的创投，新设立不到两年，投了山东企业3亿元，能拿山东的落户奖励吗？")
+    assert elsewhere.calculation is not None and elsewhere.calculation.eligible is False
+    statuses = {c.text: c.status for c in elsewhere.calculation.conditions}
+    assert statuses["新设立或新迁入"] == "unmet" and statuses["实际投资山东区域内"] != "unmet"  # the deal is in 山东
+    here = assistant.ask("我们创投机构注册在济南，新设立的，3年内投了山东企业4亿元，落户奖励多少？")
+    assert here.calculation is not None and here.calculation.eligible is True and here.calculation.amount == 4000000
