@@ -47,11 +47,12 @@ class SeveralMeasures:
 
     def asked(self, u: Understanding, hits: list[Hit]) -> list[str]:
         """The clauses of two or more measures the question asks about, else none."""
-        return self.several_named(u, hits) or self.compound(u)
-
-    def several_named(self, u: Understanding, hits: list[Hit]) -> list[str]:
-        found = self.named(u, hits)
-        return found if len(found) >= 2 else []
+        named = self.named(u, hits)
+        parts = self.compound(u)
+        if len(named) < 2 and len(parts) < 2:
+            return []
+        # A part asked in words of its own (…还在北交所上市了，一共多少) adds its measure to those named.
+        return named + [c for c in parts if c not in named] if len(named) >= 2 else parts
 
     def named(self, u: Understanding, hits: list[Hit]) -> list[str]:
         return named_measures(u, hits, self._text_of, self.rules, self.retriever.naming_terms, self.vocab.derived)
@@ -79,7 +80,8 @@ class SeveralMeasures:
         return own if len(own) >= 2 else []
 
     def compound(self, u: Understanding) -> list[str]:
-        """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds."""
+        """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds (none
+        unless the question has two parts or more)."""
         joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total") else ())]
         joiners += self.vocab.list_joiners if u.has("each") else ()
         pattern = "|".join(re.escape(j) for j in joiners)
@@ -116,7 +118,7 @@ class SeveralMeasures:
             fits = read.has(*AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
             if fits or on_its_own or self.decider.sure(read, hits, self.retriever.clause(hits[0].clause_id)):
                 found.append(hits[0].clause_id)
-        return found if len(found) >= 2 else []
+        return found
 
     def answer(
         self,

@@ -56,11 +56,23 @@ def named_measures(
         if any(q.role in accepted_roles(rules.for_clause(c), derived) for c in chosen):
             continue
         taker = next((c for c in ranked if q.role in accepted_roles(rules.for_clause(c), derived)), None)
+        taker = taker or _sole_taker(q.role, u, rules, derived)
         if taker is not None and taker not in chosen:
             chosen.append(taker)
     if u.has("each"):
         return chosen
     return sorted(chosen, key=lambda c: ranked.index(c) if c in ranked else len(ranked))
+
+
+def _sole_taker(role: str, u: Understanding, rules: RuleBook, derived: Sequence[Derivation]) -> str | None:
+    """The one clause of the question's regions whose rules take a number of ``role`` (贷了500万，年利率4%:
+    the 鲁科贷 interest is derived from it), when retrieval ranked none of them; none when several might."""
+    takers = {
+        r.clause_id
+        for r in rules.rules
+        if (not u.regions or r.region in u.regions) and role in accepted_roles([r], derived)
+    }
+    return takers.pop() if len(takers) == 1 else None
 
 
 def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subjects: Subjects) -> Total:

@@ -626,3 +626,18 @@ def test_an_institution_registered_in_another_province_is_not_new_to_the_rule_s_
     assert statuses["新设立或新迁入"] == "unmet" and statuses["实际投资山东区域内"] != "unmet"  # the deal is in 山东
     here = assistant.ask("我们创投机构注册在济南，新设立的，3年内投了山东企业4亿元，落户奖励多少？")
     assert here.calculation is not None and here.calculation.eligible is True and here.calculation.amount == 4000000
+
+
+def test_a_loan_with_its_rate_and_a_listing_are_measures_of_a_total_beside_a_named_one(assistant: Assistant) -> None:
+    # The loan is never called 鲁科贷 and retrieval ranks its clause low: its principal alone implies it.
+    answer = assistant.ask("山东的企业，借了300万年利率5%一年，买科技保险交了8万保费，今年又在科创板上市，合计能拿多少")
+    cited = {c.clause_id for c in answer.citations}
+    assert {"sd-2023-155#1", "sd-2023-155#4", "sd-2023-155#10"} <= cited
+    amounts = {c.rule_id: c.amount for c in answer.calculations}
+    assert amounts["sd-lukedai-interest"] == 60000  # 300万 × 5% × 1年 × 40%
+
+
+def test_a_guarantee_fee_paid_is_not_an_insurance_premium(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科贷的利息付了30万，鲁科担那边交了担保费5万，总共能返多少")
+    assert "sd-lukebao-premium" not in {c.rule_id for c in answer.calculations}
+    assert answer.total is not None and answer.total.amount == 120000
