@@ -48,11 +48,11 @@ class SeveralMeasures:
     def asked(self, u: Understanding, hits: list[Hit]) -> list[str]:
         """The clauses of two or more measures the question asks about, else none."""
         named = self.named(u, hits)
-        parts = self.compound(u)
-        if len(named) < 2 and len(parts) < 2:
-            return []
-        # A part asked in words of its own (…还在北交所上市了，一共多少) adds its measure to those named.
-        return named + [c for c in parts if c not in named] if len(named) >= 2 else parts
+        if len(named) < 2:
+            parts = self.compound(u)
+            return parts if len(parts) >= 2 else []
+        # A part about a measure of its own (…还在北交所上市了，一共多少) adds it to those named.
+        return named + [c for c in self.compound(u) if c not in named]
 
     def named(self, u: Understanding, hits: list[Hit]) -> list[str]:
         return named_measures(u, hits, self._text_of, self.rules, self.retriever.naming_terms, self.vocab.derived)

@@ -27,6 +27,8 @@ _WORDLIKE = re.compile(r"\w")  # a token with no letter, digit or CJK character 
 # jieba splits at brackets, so "首台（套）" is analysed as "首台套".
 _BRACKETS = re.compile(r"[（）()]")
 
+# A first character that negates the rest of a term (非上市, 无担保): grammar, not vocabulary.
+_NEGATING = frozenset("非无未不")
 _TERM_FREQ = 20000  # high enough that a lexicon term is kept whole
 # jieba's main dictionary without its rarest words (frequency < 5: 61% of 349k entries) loads in a
 # third of the time, and the policy terms come from our lexicon anyway. Measured: eval accuracy
@@ -143,7 +145,12 @@ class Analyzer:
     def expansions(self, text: str) -> list[str]:
         """The policy words the text's everyday words stand for (for the dense query)."""
         found: list[str] = []
+        # A word negated inside a policy term stands for nothing: 非上市 is no 上市, so no 首次公开发行.
+        negating = [t for t in self.lexicon.terms if t[0] in _NEGATING and t in text]
         for word in self.words(text):
+            inside = sum(text.count(t) for t in negating if t[1:] == word)
+            if inside and text.count(word) == inside:
+                continue
             for policy_word in self.lexicon.synonyms.get(word, ()):
                 if policy_word not in found and policy_word not in text:
                     found.append(policy_word)

@@ -43,6 +43,12 @@ def test_synonyms_add_the_policy_word(tmp_path: Path) -> None:
     assert analyzer.expansions("员工期权") == ["股权激励"]
 
 
+def test_a_word_negated_inside_a_term_stands_for_nothing(tmp_path: Path) -> None:
+    analyzer = _analyzer(tmp_path)
+    assert "首次公开发行" not in analyzer.expansions("投了三家非上市科技企业")  # 非上市 is no listing
+    assert "首次公开发行" in analyzer.expansions("投的非上市企业后来上市了")  # 上市 said on its own too
+
+
 def test_stopwords_and_punctuation_dropped(tmp_path: Path) -> None:
     tokens = _analyzer(tmp_path)("请问，我们的鲁科保吗？")
     assert tokens == ["鲁科保"]

@@ -50,7 +50,7 @@ def reader(vocab: Vocabulary) -> Reader:
         ("创投机构2亿元", [(None, 2e8)]),  # 投 inside 创投机构 qualifies nothing
         ("一笔500万的科技贷款", [("principal", 5e6)]),  # 贷款 heads 科技贷款: a loan
         ("贷款800万年化3.5%一年", [("principal", 8e6), ("annual_rate", 0.035), (None, 1)]),
-        ("交了担保费16万", [("payment", 1.6e5)]),  # 担保费 is no 保费 (担 is no word of its own)
+        ("交了担保费16万", [("guarantee_fee", 1.6e5)]),  # 担保费 is no 保费: the fee paid, which no measure refunds
         ("发了3亿元公司债", [("bonds_issued", 3e8)]),  # no measure takes it: never interest paid
         ("借了100万，月息4厘", [("principal", 1e6), ("monthly_rate", 0.004)]),
         ("有笔300万贷款本金损失了", [("loss", 3e6)]),  # the compound's head is 损失, not 贷款
