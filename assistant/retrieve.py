@@ -24,6 +24,7 @@ NAMED_BOOST = 0.3
 TAKER_MIN_ROLES = 2  # numbers of this many roles taken by one rule point to its clause wherever it ranks
 POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
 LOCAL_BOOST = 0.3  # a named city's own documents over its province's, on the same scale
+NATIONAL = "全国"  # the level of national laws
 CHINA = "中华人民共和国"  # national laws are named without it
 DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
 # The kinds of clause that answer a question (not the cover notice, preamble or closing lines).
@@ -47,6 +48,7 @@ class Retriever:
         self.specific_terms = tuple(t for t in self.terms if 0 < sum(t in text for text in items) <= 2)
         self.naming_terms = tuple(t for t in self.specific_terms if len(t) >= NAMING_TERM_CHARS)
         self.policy_docs = frozenset(d.id for d in corpus.documents if d.doc_type == POLICY_TYPE)
+        self.national_docs = frozenset(d.id for d in corpus.documents if d.level == NATIONAL)
         # Words naming a measure with an amount (贴息, 保费补贴): the rules' trigger words of two or more characters.
         self.measure_words = tuple(dict.fromkeys(t for r in rules.rules for t in r.triggers if len(t) >= 2))
         self._clause_words: dict[str, str] = {}  # a clause's text and its rules' trigger words, made once
@@ -179,8 +181,16 @@ class Retriever:
         """Policy measures (规范性文件) rank ahead of laws on a close call, unless the question is about
         law ("依法", "条例", "注册资本"): users ask the assistant about support, laws are background."""
         if u.has("law"):
-            return hits
+            return self._prefer_national(u, hits)
         boosted = [(h.score + POLICY_BOOST * (h.doc_id in self.policy_docs), h) for h in hits]
+        return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
+
+    def _prefer_national(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """Asked about law with no place named (法律对成果转化奖励有规定吗), the national laws rank ahead of
+        a province's regulations on a close call: they apply wherever the asker is."""
+        if u.regions or u.localities or u.places:
+            return hits
+        boosted = [(h.score + POLICY_BOOST * (h.doc_id in self.national_docs), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
     def _local_docs(self, u: Understanding) -> set[str]:

@@ -246,6 +246,8 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("请问怎么注册一家科技公司？", "procedure"),
         ("科技型中小企业的增值税税率是多少？", "other_topic"),  # a policy term does not make a tax rate covered
         ("明天呼和浩特天气怎么样？", "other_topic"),
+        ("三年期定期存款利率现在是多少？", "other_topic"),  # household finance: no document sets it
+        ("失业后想申请个人创业担保贷款，能贷多少？", "other_topic"),
         ("内蒙古的担保公司今年累计担保了多少钱？", "statistic"),  # a past aggregate of a body
         ("鲁科保的补贴要在什么网站上填报？", "procedure"),
         ("青岛对软件企业的电费补助标准是多少？", "not_covered"),  # a measure no document names
@@ -641,3 +643,10 @@ def test_a_guarantee_fee_paid_is_not_an_insurance_premium(assistant: Assistant) 
     answer = assistant.ask("鲁科贷的利息付了30万，鲁科担那边交了担保费5万，总共能返多少")
     assert "sd-lukebao-premium" not in {c.rule_id for c in answer.calculations}
     assert answer.total is not None and answer.total.amount == 120000
+
+
+def test_a_question_about_law_naming_no_place_is_answered_from_national_law_first(assistant: Assistant) -> None:
+    answer = assistant.ask("法律对科技成果转化的奖励比例有规定吗")
+    assert answer.citations[0].clause_id == "cn-cjkjcgzhf-20150829#45"  # not 浙江's regulation of the same
+    zhejiang = assistant.ask("浙江的条例对科技成果转化的奖励比例有规定吗")
+    assert zhejiang.citations[0].clause_id.startswith("zj-")
