@@ -99,6 +99,11 @@ class Retriever:
         # 鲁科贷 贴息 does not answer "科创债能贴息多少".
         named = [t for t in self.specific_terms if t in said]
         held = [any(t in self._words_of(h.clause_id) for t in named) for h in hits] if named else []
+        # A measure named by its brand (鲁科担的保费补贴) holds its clause against one sharing only the
+        # other words (鲁科保's 保费补贴).
+        brands = [t for t in named if t in self.naming_terms]
+        holding_brands = [all(t in self._words_of(h.clause_id) for t in brands) for h in hits] if brands else []
+        held = holding_brands if holding_brands and holding_brands[0] else held
         held = held if held and held[0] else []
         # Nor does a wider region's rule displace the first clause when that clause is of the city the
         # question names (青岛…技术转让奖励: 青岛's own 百分之三十, not the province's 百分之七十).

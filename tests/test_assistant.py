@@ -650,3 +650,10 @@ def test_a_question_about_law_naming_no_place_is_answered_from_national_law_firs
     assert answer.citations[0].clause_id == "cn-cjkjcgzhf-20150829#45"  # not 浙江's regulation of the same
     zhejiang = assistant.ask("浙江的条例对科技成果转化的奖励比例有规定吗")
     assert zhejiang.citations[0].clause_id.startswith("zj-")
+
+
+def test_a_measure_named_by_its_brand_is_not_displaced_by_one_sharing_its_other_words(assistant: Assistant) -> None:
+    # 保费补贴 is said of 鲁科保 too, whose rule has more trigger words in the question: the brand decides.
+    answer = assistant.ask("鲁科担那个保费补贴给多少")
+    assert answer.citations[0].clause_id == "sd-2023-155#3"
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedan-fee"
