@@ -253,6 +253,24 @@ class Writer:
         lines += ["", compose.DISCLAIMER]
         return self.finish(question, lines, tuple(citations), (), None, docs)
 
+    def unit_measures(self, question: str, units: Sequence[str], found: Sequence[tuple[Clause, bool]]) -> Answer:
+        """The measures of responsible units, by document, those they lead (牵头) first, each cited by the
+        line naming its units."""
+        lead = sum(leads for _, leads in found)
+        names = "、".join(n for n in units if any(n in (u.name for u in c.units) for c, _ in found))
+        of_which = f"（其中牵头{lead}项）" if lead else ""
+        lines = [f"**结论**：收录文件中，{names}负责的措施共{len(found)}项{of_which}：", ""]
+        docs: list[Document] = []
+        for clause, leads in sorted(found, key=lambda f: (f[0].doc_id, not f[1])):
+            doc = self.document(clause)
+            if doc not in docs:
+                docs.append(doc)
+                lines += ["", f"**{doc.cited_as}**"] if len(docs) > 1 else [f"**{doc.cited_as}**"]
+            lines.append(f"- {clause.label.removeprefix(doc.cited_as)}“{clause.heading}”{'（牵头）' if leads else ''}")
+        lines += ["", compose.DISCLAIMER]
+        citations = tuple(compose.citation(c, compose.units_line(c), 1.0) for c, _ in found)
+        return self.finish(question, lines, citations, (), None, docs, counted=[str(len(found)), str(lead)])
+
     def quotes(self, clause: Clause, query: str) -> list[str]:
         """The verbatim passage to show: a short clause's whole body, or the span of the body sentences
         that answer the question (those scoring at least a share of the best)."""

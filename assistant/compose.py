@@ -286,6 +286,12 @@ def units_block(clause: Clause) -> list[str]:
     return ["", "**责任单位**：" + "；".join(parts)] if parts else []
 
 
+def units_line(clause: Clause) -> str:
+    """The sentence of a clause naming its responsible units (its last, in parentheses), else its first."""
+    last = clause.sentences[-1].text
+    return last if clause.units and last.startswith("（") else clause.sentences[0].text
+
+
 def citation(clause: Clause, quote: str, score: float) -> Citation:
     return Citation(clause.id, clause.doc_id, clause.label, quote, round(score, 4))
 

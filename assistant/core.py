@@ -189,6 +189,10 @@ class Assistant:
             return self._declined(question, u, verdict), None
         if self.decider.about_documents(u):
             return self.writer.document_card(question, u, self.retriever.documents_named(u)), None
+        units = self.retriever.units_named(u) if u.has("unit_measures") else ()
+        found = self.retriever.clauses_of_units(u, units) if units else []
+        if found:
+            return self.writer.unit_measures(question, units, found), None
         if (u.has("compare") and len(u.regions) != 1) or len(u.regions) > 1:
             compared = self._compare(question, u)
             if compared is not None:

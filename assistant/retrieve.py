@@ -9,6 +9,7 @@ question's numbers and words. Also the clauses and documents a question names ou
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from assistant.route import fit, roles_complete
 from assistant.rules import RuleBook
@@ -25,6 +26,7 @@ TAKER_MIN_ROLES = 2  # numbers of this many roles taken by one rule point to its
 POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
 LOCAL_BOOST = 0.3  # a named city's own documents over its province's, on the same scale
 NATIONAL = "全国"  # the level of national laws
+PROVINCE = "省"  # how a province's units begin (省科技厅), left out when asked by their office (科技厅)
 CHINA = "中华人民共和国"  # national laws are named without it
 DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
 # The kinds of clause that answer a question (not the cover notice, preamble or closing lines).
@@ -51,6 +53,8 @@ class Retriever:
         self.national_docs = frozenset(d.id for d in corpus.documents if d.level == NATIONAL)
         # Words naming a measure with an amount (贴息, 保费补贴): the rules' trigger words of two or more characters.
         self.measure_words = tuple(dict.fromkeys(t for r in rules.rules for t in r.triggers if len(t) >= 2))
+        # The units responsible for the measures (省科技厅, 人民银行山东省分行), longest first.
+        self.unit_names = tuple(sorted({u.name for c in corpus.clauses for u in c.units}, key=len, reverse=True))
         self._clause_words: dict[str, str] = {}  # a clause's text and its rules' trigger words, made once
         # How questions name a document: its title (without 中华人民共和国) or short title.
         self.doc_names = sorted(
@@ -172,6 +176,30 @@ class Retriever:
         if not titled and u.doc_hint is None and doc_id is None:  # 山东…第二十条: its policy measures first
             docs = [d for d in docs if d.doc_type == POLICY_TYPE] or docs
         return [c for d in docs for c in d.clauses if c.number == u.clause_number]
+
+    def units_named(self, u: Understanding) -> tuple[str, ...]:
+        """The responsible units a question names: by name, or a province's without its 省 (科技厅 names
+        省科技厅 and 内蒙古's 科技厅 alike)."""
+        text = u.text
+        named: list[str] = []
+        for name in self.unit_names:  # longest first: 科技厅 inside a 省科技厅 already named is no other unit
+            if name in text or (name.startswith(PROVINCE) and name[1:] in text):
+                named.append(name)
+                text = text.replace(name, "")
+        return tuple(named)
+
+    def clauses_of_units(self, u: Understanding, units: Sequence[str]) -> list[tuple[Clause, bool]]:
+        """The measures the units are responsible for, in the question's regions: each with whether a unit
+        leads it (牵头) rather than takes part (按职责分工负责)."""
+        found = []
+        for doc in self.index.corpus.documents:
+            if u.regions and not any(r in doc.region for r in u.regions):
+                continue
+            for clause in doc.clauses:
+                names = {x.name for x in clause.units}
+                if names & set(units):
+                    found.append((clause, bool(set(clause.lead_units) & set(units))))
+        return found
 
     def without_places(self, u: Understanding) -> str:
         """The question less the words naming regions (山东, 内蒙古, 两地, 宜昌): filters and scope do their job."""

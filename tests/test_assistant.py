@@ -657,3 +657,16 @@ def test_a_measure_named_by_its_brand_is_not_displaced_by_one_sharing_its_other_
     answer = assistant.ask("鲁科担那个保费补贴给多少")
     assert answer.citations[0].clause_id == "sd-2023-155#3"
     assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedan-fee"
+
+
+def test_the_measures_a_responsible_unit_leads_or_takes_part_in_are_listed(assistant: Assistant) -> None:
+    answer = assistant.ask("省科技厅负责哪些措施")
+    cited = [c.clause_id for c in answer.citations]
+    assert cited and all(c.startswith("sd-2023-155#") for c in cited)  # 省科技厅 is 山东's, not 内蒙古's 科技厅
+    for citation in answer.citations:
+        clause = assistant.clause(citation.clause_id)
+        assert "省科技厅" in {u.name for u in clause.units} and citation.quote in clause.text
+    leads = sum("省科技厅" in assistant.clause(c).lead_units for c in cited)
+    assert f"共{len(cited)}项（其中牵头{leads}项）" in answer.answer
+    both = assistant.ask("科技厅负责哪些工作")  # the office in either region
+    assert {c.clause_id.split("#")[0] for c in both.citations} == {"sd-2023-155", "nm-2025-15"}
