@@ -144,13 +144,19 @@ class Reader:
             places=outside,
             localities=localities,
             registered_in=tuple(p for start, _, _, p in places if text[:start].endswith(v.registered_before)),
-            intents=frozenset(name for name, words in v.intents.items() if any(w in text for w in words)),
+            intents=self._intents(text),
             party=next((p for p, words in v.parties.items() if any(w in text for w in words)), None),
             first_year=_first_year(text, v),
             clause_number=int(numbers.cn_number(clause_match.group(1))) if clause_match else None,
             clause_id=clause_id.group(0) if clause_id else None,
             doc_hint=doc_hint.group(0) if doc_hint else None,
         )
+
+    def _intents(self, text: str) -> frozenset[str]:
+        asked = text
+        for spoken, standard in self.vocab.spoken.items():
+            asked = asked.replace(spoken, standard)
+        return frozenset(name for name, words in self.vocab.intents.items() if any(w in asked for w in words))
 
     def _outside_places(self, text: str, places: list[tuple[int, int, str, str]]) -> tuple[Place, ...]:
         v = self.vocab

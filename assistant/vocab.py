@@ -87,6 +87,7 @@ class Places:
 @dataclass(frozen=True)
 class Vocabulary:
     intents: Mapping[str, tuple[str, ...]]
+    spoken: Mapping[str, str]  # spoken asking words → their standard form (咋 → 怎么)
     parties: Mapping[str, tuple[str, ...]]
     first_year: tuple[str, ...]
     later_year: tuple[str, ...]
@@ -124,6 +125,12 @@ class Vocabulary:
         return self.intents.get(intent, ())
 
 
+def _spoken(table: object) -> dict[str, str]:
+    if not isinstance(table, dict) or not all(isinstance(v, str) and k and v for k, v in table.items()):
+        raise CorpusError("intents.toml spoken: each spoken form maps to a word")
+    return dict(table)
+
+
 def load_vocabulary(corpus_dir: Path) -> Vocabulary:
     folder = corpus_dir / LEXICON
     intents = _toml(folder / "intents.toml")
@@ -137,6 +144,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
         criteria = outside["criteria"]
         return Vocabulary(
             intents={k: _words(v, f"intents.toml intents.{k}") for k, v in intents["intents"].items()},
+            spoken=_spoken(intents["spoken"]),
             parties={k: _words(v, f"intents.toml parties.{k}") for k, v in intents["parties"].items()},
             first_year=_words(intents["years"]["first"], "intents.toml years.first"),
             later_year=_words(intents["years"]["later"], "intents.toml years.later"),

@@ -151,3 +151,11 @@ def test_vocabularies_are_data(vocab: Vocabulary) -> None:
     assert "parameter" in vocab.intents and "比例" in vocab.words("parameter")
     assert any(d.role == "interest" for d in vocab.derived)
     assert "tech_sme" in vocab.concepts
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [("鲁科担保费补贴咋算", "parameter"), ("山东有啥政策能用上", "match"), ("内蒙古上市奖励有木有", "eligibility")],
+)
+def test_spoken_asking_words_ask_as_their_standard_forms(reader: Reader, question: str, intent: str) -> None:
+    assert intent in reader.read(question).intents
