@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from assistant.facts import FactMatcher
 from assistant.money import dec, fmt, round_yuan
 from assistant.quantities import Quantity, phrase_span
-from assistant.rules import OUTSIDE_PLACE_CUE, REGION_CUE, REGISTERED_OUTSIDE_CUE, InputSpec, Rule
+from assistant.rules import FOUNDED_BEFORE_CUE, OUTSIDE_PLACE_CUE, REGION_CUE, REGISTERED_OUTSIDE_CUE, InputSpec, Rule
 from assistant.understand import Understanding
 from assistant.vocab import Derivation, Negation, Vocabulary
 
@@ -56,7 +56,7 @@ def bind(
     descriptions = facts.descriptions(u.text) if facts else []
     for spec in rule.inputs:
         if spec.unit in ("bool", "choice"):
-            value = _bool(spec, u, vocab, rule.region) if spec.unit == "bool" else _choice(spec, u.text)
+            value = _bool(spec, u, vocab, rule) if spec.unit == "bool" else _choice(spec, u.text)
             if value is None and spec.unit == "bool" and facts and descriptions and spec.name not in values:
                 value = facts.judge(spec, descriptions)
                 if value is not None:
@@ -179,14 +179,18 @@ def _derive(derivation: Derivation, roles: Mapping[str, float], vocab: Vocabular
     return value, f"{derivation.label}：{terms} = {fmt(value, unit_of[derivation.role])}（{derivation.note}）"
 
 
-def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, region: str) -> bool | None:
+def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> bool | None:
     """Yes when a cue is stated, no when it is negated or a no-cue is stated (a negated no-cue is a yes)."""
-    text, negation = u.text, vocab.negation
+    text, negation, region = u.text, vocab.negation, rule.region
     cues = cue_words(spec.cues, vocab, region)
     votes = [_stated(text, m.start(), negation) for cue in cues for m in _find(cue, text)]
     # Where the deal happens, not where the asker is registered (注册在江苏的创投投了山东企业).
     votes += [False for p in u.places if p.activity and not p.registered] if OUTSIDE_PLACE_CUE in spec.no_cues else []
     votes += [False for p in u.registered_in if p != region] if REGISTERED_OUTSIDE_CUE in spec.no_cues else []
+    # Set up before the rule's period began (2019年就设立了 for a measure from 2024), and no cue stated
+    # (2018年成立，刚迁入山东 is 新迁入): not new to it.
+    founded_before = u.founded is not None and u.founded < rule.in_force.start.year and not any(votes)
+    votes += [False] if founded_before and FOUNDED_BEFORE_CUE in spec.no_cues else []
     no_cues = cue_words(spec.no_cues, vocab, region)
     votes += [not _stated(text, m.start(), negation) for cue in no_cues for m in _find(cue, text)]
     if not votes:

@@ -61,11 +61,14 @@ GOVERNMENT = ("政府", "财政", "省市", "省市财政")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 # Cue words standing for a list: "@region", any word naming the rule's region (山东, 济南 …); as a
 # no-cue "@outside_place", a place outside the corpus regions where the activity happens (投了一家江苏的
-# 企业), and "@registered_outside", a province other than the rule's that the asker is registered in;
+# 企业), "@registered_outside", a province other than the rule's that the asker is registered in, and
+# "@founded_before", a year the asker was set up in before the rule's period began (新设立 it is not);
 # any other "@name", the words of that concept in corpus/lexicon/facts.toml.
 REGION_CUE = "@region"
 OUTSIDE_PLACE_CUE = "@outside_place"
 REGISTERED_OUTSIDE_CUE = "@registered_outside"  # as a no-cue: the asker registered in another province
+FOUNDED_BEFORE_CUE = "@founded_before"  # as a no-cue: the asker set up in a year before the rule's period
+NO_CUE_LISTS = (OUTSIDE_PLACE_CUE, REGISTERED_OUTSIDE_CUE, FOUNDED_BEFORE_CUE)
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
@@ -356,7 +359,7 @@ def load_rules(
             if subjects is not None and rule.recipient is not None and rule.recipient not in subjects:
                 raise RuleError(f"{path}: rule '{rule.id}' names unknown recipient '{rule.recipient}'")
             named = {w[1:] for s in rule.inputs for w in (*s.cues, *s.no_cues) if w.startswith("@")}
-            unknown = named - {c[1:] for c in (REGION_CUE, OUTSIDE_PLACE_CUE, REGISTERED_OUTSIDE_CUE)}
+            unknown = named - {c[1:] for c in (REGION_CUE, *NO_CUE_LISTS)}
             unknown -= set(concepts or named)
             if unknown:
                 raise RuleError(f"{path}: rule '{rule.id}' names unknown fact concept(s) {sorted(unknown)}")
@@ -499,11 +502,11 @@ def _input(table: object, where: str) -> InputSpec:
         raise RuleError(f"{where}: choices (a list of words) are given exactly when unit is 'choice'")
     if not _words_list(table.get("cues", ["-"])) or not _words_list(table.get("no_cues", [])):
         raise RuleError(f"{where}: cues and no_cues must be lists of words")
-    misplaced = [w for w in table.get("cues", []) if w in (OUTSIDE_PLACE_CUE, REGISTERED_OUTSIDE_CUE)]
+    misplaced = [w for w in table.get("cues", []) if w in NO_CUE_LISTS]
     misplaced += [w for w in table.get("no_cues", []) if w == REGION_CUE]
     if misplaced:
         raise RuleError(
-            f"{where}: {REGION_CUE} is a cue, {OUTSIDE_PLACE_CUE} and {REGISTERED_OUTSIDE_CUE} no-cues, not the reverse"
+            f"{where}: {REGION_CUE} is a cue, {'、'.join(NO_CUE_LISTS)} are no-cues, not the reverse"
         )
     if "no_cues" in table and unit != "bool":
         raise RuleError(f"{where}: no_cues are for a bool input")

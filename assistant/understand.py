@@ -51,6 +51,7 @@ class Understanding:
     intents: frozenset[str]
     party: str | None
     first_year: bool | None
+    founded: int | None  # the year the asker says it was set up (我们2019年就设立了)
     clause_number: int | None  # 第三条, 第（三）项
     clause_id: str | None  # sd-2023-155#3 written out
     doc_hint: str | None  # "155号" → part of a 文号
@@ -147,6 +148,7 @@ class Reader:
             intents=self._intents(text),
             party=next((p for p, words in v.parties.items() if any(w in text for w in words)), None),
             first_year=_first_year(text, v),
+            founded=_founded(text, v),
             clause_number=int(numbers.cn_number(clause_match.group(1))) if clause_match else None,
             clause_id=clause_id.group(0) if clause_id else None,
             doc_hint=doc_hint.group(0) if doc_hint else None,
@@ -191,6 +193,16 @@ class Reader:
         if any(before.endswith(w) for w in v.activity_before):
             return True
         return any(before.endswith(w) for w in v.activity_at) and any(w in after for w in v.activity_after)
+
+
+def _founded(text: str, v: Vocabulary) -> int | None:
+    words = "|".join(re.escape(w) for w in v.founded)
+    for m in re.finditer(rf"((?:19|20)\d\d)年[^\d，。,；;？?！!]{{0,3}}?(?:{words})", text):
+        after = next((text[m.end() + len(w) :] for w in v.founded_relative if text.startswith(w, m.end())), None)
+        relative = after is not None and bool(re.match(r"[^\W\d]", after))  # 成立的企业, not 成立的，
+        if not relative or text[: m.start()].endswith(v.founded_self):
+            return int(m.group(1))
+    return None
 
 
 def _first_year(text: str, v: Vocabulary) -> bool | None:

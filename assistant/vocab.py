@@ -91,6 +91,9 @@ class Vocabulary:
     parties: Mapping[str, tuple[str, ...]]
     first_year: tuple[str, ...]
     later_year: tuple[str, ...]
+    founded: tuple[str, ...]
+    founded_relative: tuple[str, ...]
+    founded_self: tuple[str, ...]
     negation: Negation
     roles: Mapping[str, Role]
     derived: tuple[Derivation, ...]
@@ -148,6 +151,9 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             parties={k: _words(v, f"intents.toml parties.{k}") for k, v in intents["parties"].items()},
             first_year=_words(intents["years"]["first"], "intents.toml years.first"),
             later_year=_words(intents["years"]["later"], "intents.toml years.later"),
+            founded=_words(intents["years"]["founded"], "intents.toml years.founded"),
+            founded_relative=_words(intents["years"]["founded_relative"], "intents.toml years.founded_relative"),
+            founded_self=_words(intents["years"]["founded_self"], "intents.toml years.founded_self"),
             negation=Negation(
                 _words(intents["negation"]["words"], "intents.toml negation.words"),
                 _words(intents["negation"]["not_negation"], "intents.toml negation.not_negation"),

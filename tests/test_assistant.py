@@ -670,3 +670,10 @@ def test_the_measures_a_responsible_unit_leads_or_takes_part_in_are_listed(assis
     assert f"共{len(cited)}项（其中牵头{leads}项）" in answer.answer
     both = assistant.ask("科技厅负责哪些工作")  # the office in either region
     assert {c.clause_id.split("#")[0] for c in both.citations} == {"sd-2023-155", "nm-2025-15"}
+
+
+def test_an_institution_set_up_before_the_policy_is_not_new_unless_it_relocated(assistant: Assistant) -> None:
+    old = assistant.ask("我们这家创投2018年成立的，三年累计投了山东科技企业4亿，落户奖励能拿多少")
+    assert old.calculation is not None and old.calculation.eligible is False
+    moved = assistant.ask("私募基金管理人2018年成立，管理规模80亿，今年刚迁入山东，奖多少")
+    assert moved.calculation is not None and moved.calculation.eligible is not False

@@ -159,3 +159,20 @@ def test_vocabularies_are_data(vocab: Vocabulary) -> None:
 )
 def test_spoken_asking_words_ask_as_their_standard_forms(reader: Reader, question: str, intent: str) -> None:
     assert intent in reader.read(question).intents
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("我们的创投2019年就设立了，投了山东企业2亿", 2019),
+        ("我们是2020年成立的创投", 2020),
+        ("我们新设立的创投投了一家2019年成立的企业", None),  # the investee's year
+        ("2025年投了3000万", None),
+    ],
+)
+def test_the_year_the_asker_was_set_up_is_read(reader: Reader, question: str, year: int | None) -> None:
+    assert reader.read(question).founded == year
+
+
+def test_a_founding_year_ending_its_phrase_is_the_asker_s(reader: Reader) -> None:
+    assert reader.read("我们这家创投2018年成立的，累计投了4亿").founded == 2018
