@@ -43,9 +43,11 @@ def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None
     if len(result.parts) > 1:
         named = next((p.party for p in result.parts if party and p.party == party), None)
         who = f"{named}承担" if named else "省市财政合计承担"
+    # Whom the money goes to, said each time: the 鲁科贷 loss sharing is the lending bank's, not the borrower's.
+    to = f"（给予{rule.recipient}）" if rule.recipient and rule.kind != CEILING else ""
     unknown = [c for c in result.conditions if c.status == "unknown"]
-    tail = "（须满足下列待确认条件）" if unknown else ""
-    return f"**结论**：{rule.label}按本条规定，{who} **{shown}**{tail}。"
+    tail = "，须满足下列待确认条件" if unknown else ""
+    return f"**结论**：{rule.label}按本条规定，{who} **{shown}**{to}{tail}。"
 
 
 def conclusion_for_parameter(rule: Rule, description: str) -> str:
