@@ -79,7 +79,8 @@ def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...], total_ca
 
 
 FLOOR = "rate_floor"  # the kind whose amount is the least due, not the most
-CEILING = "multiple_cap"  # the kind whose amount is a limit the text sets (担保责任余额上限), not money paid
+# The kinds whose amount is a limit the text sets (担保责任余额上限), not money paid.
+CEILINGS = ("multiple_cap", "share_cap")
 NOT_STATED = "not_stated"  # the kind of a measure whose amount the text leaves open
 CAP_ONLY = "cap_only"  # the kind of a text that states a ceiling and no scale
 
@@ -97,15 +98,25 @@ def multiple_cap(
 ) -> Outcome:
     """base × multiple as the most a text allows ("担保责任余额不得超过其净资产的10倍"); ``multiple_if`` where
     ``flag`` holds ("…可以提高至15倍"); unknown, the general limit, with the other in a note."""
-    raised = f"（{flag.label}的，可以提高至{fmt(multiple_if, '倍')}）" if flag and multiple_if else ""
+    return _limit(base, multiple, "倍", flag, multiple_if)
+
+
+def share_cap(base: Quantity, rate: float, flag: Quantity | None = None, rate_if: float | None = None) -> Outcome:
+    """base × rate as the most a text allows ("对同一被担保人的担保责任余额与净资产的比例不得超过10%"),
+    ``rate_if`` where ``flag`` holds ("对同一被担保人及其关联方的…不得超过15%")."""
+    return _limit(base, rate, "ratio", flag, rate_if)
+
+
+def _limit(base: Quantity, factor: float, unit: str, flag: Quantity | None, factor_if: float | None) -> Outcome:
+    raised = f"（{flag.label}的，为{fmt(factor_if, unit)}）" if flag and factor_if else ""
     if base.value is None:
-        return _needs(base, f"{base.label} × {fmt(multiple, '倍')}{raised}")
-    chosen = multiple_if if flag and flag.value is True and multiple_if else multiple
+        return _needs(base, f"{base.label} × {fmt(factor, unit)}{raised}")
+    chosen = factor_if if flag and flag.value is True and factor_if else factor
     amount = _times(base.value, chosen)
-    steps = (f"{yuan(base.value)} × {fmt(chosen, '倍')} = {yuan(amount)}（上限）",)
-    if flag and multiple_if and flag.value is None:
-        other = yuan(_times(base.value, multiple_if))
-        return Outcome(amount, steps, notes=(f"若{flag.label}，上限可以提高至{fmt(multiple_if, '倍')}，即{other}",))
+    steps = (f"{yuan(base.value)} × {fmt(chosen, unit)} = {yuan(amount)}（上限）",)
+    if flag and factor_if and flag.value is None:
+        other = yuan(_times(base.value, factor_if))
+        return Outcome(amount, steps, notes=(f"若{flag.label}，上限为{fmt(factor_if, unit)}，即{other}",))
     return Outcome(amount, steps)
 
 
@@ -228,13 +239,23 @@ KINDS: Mapping[str, Kind] = {
         "元",
     ),
     FLOOR: Kind(rate_floor, {"base": _BASE, "rate": _RATE}, "元"),
-    CEILING: Kind(
+    "multiple_cap": Kind(
         multiple_cap,
         {
             "base": _BASE,
             "multiple": Param("multiple"),
             "flag": Param("flag_input", required=False),
             "multiple_if": Param("multiple", required=False),
+        },
+        "元",
+    ),
+    "share_cap": Kind(
+        share_cap,
+        {
+            "base": _BASE,
+            "rate": _RATE,
+            "flag": Param("flag_input", required=False),
+            "rate_if": Param("rate", required=False),
         },
         "元",
     ),

@@ -22,6 +22,7 @@ from assistant.formulas import (
     percentage_points,
     rate_floor,
     rate_with_cap,
+    share_cap,
     split,
     tiers,
 )
@@ -58,7 +59,7 @@ def test_multiple_cap_is_a_limit_raised_where_the_flag_holds() -> None:
     assert multiple_cap(q(5e8), 10).steps == ("5亿元 × 10倍 = 50亿元（上限）",)
     assert multiple_cap(q(5e8), 10, q(True), 15).amount == 7.5e9
     unknown = multiple_cap(q(5e8), 10, q(None, "主要为小微企业服务"), 15)
-    assert unknown.amount == 5e9 and unknown.notes == ("若主要为小微企业服务，上限可以提高至15倍，即75亿元",)
+    assert unknown.amount == 5e9 and unknown.notes == ("若主要为小微企业服务，上限为15倍，即75亿元",)
     assert multiple_cap(q(None, "净资产"), 10).steps == ("净资产 × 10倍",)
 
 
@@ -261,3 +262,10 @@ def test_bind_lists_several_items_after_a_cue(reader, vocab) -> None:  # type: i
     assert bind(rule, u, vocab).values["first_round_loss"] == (20_000_000, 15_000_000, 10_000_000)
     one = reader.read("首轮实际损失1000万，另外投资了3000万")
     assert bind(rule, one, vocab).values["first_round_loss"] == 10_000_000
+
+
+def test_share_cap_is_a_limit_as_a_share_of_its_base() -> None:
+    assert share_cap(q(2e8), 0.1).steps == ("2亿元 × 10% = 2000万元（上限）",)
+    assert share_cap(q(5e7), 0.1, q(True), 0.15).amount == 7.5e6
+    unknown = share_cap(q(1e8), 0.1, q(None, "连同关联方"), 0.15)
+    assert unknown.amount == 1e7 and unknown.notes == ("若连同关联方，上限为15%，即1500万元",)
