@@ -59,6 +59,7 @@ class Assistant:
         self.settings = settings
         self.index = index
         self.rules = rules
+        vocab = vocab.for_corpus(c.text for c in index.corpus.clauses)
         self.vocab = vocab
         self.subjects = subjects
         self.mode = mode

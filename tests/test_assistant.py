@@ -238,7 +238,7 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
     [
         ("宜昌市科技贷款市级贴息的标准是什么？", "other_region"),
         ("建设银行浙科贷的申请条件是什么？", "other_body"),
-        ("国家中小企业发展基金投早期项目的比例是多少？", "other_body"),
+        ("国家大基金投早期项目的比例是多少？", "other_body"),
         ("济南市今年有多少家企业拿到了鲁科贷贴息？", "statistic"),
         ("高新技术企业认定需要什么条件？", "criteria"),
         ("我们在济南，想申请专精特新认定，需要什么条件？", "criteria"),  # the ask in the next phrase
@@ -677,3 +677,8 @@ def test_an_institution_set_up_before_the_policy_is_not_new_unless_it_relocated(
     assert old.calculation is not None and old.calculation.eligible is False
     moved = assistant.ask("私募基金管理人2018年成立，管理规模80亿，今年刚迁入山东，奖多少")
     assert moved.calculation is not None and moved.calculation.eligible is not False
+
+
+def test_a_body_a_document_of_the_library_names_is_no_outside_body(assistant: Assistant) -> None:
+    answer = assistant.ask("国家中小企业发展基金主要用来干什么？")  # 中小企业促进法 第十条 sets it up
+    assert answer.in_scope and answer.citations[0].clause_id == "cn-zxqycjf-20170901#10"
