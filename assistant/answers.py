@@ -120,8 +120,8 @@ class Writer:
         asked: list[tuple[Rule, Binding]] = []
         for n, (clause, rule, binding) in enumerate(measures, start=1):
             docs[clause.doc_id] = self.document(clause)
-            if rule is None or binding is None:
-                quotes = self.quotes(clause, u.text)
+            if rule is None or binding is None:  # a clause asked for by its number is quoted whole
+                quotes = [clause.text] if clause.number in u.clause_numbers else self.quotes(clause, u.text)
                 citations.append(compose.citation(clause, "".join(quotes), 1.0))
                 lines += [f"**{n}. {clause.heading}**", *compose.clause_block(clause, quotes), ""]
                 continue

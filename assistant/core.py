@@ -198,6 +198,9 @@ class Assistant:
             compared = self._compare(question, u)
             if compared is not None:
                 return compared, None
+        numbered = self.retriever.clauses_numbered(u)
+        if numbered:
+            return self.several.answer(question, u, [c.id for c in numbered])
         hits = self.retriever.prefer_rules(u, self.retriever.hits(u))
         named = self.retriever.named_clause(u) or self.decider.period_clause(u, hits)
         if named is None and (not hits or not self.decider.evidence(u, is_anchored)):

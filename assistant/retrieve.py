@@ -153,6 +153,14 @@ class Retriever:
         regional = [d for d in docs if any(r in d.region for r in u.regions)] or list(docs)
         return [d for d in regional if d.doc_type == POLICY_TYPE] or regional
 
+    def clauses_numbered(self, u: Understanding) -> list[Clause]:
+        """The clauses of several numbers named at once (155号文第（一）条和第（十）条), when each number names
+        one clause; else none."""
+        each = [self.clauses_named(dataclasses.replace(u, clause_number=n)) for n in u.clause_numbers]
+        if len(each) < 2 or any(len(found) != 1 for found in each):
+            return []
+        return [found[0] for found in each]
+
     def named_clause(self, u: Understanding) -> Clause | None:
         named = self.clauses_named(u)
         return named[0] if len(named) == 1 else None  # several (第三条 of both documents): retrieval decides

@@ -53,6 +53,7 @@ class Understanding:
     first_year: bool | None
     founded: int | None  # the year the asker says it was set up (我们2019年就设立了)
     clause_number: int | None  # 第三条, 第（三）项
+    clause_numbers: tuple[int, ...]  # every one named (第（一）条和第（十）条), the first being clause_number
     clause_id: str | None  # sd-2023-155#3 written out
     doc_hint: str | None  # "155号" → part of a 文号
 
@@ -150,6 +151,7 @@ class Reader:
             first_year=_first_year(text, v),
             founded=_founded(text, v),
             clause_number=int(numbers.cn_number(clause_match.group(1))) if clause_match else None,
+            clause_numbers=tuple(dict.fromkeys(int(numbers.cn_number(m.group(1))) for m in _CLAUSE_NO.finditer(text))),
             clause_id=clause_id.group(0) if clause_id else None,
             doc_hint=doc_hint.group(0) if doc_hint else None,
         )

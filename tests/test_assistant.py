@@ -682,3 +682,10 @@ def test_an_institution_set_up_before_the_policy_is_not_new_unless_it_relocated(
 def test_a_body_a_document_of_the_library_names_is_no_outside_body(assistant: Assistant) -> None:
     answer = assistant.ask("国家中小企业发展基金主要用来干什么？")  # 中小企业促进法 第十条 sets it up
     assert answer.in_scope and answer.citations[0].clause_id == "cn-zxqycjf-20170901#10"
+
+
+def test_several_clause_numbers_named_at_once_are_each_quoted(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁政办字〔2023〕155号第（三）条和第（四）条各讲什么")
+    assert [c.clause_id for c in answer.citations] == ["sd-2023-155#3", "sd-2023-155#4"]
+    assert answer.calculations == ()
+    assert all(c.quote == assistant.clause(c.clause_id).text for c in answer.citations)  # each quoted whole
