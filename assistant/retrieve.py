@@ -24,6 +24,7 @@ NAMING_TERM_CHARS = 3
 NAMED_BOOST = 0.3
 TAKER_MIN_ROLES = 2  # numbers of this many roles taken by one rule point to its clause wherever it ranks
 POLICY_BOOST = 0.15  # their precedence on the fused 0–1 scale, on a close call
+NATIONAL_BOOST = 0.075  # national laws over local ones when no place is named: less than a measure's
 LOCAL_BOOST = 0.3  # a named city's own documents over its province's, on the same scale
 NATIONAL = "全国"  # the level of national laws
 PROVINCE = "省"  # how a province's units begin (省科技厅), left out when asked by their office (科技厅)
@@ -220,18 +221,20 @@ class Retriever:
 
     def _prefer_policy(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """Policy measures (规范性文件) rank ahead of laws on a close call, unless the question is about
-        law ("依法", "条例", "注册资本"): users ask the assistant about support, laws are background."""
-        if u.has("law"):
-            return self._prefer_national(u, hits)
-        boosted = [(h.score + POLICY_BOOST * (h.doc_id in self.policy_docs), h) for h in hits]
-        return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
-
-    def _prefer_national(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
-        """Asked about law with no place named (法律对成果转化奖励有规定吗), the national laws rank ahead of
-        a province's regulations on a close call: they apply wherever the asker is."""
-        if u.regions or u.localities or u.places:
-            return hits
-        boosted = [(h.score + POLICY_BOOST * (h.doc_id in self.national_docs), h) for h in hits]
+        law ("依法", "条例", "注册资本"): users ask the assistant about support, laws are background. Among
+        laws, with no place named (学校把我的专利卖了，我能分多少), the national ones rank ahead of a
+        province's or a city's: they apply wherever the asker is."""
+        national = not (u.regions or u.localities or u.places)
+        policy = 0.0 if u.has("law") else POLICY_BOOST
+        boosted = [
+            (
+                h.score
+                + policy * (h.doc_id in self.policy_docs)
+                + NATIONAL_BOOST * (national and h.doc_id in self.national_docs),
+                h,
+            )
+            for h in hits
+        ]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
     def _local_docs(self, u: Understanding) -> set[str]:
@@ -254,6 +257,7 @@ class Retriever:
     def _retrieve(self, query: str, filters: Filters, named: list[str]) -> list[Hit]:
         """Clause hits (numbered items only). In hybrid mode a decisive BM25 ranking is taken as it is,
         unless its first clause lacks a measure the question names: the dense query is then not run."""
+
         def items(hits: list[Hit]) -> list[Hit]:
             return [h for h in hits if self.clause(h.clause_id).kind in ANSWERING_KINDS]
 

@@ -689,3 +689,8 @@ def test_several_clause_numbers_named_at_once_are_each_quoted(assistant: Assista
     assert [c.clause_id for c in answer.citations] == ["sd-2023-155#3", "sd-2023-155#4"]
     assert answer.calculations == ()
     assert all(c.quote == assistant.clause(c.clause_id).text for c in answer.citations)  # each quoted whole
+
+
+def test_among_laws_the_national_one_comes_first_when_no_place_is_named(assistant: Assistant) -> None:
+    answer = assistant.ask("职务科技成果转让后给完成人的奖励最少是多少")
+    assert answer.citations[0].clause_id == "cn-cjkjcgzhf-20150829#45"  # not 浙江's or 青岛's article
