@@ -12,7 +12,7 @@ from assistant import compose, guard, money, numbers
 from assistant.answer import Answer, Citation, Total
 from assistant.bind import Binding
 from assistant.match import ELIGIBLE, STATUSES, TO_CONFIRM, MatchResult, confirmable
-from assistant.rules import CalcResult, Rule, RuleBook, calculate
+from assistant.rules import CalcResult, ConditionResult, Rule, RuleBook, calculate
 from assistant.scope import Verdict
 from assistant.several import total as several_total
 from assistant.subjects import Subjects
@@ -51,10 +51,16 @@ class Writer:
         dates: Sequence[dt.date],
         party: str | None,
         score: float,
+        other_subject: str | None = None,
     ) -> tuple[Answer, CalcResult]:
+        """``other_subject``: the asker says it is a subject the money never reaches (我们是担保公司 asking
+        the 鲁科保 premium subsidy of 科技型企业): not eligible, whatever the numbers."""
         party = party if rule.parties else None  # "省财政给多少" names the payer of a non-split rule
         result = calculate(rule, binding.values, on=dates[0] if dates else None, party=party)
         result = _with_estimates(result, binding)
+        if other_subject is not None:
+            subject = ConditionResult(f"本项给予{rule.recipient}，您所述为{other_subject}", "unmet")
+            result = replace(result, eligible=False, amount=0, missing=(), conditions=(subject, *result.conditions))
         clause = self.clause(rule.clause_id)
         doc = self.document(clause)
         follow_up = None

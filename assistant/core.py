@@ -243,13 +243,21 @@ class Assistant:
             return self._uncertain(question, u, hits), None
         if rule is not None and binding is not None and mode in (CALCULATE, PARAMETER):
             if mode == CALCULATE:
-                answer, _ = self.writer.calculation(question, u, rule, binding, u.dates, u.party, score)
+                other = self._other_subject(u, rule)
+                answer, _ = self.writer.calculation(question, u, rule, binding, u.dates, u.party, score, other)
             else:
                 answer = self.writer.parameter(question, u, rule, binding, score)
             # Kept even when complete: a later turn may add a fact ("不过有两期逾期了").
             return answer, Pending((Measure.of(rule, binding),), u.dates, u.party)
         quotes = [clause.text] if named else self.writer.quotes(clause, u.text)
         return self.writer.lookup(question, u, clause, quotes, score), None
+
+    def _other_subject(self, u: Understanding, rule: Rule) -> str | None:
+        """The subject the asker says it is, when the rule's money never reaches it."""
+        asker = self.askers.stated(u)
+        if asker is None or rule.recipient is None or self.subjects.may_receive(asker, rule.recipient):
+            return None
+        return asker
 
     def _uncertain(self, question: str, u: Understanding, hits: list[Hit]) -> Answer:
         picks = []

@@ -80,7 +80,7 @@ def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subject
     summed: list[tuple[Rule, CalcResult]] = []
     excluded: list[tuple[str, str]] = []
     for rule, result in results:
-        if asker and not _may_receive(asker, rule.recipient, subjects):
+        if asker and rule.recipient and not subjects.may_receive(asker, rule.recipient):
             excluded.append((rule.id, f"{rule.label}给予{rule.recipient}，不计入{asker}所得"))
         elif result.eligible is False:
             unmet = "；".join(c.text for c in result.conditions if c.status == "unmet")
@@ -97,9 +97,3 @@ def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subject
             summed.append((rule, result))
     amount = round_yuan(sum((dec(r.amount) for _, r in summed if r.amount is not None), dec(0)))
     return Total(amount if summed else None, "元", tuple(rule.id for rule, _ in summed), tuple(excluded))
-
-
-def _may_receive(asker: str, recipient: str, subjects: Subjects) -> bool:
-    """Whether money for ``recipient`` can reach ``asker``: either is a kind of the other (a 公司 may be the
-    科技型中小企业 a measure names; a 融资担保机构's subsidy never reaches an enterprise)."""
-    return recipient in subjects.kinds_of(asker) or asker in subjects.kinds_of(recipient)

@@ -44,6 +44,11 @@ class Subjects:
                 todo += self.types[kind].is_a
         return kinds
 
+    def may_receive(self, asker: str, recipient: str) -> bool:
+        """Whether money for ``recipient`` can reach ``asker``: either is a kind of the other (a 公司 may be the
+        科技型中小企业 a measure names; a 融资担保机构's subsidy never reaches an enterprise)."""
+        return recipient in self.kinds_of(asker) or asker in self.kinds_of(recipient)
+
     def serves(self, clause_id: str, subject: str) -> Served | None:
         """How the clause serves ``subject`` (or a broader kind of it), if it does."""
         kinds = self.kinds_of(subject)

@@ -694,3 +694,11 @@ def test_several_clause_numbers_named_at_once_are_each_quoted(assistant: Assista
 def test_among_laws_the_national_one_comes_first_when_no_place_is_named(assistant: Assistant) -> None:
     answer = assistant.ask("职务科技成果转让后给完成人的奖励最少是多少")
     assert answer.citations[0].clause_id == "cn-cjkjcgzhf-20150829#45"  # not 浙江's or 青岛's article
+
+
+def test_an_asker_the_money_never_reaches_is_not_eligible(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是保险公司，鲁科保保费30万能补多少")  # the subsidy is the insured enterprise's
+    assert answer.calculation is not None and answer.calculation.eligible is False
+    assert answer.calculation.conditions[0].text == "本项给予科技型企业，您所述为保险机构"
+    enterprise = assistant.ask("我们是科技型中小企业，鲁科保首年保费30万能补多少")
+    assert enterprise.calculation is not None and enterprise.calculation.amount == 150000
