@@ -702,3 +702,9 @@ def test_an_asker_the_money_never_reaches_is_not_eligible(assistant: Assistant) 
     assert answer.calculation.conditions[0].text == "本项给予科技型企业，您所述为保险机构"
     enterprise = assistant.ask("我们是科技型中小企业，鲁科保首年保费30万能补多少")
     assert enterprise.calculation is not None and enterprise.calculation.amount == 150000
+
+
+def test_a_loan_spent_on_something_else_is_no_transfer_loan(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科贷那笔贷款其实拿去炒股了，利息30万还能贴吗")
+    assert answer.calculation is not None and answer.calculation.eligible is False
+    assert {c.text: c.status for c in answer.calculation.conditions}["科技成果转化贷款"] == "unmet"
