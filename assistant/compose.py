@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant import money
 from assistant.answer import Citation, Total
-from assistant.formulas import CEILINGS, FLOOR
+from assistant.formulas import CEILINGS, FLOOR, LIMITS, MINIMUM
 from assistant.match import ELIGIBLE, NO_AMOUNT, NOT_ELIGIBLE, STATUSES, TO_CONFIRM, MatchItem, MatchResult
 from assistant.rules import CalcResult, Rule
 from assistant.understand import Understanding
@@ -30,6 +30,8 @@ _STATUS = {"met": "【已满足】", "unmet": "【不满足】", "unknown": "【
 def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None) -> str:
     if result.eligible is False:
         reasons = "；".join(c.text for c in result.conditions if c.status == "unmet")
+        if rule.kind in LIMITS:  # a requirement of the law, not a benefit
+            return f"**结论**：按您所述情况，**不符合**{rule.label}的要求（{reasons}）。"
         return f"**结论**：按您所述情况，**不符合**{rule.label}的条件（{reasons}），本项不能享受。"
     if result.missing:
         return (
@@ -39,12 +41,12 @@ def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None
     if result.amount is None:
         return f"**结论**：{rule.label}的具体金额文件未明确。"
     shown = money.fmt(result.amount, result.unit)
-    who = "上限为" if rule.kind in CEILINGS else "至少可获" if rule.kind == FLOOR else "最高可获"
+    who = {FLOOR: "至少可获", MINIMUM: "最低限额为"}.get(rule.kind, "上限为" if rule.kind in CEILINGS else "最高可获")
     if len(result.parts) > 1:
         named = next((p.party for p in result.parts if party and p.party == party), None)
         who = f"{named}承担" if named else "省市财政合计承担"
     # Whom the money goes to, said each time: the 鲁科贷 loss sharing is the lending bank's, not the borrower's.
-    to = f"（给予{rule.recipient}）" if rule.recipient and rule.kind not in CEILINGS else ""
+    to = f"（给予{rule.recipient}）" if rule.recipient and rule.kind not in LIMITS else ""
     unknown = [c for c in result.conditions if c.status == "unknown"]
     tail = "，须满足下列待确认条件" if unknown else ""
     return f"**结论**：{rule.label}按本条规定，{who} **{shown}**{to}{tail}。"

@@ -79,8 +79,10 @@ def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...], total_ca
 
 
 FLOOR = "rate_floor"  # the kind whose amount is the least due, not the most
-# The kinds whose amount is a limit the text sets (担保责任余额上限), not money paid.
+# The kinds whose amount is a limit the text sets (担保责任余额上限, 注册资本最低限额), not money paid.
 CEILINGS = ("multiple_cap", "share_cap")
+MINIMUM = "minimum"
+LIMITS = (*CEILINGS, MINIMUM)
 NOT_STATED = "not_stated"  # the kind of a measure whose amount the text leaves open
 CAP_ONLY = "cap_only"  # the kind of a text that states a ceiling and no scale
 
@@ -167,6 +169,15 @@ def fixed(amount: float) -> Outcome:
 def cap_only(cap: float) -> Outcome:
     """The text states a ceiling but no scale: the most it allows is the ceiling."""
     return Outcome(cap, (f"文件未明确计算标准，按最高{yuan(cap)}计",), notes=(f"金额文件未明确，最高{yuan(cap)}",))
+
+
+def minimum(base: Quantity, least: float) -> Outcome:
+    """The least a value must reach ("注册资本不低于人民币2000万元"): the limit itself, the value given
+    compared with it (the rule's condition decides eligibility)."""
+    if base.value is None:
+        return _needs(base, f"{base.label}不低于{yuan(least)}")
+    sign = "≥" if base.value >= least else "<"
+    return Outcome(least, (f"{yuan(base.value)} {sign} {yuan(least)}（最低限额）",))
 
 
 def not_stated() -> Outcome:
@@ -271,6 +282,7 @@ KINDS: Mapping[str, Kind] = {
     ),
     "tiers": Kind(tiers, {"base": _BASE, "tiers": Param("tiers")}, "元"),
     "fixed": Kind(fixed, {"amount": Param("money")}, "元"),
+    MINIMUM: Kind(minimum, {"base": _BASE, "least": Param("money")}, "元"),
     CAP_ONLY: Kind(cap_only, {"cap": Param("money")}, "元"),
     NOT_STATED: Kind(not_stated, {}, "元"),
     "split": Kind(

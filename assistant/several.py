@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from assistant.answer import Total
-from assistant.formulas import CAP_ONLY, CEILINGS
+from assistant.formulas import CAP_ONLY, LIMITS
 from assistant.money import dec, round_yuan, yuan
 from assistant.route import accepted_roles
 from assistant.rules import CalcResult, Rule, RuleBook
@@ -89,8 +89,8 @@ def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subject
             excluded.append((rule.id, "缺少计算所需的数额" if result.missing else "金额文件未明确"))
         elif rule.kind == CAP_ONLY:  # the most the text allows, not an amount due: a sum would claim it
             excluded.append((rule.id, f"{rule.label}金额文件未明确（最高{yuan(result.amount)}）"))
-        elif rule.kind in CEILINGS:  # a limit the law sets, not money anyone receives
-            excluded.append((rule.id, f"{rule.label}是上限，不是所得金额"))
+        elif rule.kind in LIMITS:  # a limit the law sets, not money anyone receives
+            excluded.append((rule.id, f"{rule.label}是法定限额，不是所得金额"))
         elif result.unit != "元":
             excluded.append((rule.id, "不是金额"))
         else:

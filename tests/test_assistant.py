@@ -708,3 +708,9 @@ def test_a_loan_spent_on_something_else_is_no_transfer_loan(assistant: Assistant
     answer = assistant.ask("鲁科贷那笔贷款其实拿去炒股了，利息30万还能贴吗")
     assert answer.calculation is not None and answer.calculation.eligible is False
     assert {c.text: c.status for c in answer.calculation.conditions}["科技成果转化贷款"] == "unmet"
+
+
+def test_a_capital_below_the_law_s_minimum_fails_its_requirement(assistant: Assistant) -> None:
+    answer = assistant.ask("打算开一家融资担保公司，注册资本1500万行不行")
+    assert answer.calculation is not None and answer.calculation.rule_id == "cn-guarantee-min-capital"
+    assert answer.calculation.eligible is False and "不符合" in answer.answer and "不能享受" not in answer.answer

@@ -16,6 +16,7 @@ from assistant.formulas import (
     cap_only,
     conditional_rate,
     fixed,
+    minimum,
     multiple_cap,
     not_stated,
     per_step_with_cap,
@@ -269,3 +270,9 @@ def test_share_cap_is_a_limit_as_a_share_of_its_base() -> None:
     assert share_cap(q(5e7), 0.1, q(True), 0.15).amount == 7.5e6
     unknown = share_cap(q(1e8), 0.1, q(None, "连同关联方"), 0.15)
     assert unknown.amount == 1e7 and unknown.notes == ("若连同关联方，上限为15%，即1500万元",)
+
+
+def test_minimum_is_the_least_a_value_must_reach() -> None:
+    assert minimum(q(1e7), 2e7).steps == ("1000万元 < 2000万元（最低限额）",)
+    assert minimum(q(3e7), 2e7).amount == 2e7
+    assert minimum(q(None, "注册资本"), 2e7).steps == ("注册资本不低于2000万元",)
