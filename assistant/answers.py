@@ -277,12 +277,12 @@ class Writer:
         citations = tuple(compose.citation(c, compose.units_line(c), 1.0) for c, _ in found)
         return self.finish(question, lines, citations, (), None, docs, counted=[str(len(found)), str(lead)])
 
-    def quotes(self, clause: Clause, query: str) -> list[str]:
-        """The verbatim passage to show: a short clause's whole body, or the span of the body sentences
-        that answer the question (those scoring at least a share of the best)."""
+    def quotes(self, clause: Clause, query: str, whole: bool = False) -> list[str]:
+        """The verbatim passage to show: a short clause's whole body (or any, ``whole``), or the span of the
+        body sentences that answer the question (those scoring at least a share of the best)."""
         scored = list(zip(clause.sentences, self.index.sentence_scores(clause, query), strict=True))
         body = [scored[n] for n in clause.body] or scored
-        if body[-1][0].end - body[0][0].start <= WHOLE_BODY_CHARS or clause.heading in query:
+        if whole or body[-1][0].end - body[0][0].start <= WHOLE_BODY_CHARS or clause.heading in query:
             return [clause.text[body[0][0].start : body[-1][0].end]]
         top = max(x for _, x in body)
         chosen = [s for s, x in body if x >= QUOTE_SHARE * top] if top > 0 else [s for s, _ in body[:2]]

@@ -249,7 +249,9 @@ class Assistant:
                 answer = self.writer.parameter(question, u, rule, binding, score)
             # Kept even when complete: a later turn may add a fact ("不过有两期逾期了").
             return answer, Pending((Measure.of(rule, binding),), u.dates, u.party)
-        quotes = [clause.text] if named else self.writer.quotes(clause, u.text)
+        # A clause asked for by number is quoted whole; so is one whose heading names the term asked about.
+        defined = u.has("define") and any(t in clause.heading for t in self.retriever.policy_terms(u.text))
+        quotes = [clause.text] if named else self.writer.quotes(clause, u.text, whole=defined)
         return self.writer.lookup(question, u, clause, quotes, score), None
 
     def _other_subject(self, u: Understanding, rule: Rule) -> str | None:

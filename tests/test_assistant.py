@@ -714,3 +714,10 @@ def test_a_capital_below_the_law_s_minimum_fails_its_requirement(assistant: Assi
     answer = assistant.ask("打算开一家融资担保公司，注册资本1500万行不行")
     assert answer.calculation is not None and answer.calculation.rule_id == "cn-guarantee-min-capital"
     assert answer.calculation.eligible is False and "不符合" in answer.answer and "不能享受" not in answer.answer
+
+
+def test_a_term_asked_what_it_means_gets_its_clause_quoted_whole(assistant: Assistant) -> None:
+    answer = assistant.ask("“政银担投”到底指什么")
+    clause = assistant.clause("sd-2023-155#14")
+    assert answer.citations[0].clause_id == clause.id
+    assert "财政资金、银行贷款、融资担保、产业投资一体化配置" in answer.citations[0].quote  # the defining sentence
