@@ -5,6 +5,7 @@ document card, a comparison, a decline. Each goes through the number guard befor
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -25,6 +26,7 @@ from index.search import Hit, SearchIndex
 QUOTE_SHARE = 0.34
 # A clause body this short is quoted whole: it is one provision, read at a glance.
 WHOLE_BODY_CHARS = 200
+_ARTICLE_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条\s*")
 
 
 class Writer:
@@ -276,6 +278,18 @@ class Writer:
         lines += ["", compose.DISCLAIMER]
         citations = tuple(compose.citation(c, compose.units_line(c), 1.0) for c, _ in found)
         return self.finish(question, lines, citations, (), None, docs, counted=[str(len(found)), str(lead)])
+
+    def section(self, question: str, doc: Document, section: str, clauses: Sequence[Clause]) -> Answer:
+        """The clauses of one part of a document, each by its label and first sentence (quoted)."""
+        lines = [f"**结论**：{doc.cited_as}的“{section}”共{len(clauses)}条：", ""]
+        citations = []
+        for clause in clauses:
+            first = _ARTICLE_NUMBER.sub("", clause.sentences[0].text)  # the label says 第十三条 already
+            shown = clause.heading if clause.kind == "item" and clause.heading in clause.text else first
+            lines.append(f"- {clause.label.removeprefix(doc.cited_as)}：{shown}")
+            citations.append(compose.citation(clause, shown, 1.0))
+        lines += ["", compose.DISCLAIMER]
+        return self.finish(question, lines, tuple(citations), (), None, [doc], counted=[str(len(clauses))])
 
     def quotes(self, clause: Clause, query: str, whole: bool = False) -> list[str]:
         """The verbatim passage to show: a short clause's whole body (or any, ``whole``), or the span of the

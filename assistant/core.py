@@ -198,6 +198,9 @@ class Assistant:
             compared = self._compare(question, u)
             if compared is not None:
                 return compared, None
+        part = self.retriever.section_asked(u) if u.has("chapter") else None
+        if part is not None:
+            return self.writer.section(question, *part), None
         numbered = self.retriever.clauses_numbered(u)
         if numbered:
             return self.several.answer(question, u, [c.id for c in numbered])

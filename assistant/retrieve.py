@@ -144,6 +144,27 @@ class Retriever:
                 found.append(doc)
         return found
 
+    def section_asked(self, u: Understanding) -> tuple[Document, str, list[Clause]] | None:
+        """The part of a document a question asks for (哪一章讲融资促进): the section whose name shares the
+        most words with the question, in the documents it names (by title or 文号), else its regions'."""
+        docs = self.documents_named(u) if (self.titled(u) or u.doc_hint) else self.index.corpus.documents
+        docs = [d for d in docs if not u.regions or any(r in d.region for r in u.regions)] or docs
+        text = u.text
+        for name, _ in self.doc_names:  # the title names the document, not the part (科学技术进步法 ≠ 科学技术…机构)
+            text = text.replace(name, "")
+        words = set(self.index.analyzer(text))
+        best: tuple[int, Document, str] | None = None
+        for doc in docs:
+            for section in dict.fromkeys(c.section for c in doc.clauses if c.section):
+                name = section.split(" ", 1)[-1]
+                shared = sum(len(w) for w in set(self.index.analyzer(name)) & words if len(w) > 1)
+                if shared and (best is None or shared > best[0]):
+                    best = (shared, doc, section)
+        if best is None:
+            return None
+        _, doc, section = best
+        return doc, section, [c for c in doc.clauses if c.section == section]
+
     def documents_named(self, u: Understanding) -> list[Document]:
         """The documents a question is about: named by title or 文号; else, per region named, its policy
         measures (规范性文件) if it has any; else the policy measures of the whole corpus."""

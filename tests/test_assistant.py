@@ -721,3 +721,11 @@ def test_a_term_asked_what_it_means_gets_its_clause_quoted_whole(assistant: Assi
     clause = assistant.clause("sd-2023-155#14")
     assert answer.citations[0].clause_id == clause.id
     assert "财政资金、银行贷款、融资担保、产业投资一体化配置" in answer.citations[0].quote  # the defining sentence
+
+
+def test_the_part_of_a_document_asked_for_is_listed_article_by_article(assistant: Assistant) -> None:
+    answer = assistant.ask("中小企业促进法哪一章是讲融资的")
+    cited = [c.clause_id for c in answer.citations]
+    assert cited == [f"cn-zxqycjf-20170901#{n}" for n in range(13, 24)]  # 第三章 融资促进
+    assert "第三章 融资促进" in answer.answer
+    assert all(c.quote in assistant.clause(c.clause_id).text for c in answer.citations)
