@@ -148,13 +148,16 @@ class SeveralMeasures:
                 rule = rules[0]  # asked for an amount: the clause's first provision
             measures.append((clause, rule, bind(rule, u, self.vocab, facts=self.facts) if rule else None))
         # Unstated, the asker is whom most of the measures asked about serve ("新落户的创投机构，投了…科技企业
-        # …两项加起来": both rewards go to the 创投), before any subject the question merely names.
-        served = Counter(r.recipient for _, r, _ in measures if r is not None).most_common(1)
+        # …两项加起来": both rewards go to the 创投), before any subject the question merely names; on a tie,
+        # the subject it names (科技型中小企业…鲁科贷…担保费率: not the guarantor of the 鲁科担 fee subsidy).
+        served = Counter(r.recipient for _, r, _ in measures if r is not None).most_common()
+        most = served[0][0] if served and (len(served) == 1 or served[0][1] > served[1][1]) else None
         asker = (
             self.askers.stated(u)
             or (pending.asker if pending else None)
-            or (served[0][0] if served else None)
+            or most
             or self.askers.of(u)
+            or (served[0][0] if served else None)
         )
         answer, _ = self.writer.several(question, u, measures, asker, self.subjects)
         computed = [(r, b) for _, r, b in measures if r is not None and b is not None]

@@ -83,7 +83,8 @@ def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subject
         if asker and rule.recipient and not subjects.may_receive(asker, rule.recipient):
             excluded.append((rule.id, f"{rule.label}给予{rule.recipient}，不计入{asker}所得"))
         elif result.eligible is False:
-            unmet = "；".join(c.text for c in result.conditions if c.status == "unmet")
+            # An unmet condition says why; else the calculation does (不足一档: less than one step).
+            unmet = "；".join(c.text for c in result.conditions if c.status == "unmet") or "；".join(result.steps[-1:])
             excluded.append((rule.id, f"不符合条件：{unmet}"))
         elif result.amount is None:
             excluded.append((rule.id, "缺少计算所需的数额" if result.missing else "金额文件未明确"))

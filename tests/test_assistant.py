@@ -729,3 +729,12 @@ def test_the_part_of_a_document_asked_for_is_listed_article_by_article(assistant
     assert cited == [f"cn-zxqycjf-20170901#{n}" for n in range(13, 24)]  # 第三章 融资促进
     assert "第三章 融资促进" in answer.answer
     assert all(c.quote in assistant.clause(c.clause_id).text for c in answer.citations)
+
+
+def test_a_total_is_for_the_subject_named_when_the_measures_serve_several(assistant: Assistant) -> None:
+    answer = assistant.ask("科技型中小企业，鲁科贷利息20万，另外鲁科担担保费率0.3%，担保金额500万，合计多少")
+    # 鲁科担's fee subsidy goes to the guarantor; a measure left out gives a reason, never a blank
+    assert answer.total is not None and answer.total.rule_ids == ("sd-lukedai-interest",)
+    settle = assistant.ask("我们创投新迁入青岛，首次投了一家初创企业2000万满两年，落户奖励和投早投小一共多少")
+    assert settle.total is not None
+    assert dict(settle.total.excluded)["sd-vc-settle"] == "不符合条件：2000万元不满2亿元，不予奖励"
