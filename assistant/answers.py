@@ -245,7 +245,9 @@ class Writer:
         return self.finish(question, lines, tuple(citations), (), None, docs)
 
     def comparison(self, question: str, u: Understanding, picks: Sequence[tuple[Clause, Hit]]) -> Answer:
-        lines = ["**结论**：两地文件的相关规定如下，可对照比较：", ""]
+        asked = u.has("compare") or u.regions  # else shown side by side unasked (no place named)
+        lead = "两地文件的相关规定如下，可对照比较：" if asked else "两地文件都有相关规定，分列如下："
+        lines = [f"**结论**：{lead}", ""]
         citations: list[Citation] = []
         docs: list[Document] = []
         for clause, hit in picks:

@@ -42,6 +42,11 @@ UNCERTAIN_PICKS = 3  # clauses offered as possibly related when retrieval is uns
 # COMPARED_PER_REGION, so that a comparison stays one the reader can take in.
 COMPARED_CLOSE = 0.85
 COMPARED_PER_REGION = 2
+# Asked with no place and no number (尽职免责有什么规定), both regions' measures are shown side by side when
+# the other region's best scores at least this share of the first.
+BOTH_REGIONS_CLOSE = 0.9
+# An amount asked (多少, 最高) or a law: answered by the first region's rule or the law, not side by side.
+_ONE_REGION_INTENTS = ("calc", "parameter", "total", "each", "law")
 
 
 class Assistant:
@@ -206,6 +211,10 @@ class Assistant:
             return self.several.answer(question, u, [c.id for c in numbered])
         hits = self.retriever.prefer_rules(u, self.retriever.hits(u))
         named = self.retriever.named_clause(u) or self.decider.period_clause(u, hits)
+        if named is None and self._both_regions(u, hits):
+            compared = self._compare(question, u, first=self.index.corpus.document(hits[0].doc_id).region)
+            if compared is not None:
+                return compared, None
         if named is None and (not hits or not self.decider.evidence(u, is_anchored)):
             if u.quantities:  # "是80万元" with nothing before it: which measure is it about?
                 return self.writer.which_measure(question, u), None
@@ -284,11 +293,25 @@ class Assistant:
                 related.append((clause, "".join(self.writer.quotes(clause, topic)), hits[0].score))
         return self.writer.declined(question, verdict, related)
 
-    def _compare(self, question: str, u: Understanding) -> Answer | None:
-        """The best clause of each region compared (两地: the regions of the policy documents)."""
+    def _both_regions(self, u: Understanding, hits: list[Hit]) -> bool:
+        """No place, no number, no rule named: the policy measures of another region answer about as well
+        as the first's (尽职免责: 山东（二十） and 内蒙古（十四）)."""
+        if u.regions or u.localities or u.places or u.quantities or not hits or u.has(*_ONE_REGION_INTENTS):
+            return False
+        policy = [h for h in hits if h.doc_id in self.retriever.policy_docs]
+        if not policy or policy[0] is not hits[0]:
+            return False
+        first = self.index.corpus.document(hits[0].doc_id).region
+        other = [h for h in policy if self.index.corpus.document(h.doc_id).region != first]
+        return bool(other) and other[0].score >= BOTH_REGIONS_CLOSE * hits[0].score
+
+    def _compare(self, question: str, u: Understanding, first: str | None = None) -> Answer | None:
+        """The best clause of each region compared (两地: the regions of the policy documents), ``first``'s
+        first."""
         picks: list[tuple[Clause, Hit]] = []
         topic = self.retriever.without_places(u) or u.text
-        for region in u.regions or self.vocab.regions:
+        regions = sorted(u.regions or self.vocab.regions, key=lambda r: r != first)
+        for region in regions:
             hits = self.retriever.hits(u, region=region, text=topic)
             # Regions are compared by their measures; laws only when the question is about law or no
             # measure of the region answers it.

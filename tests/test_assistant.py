@@ -738,3 +738,11 @@ def test_a_total_is_for_the_subject_named_when_the_measures_serve_several(assist
     settle = assistant.ask("我们创投新迁入青岛，首次投了一家初创企业2000万满两年，落户奖励和投早投小一共多少")
     assert settle.total is not None
     assert dict(settle.total.excluded)["sd-vc-settle"] == "不符合条件：2000万元不满2亿元，不予奖励"
+
+
+def test_with_no_place_named_both_regions_close_measures_are_shown(assistant: Assistant) -> None:
+    answer = assistant.ask("信贷人员的尽职免责有什么规定")
+    assert {c.clause_id for c in answer.citations} >= {"sd-2023-155#20", "nm-2025-15#14"}
+    assert "两地文件都有相关规定" in answer.answer
+    one = assistant.ask("鲁科担有什么规定")  # a brand names its region
+    assert all(c.clause_id.startswith("sd-") for c in one.citations)
