@@ -191,6 +191,7 @@ class Assistant:
                 return continued
         is_anchored = anchored(u)
         verdict = judge(u, self.vocab, is_anchored, self.retriever.terms) or self.decider.unknown_measure(u)
+        verdict = verdict or self.decider.other_trade(u)
         if verdict is not None:
             return self._declined(question, u, verdict), None
         if self.decider.about_documents(u):

@@ -114,6 +114,15 @@ class Decider:
                 return Verdict("not_covered", f"收录文件未规定所问的{word}{m.group(2)}", True)
         return None
 
+    def other_trade(self, u: Understanding) -> Verdict | None:
+        """A business no measure serves (我想开个奶茶店，有补贴吗: facts.toml non_tech) asking in general, no
+        policy word said or implied: say that the measures serve technology enterprises and finance."""
+        trades = [w for w in self.vocab.concepts.get("non_tech", ()) if w in u.text]
+        if not trades or self.retriever.policy_terms(u.text) or self.index.analyzer.expansions(u.text):
+            return None
+        reason = f"收录文件的措施面向科技型企业和服务科技创新的金融、投资机构，所述经营（{trades[0]}）不在其支持范围内"
+        return Verdict("not_covered", reason, True)
+
     def topic_not_in_region(self, u: Understanding) -> Verdict | None:
         """A measure (贴息, 保费补贴: a trigger word of a rule) asked of a region whose documents are laws
         and regulations only and never name it (上海…贴息): say plainly that they do not cover it, and

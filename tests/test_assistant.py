@@ -746,3 +746,10 @@ def test_with_no_place_named_both_regions_close_measures_are_shown(assistant: As
     assert "两地文件都有相关规定" in answer.answer
     one = assistant.ask("鲁科担有什么规定")  # a brand names its region
     assert all(c.clause_id.startswith("sd-") for c in one.citations)
+
+
+def test_a_business_no_measure_serves_asking_in_general_is_told_so(assistant: Assistant) -> None:
+    answer = assistant.ask("我开了家火锅店，政府有补贴吗")
+    assert answer.in_scope is False and "不在其支持范围内" in answer.answer
+    named = assistant.ask("我们是餐饮企业，鲁科贷能用吗")  # a measure named: its condition decides
+    assert named.calculation is not None and named.calculation.eligible is False
