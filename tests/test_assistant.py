@@ -753,3 +753,8 @@ def test_a_business_no_measure_serves_asking_in_general_is_told_so(assistant: As
     assert answer.in_scope is False and "不在其支持范围内" in answer.answer
     named = assistant.ask("我们是餐饮企业，鲁科贷能用吗")  # a measure named: its condition decides
     assert named.calculation is not None and named.calculation.eligible is False
+
+
+def test_a_topic_word_beside_a_covered_matter_does_not_decline_it(assistant: Assistant) -> None:
+    answer = assistant.ask("科研人员离职后还能拿成果转化的奖励吗")
+    assert answer.in_scope and answer.citations[0].clause_id.startswith("cn-cjkjcgzhf-20150829#")
