@@ -148,7 +148,7 @@ class Retriever:
         """The part of a document a question asks for (哪一章讲融资促进): the section whose name shares the
         most words with the question, in the documents it names (by title or 文号), else its regions'."""
         docs = self.documents_named(u) if (self.titled(u) or u.doc_hint) else self.index.corpus.documents
-        docs = [d for d in docs if not u.regions or any(r in d.region for r in u.regions)] or docs
+        docs = [d for d in docs if _in_regions(d, u)] or docs
         text = u.text
         for name, _ in self.doc_names:  # the title names the document, not the part (科学技术进步法 ≠ 科学技术…机构)
             text = text.replace(name, "")
@@ -221,15 +221,14 @@ class Retriever:
     def clauses_of_units(self, u: Understanding, units: Sequence[str]) -> list[tuple[Clause, bool]]:
         """The measures the units are responsible for, in the question's regions: each with whether a unit
         leads it (牵头) rather than takes part (按职责分工负责)."""
-        found = []
-        for doc in self.index.corpus.documents:
-            if u.regions and not any(r in doc.region for r in u.regions):
-                continue
-            for clause in doc.clauses:
-                names = {x.name for x in clause.units}
-                if names & set(units):
-                    found.append((clause, bool(set(clause.lead_units) & set(units))))
-        return found
+        wanted = set(units)
+        return [
+            (clause, bool(wanted.intersection(clause.lead_units)))
+            for doc in self.index.corpus.documents
+            if _in_regions(doc, u)
+            for clause in doc.clauses
+            if wanted.intersection(x.name for x in clause.units)
+        ]
 
     def without_places(self, u: Understanding) -> str:
         """The question less the words naming regions (山东, 内蒙古, 两地, 宜昌): filters and scope do their job."""
@@ -306,6 +305,11 @@ class Retriever:
                 start = max(clause.text.find(rule.quote), 0)
                 found.append(Hit(clause.id, clause.doc_id, 0.0, rule.quote, (start, start + len(rule.quote)), ()))
         return found
+
+
+def _in_regions(doc: Document, u: Understanding) -> bool:
+    """Whether a document is of the regions the question names (any, when it names none)."""
+    return not u.regions or any(r in doc.region for r in u.regions)
 
 
 def named_hit(clause: Clause) -> Hit:

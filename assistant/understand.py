@@ -197,9 +197,14 @@ class Reader:
         return any(before.endswith(w) for w in v.activity_at) and any(w in after for w in v.activity_after)
 
 
+@functools.lru_cache(maxsize=4)
+def _founded_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A year, up to three characters (就, 已经), then a word of setting up (2019年就设立了)."""
+    return re.compile(rf"((?:19|20)\d\d)年[^\d，。,；;？?！!]{{0,3}}?(?:{'|'.join(re.escape(w) for w in words)})")
+
+
 def _founded(text: str, v: Vocabulary) -> int | None:
-    words = "|".join(re.escape(w) for w in v.founded)
-    for m in re.finditer(rf"((?:19|20)\d\d)年[^\d，。,；;？?！!]{{0,3}}?(?:{words})", text):
+    for m in _founded_pattern(v.founded).finditer(text):
         after = next((text[m.end() + len(w) :] for w in v.founded_relative if text.startswith(w, m.end())), None)
         relative = after is not None and bool(re.match(r"[^\W\d]", after))  # 成立的企业, not 成立的，
         if not relative or text[: m.start()].endswith(v.founded_self):

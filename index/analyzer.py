@@ -108,6 +108,7 @@ class Analyzer:
             self._jieba.add_word(_BRACKETS.sub("", word), freq=_TERM_FREQ)
         # One question is segmented by several stages (scope, retrieval, routing): segment it once.
         self._segmented = functools.lru_cache(maxsize=4096)(self._segment)
+        self._negating_terms = tuple(t for t in lexicon.terms if t[0] in _NEGATING)  # 非上市, 无担保
 
     @functools.cached_property
     def _tagger(self) -> Any:
@@ -146,7 +147,7 @@ class Analyzer:
         """The policy words the text's everyday words stand for (for the dense query)."""
         found: list[str] = []
         # A word negated inside a policy term stands for nothing: 非上市 is no 上市, so no 首次公开发行.
-        negating = [t for t in self.lexicon.terms if t[0] in _NEGATING and t in text]
+        negating = [t for t in self._negating_terms if t in text]
         for word in self.words(text):
             inside = sum(text.count(t) for t in negating if t[1:] == word)
             if inside and text.count(word) == inside:
