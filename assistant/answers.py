@@ -53,15 +53,15 @@ class Writer:
         dates: Sequence[dt.date],
         party: str | None,
         score: float,
-        other_subject: str | None = None,
+        excluded: str | None = None,
     ) -> tuple[Answer, CalcResult]:
-        """``other_subject``: the asker says it is a subject the money never reaches (我们是担保公司 asking
-        the 鲁科保 premium subsidy of 科技型企业): not eligible, whatever the numbers."""
+        """``excluded``: why the money never reaches the asker (我们是担保公司 asking the 鲁科保 premium
+        subsidy of 科技型企业): not eligible, whatever the numbers."""
         party = party if rule.parties else None  # "省财政给多少" names the payer of a non-split rule
         result = calculate(rule, binding.values, on=dates[0] if dates else None, party=party)
         result = _with_estimates(result, binding)
-        if other_subject is not None:
-            subject = ConditionResult(f"本项给予{rule.recipient}，您所述为{other_subject}", "unmet")
+        if excluded is not None:
+            subject = ConditionResult(excluded, "unmet")
             result = replace(result, eligible=False, amount=0, missing=(), conditions=(subject, *result.conditions))
         clause = self.clause(rule.clause_id)
         doc = self.document(clause)

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.facts import FactMatcher
-from assistant.money import dec, fmt, round_yuan
+from assistant.money import Fewer, dec, fmt, round_yuan
 from assistant.quantities import Quantity, phrase_span
 from assistant.rules import FOUNDED_BEFORE_CUE, OUTSIDE_PLACE_CUE, REGION_CUE, REGISTERED_OUTSIDE_CUE, InputSpec, Rule
 from assistant.understand import Understanding
@@ -46,7 +46,7 @@ def bind(
     rule: Rule, u: Understanding, vocab: Vocabulary, carried: Carried | None = None, facts: FactMatcher | None = None
 ) -> Binding:
     carried = carried or Carried()
-    stated = {q.role: q.value for q in u.quantities if q.role is not None}
+    stated = {q.role: _figure(q) for q in u.quantities if q.role is not None}
     roles = {**carried.roles, **stated}
     values: dict[str, object] = dict(carried.inputs)
     estimates: list[str] = []
@@ -69,7 +69,7 @@ def bind(
         if listed:
             best_role = listed[0].role
             same = [q for q in listed if q.role == best_role]
-            values[spec.name] = tuple(q.value for q in same) if spec.many and len(same) > 1 else same[0].value
+            values[spec.name] = tuple(q.value for q in same) if spec.many and len(same) > 1 else _figure(same[0])
             notes += [f"“{q.text}”按{fmt(q.value, q.unit)}计，以实际金额为准" for q in same if q.approximate]
             continue
         known = next((roles[r] for r in spec.roles if r in roles), None)
@@ -93,6 +93,10 @@ def bind(
                 wanting += missing
     unclear = tuple(q for q in unroled if any(_unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
     return Binding(values, roles, tuple(estimates), tuple(notes), unclear, tuple(dict.fromkeys(wanting)))
+
+
+def _figure(q: Quantity) -> float:
+    return Fewer(q.value) if q.fewer else q.value
 
 
 def _unit_fits(spec: InputSpec, q: Quantity) -> bool:
@@ -186,10 +190,12 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
     votes = [_stated(text, m.start(), negation) for cue in cues for m in _find(cue, text)]
     # Where the deal happens, not where the asker is registered (注册在江苏的创投投了山东企业).
     votes += [False for p in u.places if p.activity and not p.registered] if OUTSIDE_PLACE_CUE in spec.no_cues else []
-    votes += [False for p in u.registered_in if p != region] if REGISTERED_OUTSIDE_CUE in spec.no_cues else []
-    # Set up before the rule's period began (2019年就设立了 for a measure from 2024), and no cue stated
-    # (2018年成立，刚迁入山东 is 新迁入): not new to it.
-    founded_before = u.founded is not None and u.founded < rule.in_force.start.year and not any(votes)
+    # Registered in another province, or set up before the rule's period began (2019年就设立了 for a measure
+    # from 2024), and no cue stated (注册在江苏，刚迁入山东 is 新迁入): not new to it.
+    relocating = any(votes)
+    if REGISTERED_OUTSIDE_CUE in spec.no_cues and not relocating:
+        votes += [False for p in u.registered_in if p != region]
+    founded_before = u.founded is not None and u.founded < rule.in_force.start.year and not relocating
     votes += [False] if founded_before and FOUNDED_BEFORE_CUE in spec.no_cues else []
     no_cues = cue_words(spec.no_cues, vocab, region)
     votes += [not _stated(text, m.start(), negation) for cue in no_cues for m in _find(cue, text)]

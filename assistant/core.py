@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answer import Answer
 from assistant.answers import Writer
@@ -24,7 +24,7 @@ from assistant.followup import FollowUp
 from assistant.match import MatchResult, Profile, match
 from assistant.measures import SeveralMeasures
 from assistant.retrieve import Retriever, named_hit
-from assistant.route import CALCULATE, PARAMETER, answer_mode, pick_rule
+from assistant.route import CALCULATE, PARAMETER, answer_mode, breaks_a_condition, pick_rule, triggered
 from assistant.rules import Rule, RuleBook, load_rules
 from assistant.scope import Verdict, judge
 from assistant.subjects import Subjects, load_subjects
@@ -243,8 +243,11 @@ class Assistant:
         score = 1.0 if named else hits[0].score
         scores = self.index.sentence_scores(clause, u.text)
         said = self.retriever.said(u)
-        rule = pick_rule(clause, self.rules.for_clause(clause.id), u, scores, said, self.vocab.derived)
+        rules = self.rules.for_clause(clause.id)
+        rule = pick_rule(clause, rules, u, scores, said, self.vocab.derived)
         binding = bind(rule, u, self.vocab, facts=self.facts) if rule else None
+        if rule is None:  # 2019年就落户了，还能申请落户奖励吗: the provision named, though its sentence scores less
+            rule, binding = self._broken(rules, u, said)
         mode = answer_mode(rule, u, binding)
         sure = (
             named is not None
@@ -256,8 +259,8 @@ class Assistant:
             return self._uncertain(question, u, hits), None
         if rule is not None and binding is not None and mode in (CALCULATE, PARAMETER):
             if mode == CALCULATE:
-                other = self._other_subject(u, rule)
-                answer, _ = self.writer.calculation(question, u, rule, binding, u.dates, u.party, score, other)
+                excluded = self._asker_excluded(u, rule)
+                answer, _ = self.writer.calculation(question, u, rule, binding, u.dates, u.party, score, excluded)
             else:
                 answer = self.writer.parameter(question, u, rule, binding, score)
             # Kept even when complete: a later turn may add a fact ("不过有两期逾期了").
@@ -267,12 +270,27 @@ class Assistant:
         quotes = [clause.text] if named else self.writer.quotes(clause, u.text, whole=defined)
         return self.writer.lookup(question, u, clause, quotes, score), None
 
-    def _other_subject(self, u: Understanding, rule: Rule) -> str | None:
-        """The subject the asker says it is, when the rule's money never reaches it."""
-        asker = self.askers.stated(u)
-        if asker is None or rule.recipient is None or self.subjects.may_receive(asker, rule.recipient):
+    def _broken(self, rules: Sequence[Rule], u: Understanding, said: str) -> tuple[Rule | None, Binding | None]:
+        """A provision the question names by its trigger words and whose condition a stated fact breaks."""
+        for rule in triggered(rules, said):
+            binding = bind(rule, u, self.vocab, facts=self.facts)
+            if breaks_a_condition(rule, binding):
+                return rule, binding
+        return None, None
+
+    def _asker_excluded(self, u: Understanding, rule: Rule) -> str | None:
+        """Why the rule's money never reaches the asker, from what it says of itself: it is another kind of
+        subject, or one a region's measure serves locally registered in another province."""
+        recipient = rule.recipient
+        if recipient is None:
             return None
-        return asker
+        asker = self.askers.stated(u)
+        if asker is not None and not self.subjects.may_receive(asker, recipient):
+            return f"本项给予{recipient}，您所述为{asker}"
+        elsewhere = [p for p in u.registered_in if p != rule.region]
+        if elsewhere and rule.region in self.vocab.regions and self.subjects.is_local(recipient):
+            return f"本项支持{rule.region}的{recipient}，您所述在{elsewhere[0]}"
+        return None
 
     def _uncertain(self, question: str, u: Understanding, hits: list[Hit]) -> Answer:
         picks = []

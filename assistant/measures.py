@@ -103,6 +103,8 @@ class SeveralMeasures:
         found: list[str] = []
         for part in parts:
             read = self.reader.read(part)
+            if part.startswith(self.vocab.self_markers) and not read.intents:
+                continue  # "我们是科技型中小企业，…": who asks, not a measure asked about
             # So is each measure a question lists to be answered one by one (A和B分别…).
             listed = each and named[part]
             on_its_own = (part in questions and bool(read.intents & _ASKING)) or listed

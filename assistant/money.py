@@ -44,8 +44,15 @@ def percent(ratio: float) -> str:
     return f"{_plain(dec(ratio) * 100)}%"
 
 
+class Fewer(float):
+    """A figure said as an upper bound ("不到两年", "不足1亿"): the true value is below it. It computes as the
+    figure (an amount then reads as at most), but a condition it must reach is not met (rules._check)."""
+
+
 def fmt(value: float, unit: str) -> str:
     """A value in its unit: 元 via ``yuan``, ``ratio`` as a percentage, ``%`` ``年`` ``个百分点`` as is."""
+    if isinstance(value, Fewer):
+        return "不到" + fmt(float(value), unit)
     if unit == "元":
         return yuan(value)
     if unit == "ratio":

@@ -33,14 +33,20 @@ class Quantity:
     start: int
     end: int
     approximate: bool = False  # "80多万": the round figure, not the exact amount
+    fewer: bool = False  # "不到两年": below the figure (money.Fewer)
 
 
 def find_quantities(
-    text: str, roles: Mapping[str, Role], terms: Sequence[str], is_word: Callable[[str], bool]
+    text: str,
+    roles: Mapping[str, Role],
+    terms: Sequence[str],
+    is_word: Callable[[str], bool],
+    fewer: Sequence[str] = (),
 ) -> tuple[Quantity, ...]:
     """The numbers of ``text`` with their roles; a role word inside one of ``terms`` is none (投 in 创投机构)
     unless it heads the term: Chinese compounds end with their head, after a modifier that is a word of its
-    own (贷款 in 科技贷款, not 保费 in 担保费)."""
+    own (贷款 in 科技贷款, not 保费 in 担保费). A number right after a word of ``fewer`` (不到, 未满) is an upper
+    bound."""
     found = sorted(
         [(f, "元") for f in numbers.amounts(text)]
         + [(f, "ratio") for f in numbers.percents(text)]
@@ -56,7 +62,8 @@ def find_quantities(
         if role is None and quantities and _listed_after(text, quantities[-1], f, unit):
             role = quantities[-1].role  # "2000万、1500万和1000万": one word for the list
         value = f.value * 100 if role is not None and roles[role].unit == "%" else f.value
-        quantities.append(Quantity(value, unit, role, f.text, f.start, f.end, f.approximate))
+        below = any(text.endswith(w, 0, f.start) for w in fewer)
+        quantities.append(Quantity(value, unit, role, f.text, f.start, f.end, f.approximate, below))
     return tuple(quantities)
 
 

@@ -9,6 +9,7 @@ question's numbers and words. Also the clauses and documents a question names ou
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from assistant.route import fit, roles_complete
@@ -29,6 +30,7 @@ LOCAL_BOOST = 0.3  # a named city's own documents over its province's, on the sa
 NATIONAL = "全国"  # the level of national laws
 PROVINCE = "省"  # how a province's units begin (省科技厅), left out when asked by their office (科技厅)
 CHINA = "中华人民共和国"  # national laws are named without it
+_PLACE_SUFFIX = re.compile(r"^(\w{2,3}?)(?:省|市|自治区)")
 DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
 # The kinds of clause that answer a question (not the cover notice, preamble or closing lines).
 ANSWERING_KINDS = ("item", "article", "section", "paragraph")
@@ -324,5 +326,8 @@ def hinted(doc: Document, hint: str | None) -> bool:
 
 
 def _names_of(doc: Document) -> set[str]:
+    """The title, without 中华人民共和国, the short title, and each without the 省/市/自治区 of the place it
+    opens with (青岛金融发展促进条例, 山东地方金融条例)."""
     names = {doc.title, doc.title.removeprefix(CHINA), doc.short_title}
+    names |= {_PLACE_SUFFIX.sub(r"\1", n, count=1) for n in names}
     return {n for n in names if len(n) >= DOC_NAME_CHARS}

@@ -123,13 +123,18 @@ def answer_mode(rule: Rule | None, u: Understanding, binding: Binding | None) ->
         return CALCULATE
     if u.has("eligibility") and not u.has("validity"):
         return CALCULATE
-    if binding is not None and _breaks_a_condition(rule, binding):
+    if binding is not None and breaks_a_condition(rule, binding):
         return CALCULATE  # "我们是做房地产的，也想沾鲁科贷的光": the answer is that a condition fails
     return LOOKUP
 
 
-def _breaks_a_condition(rule: Rule, binding: Binding) -> bool:
+def breaks_a_condition(rule: Rule, binding: Binding) -> bool:
     return any(binding.values.get(s.name) is False for s in rule.inputs if s.unit == "bool")
+
+
+def triggered(rules: Sequence[Rule], said: str) -> list[Rule]:
+    """The rules whose trigger words are said, most said first."""
+    return sorted((r for r in rules if _trigger_score(r, said)), key=lambda r: -_trigger_score(r, said))
 
 
 def _overlaps(clause: Clause, rule: Rule, sentence: Sentence) -> bool:

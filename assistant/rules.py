@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.formulas import CONSTANT_ROLES, INPUT_ROLES, KINDS, Constant, Kind, Part, Quantity, Share, Tier
-from assistant.money import dec, fmt, round_yuan, written_forms, yuan
+from assistant.money import Fewer, dec, fmt, round_yuan, written_forms, yuan
 from index.corpus import Corpus
 from index.errors import InputError, NotFoundError, RuleError
 from index.model import Clause, InForce, cn_date
@@ -250,7 +250,8 @@ def _number(spec: InputSpec, raw: object) -> float:
     if value > limit:
         hint = "；比例请按小数填写，如0.005表示0.5%" if spec.unit == "ratio" else "，请检查单位"
         raise InputError(f"{spec.label}数值过大（{raw}），不能超过{fmt(limit, spec.unit)}{hint}")
-    return round_yuan(value) if spec.unit == "元" else value
+    value = round_yuan(value) if spec.unit == "元" else value
+    return Fewer(value) if isinstance(raw, Fewer) else value
 
 
 def _party(rule: Rule, party: str | None) -> str | None:
@@ -285,11 +286,18 @@ def _check(cond: Condition, rule: Rule, values: Mapping[str, object]) -> tuple[C
     if cond.input is None or cond.input not in values:
         return ConditionResult(cond.text, "unknown"), None
     value = values[cond.input]
-    if _OPS[cond.op](value, cond.value):
+    met = _OPS[cond.op](value, cond.value)
+    if isinstance(value, Fewer) and cond.op in _UNMET:
+        # Below a figure at or under the threshold: short of a floor, within a cap; above it, either may be.
+        if value > cond.value:
+            return ConditionResult(cond.text, "unknown"), None
+        met = cond.op in ("<=", "<")
+    if met:
         return ConditionResult(cond.text, "met"), None
     spec = next(s for s in rule.inputs if s.name == cond.input)
     if spec.unit in _NUMERIC:
-        fact = f"{spec.label}{fmt(value, spec.unit)}{_UNMET[cond.op]}{fmt(cond.value, spec.unit)}"
+        fact = f"{spec.label}{fmt(value, spec.unit)}"
+        fact += "" if isinstance(value, Fewer) else f"{_UNMET[cond.op]}{fmt(cond.value, spec.unit)}"
     else:
         fact = f"{spec.label}：{'是' if value is True else '否' if value is False else value}"
     return ConditionResult(cond.text, "unmet"), f"{fact}，不符合条件（{cond.text}）"

@@ -32,7 +32,9 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
     text = u.text
     for term in sorted(policy_terms, key=len, reverse=True):  # 名单 inside 白名单, 社保 inside 社保基金
         text = text.replace(term, "＿")
-    if not u.has(*AMOUNT_INTENTS) and _asks_criteria(u.text, vocab):  # 能拿多少上市奖励 asks for support
+    # 能拿多少上市奖励 asks for support; 高企申报要满足哪些指标？研发费用占比要多少 asks the criteria
+    asks_support = u.has(*AMOUNT_INTENTS) and any(w in u.text for w in vocab.criteria.support)
+    if not asks_support and _asks_criteria(u.text, vocab):
         return Verdict("criteria", "收录文件只规定对已认定、已上市企业的支持措施，未规定认定或上市的标准、条件", True)
     if any(_says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)

@@ -20,6 +20,7 @@ class SubjectType:
     name: str
     words: tuple[str, ...]  # how a question names it
     is_a: tuple[str, ...]  # broader kinds (科技型中小企业 is a 科技型企业)
+    local: bool  # a region's measure for it serves the region's own (one registered elsewhere is not served)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class Subjects:
         """Whether money for ``recipient`` can reach ``asker``: either is a kind of the other (a 公司 may be the
         科技型中小企业 a measure names; a 融资担保机构's subsidy never reaches an enterprise)."""
         return recipient in self.kinds_of(asker) or asker in self.kinds_of(recipient)
+
+    def is_local(self, subject: str) -> bool:
+        return subject in self.types and self.types[subject].local
 
     def serves(self, clause_id: str, subject: str) -> Served | None:
         """How the clause serves ``subject`` (or a broader kind of it), if it does."""
@@ -84,7 +88,10 @@ def _types(path: Path) -> dict[str, SubjectType]:
         words, is_a = entry.get("words"), entry.get("is_a", [])
         if not isinstance(words, list) or not words or not isinstance(is_a, list):
             raise CorpusError(f"{path}: type '{name}' needs a list of words and a list is_a")
-        types[name] = SubjectType(name, tuple(words), tuple(is_a))
+        local = entry.get("local", False)
+        if not isinstance(local, bool):
+            raise CorpusError(f"{path}: type '{name}': local is true or false")
+        types[name] = SubjectType(name, tuple(words), tuple(is_a), local)
     unknown = {k for t in types.values() for k in t.is_a} - set(types)
     if unknown:
         raise CorpusError(f"{path}: is_a names unknown type(s) {sorted(unknown)}")

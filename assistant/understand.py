@@ -22,6 +22,8 @@ MAX_QUESTION_CHARS = 500
 
 _CLAUSE_ID = re.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)+)#(\d+(?:-\d+)?|notice|preamble|closing)\b")
 _CLAUSE_NO = re.compile(r"第\s*[（(]?([一二三四五六七八九十百]+|\d{1,3})[)）]?\s*(?:条|项|款)")
+# A measure's number alone ("15号文（九）写的什么"), read only beside a 文号.
+_MEASURE_NO = re.compile(r"[（(]([一二三四五六七八九十]{1,3})[)）]")
 _DOC_NO = re.compile(r"(?<![月\d])(\d{2,3})\s*号")  # 155号, not the day of 12月31号
 AMOUNT_INTENTS = frozenset({"calc", "total"})  # a question asking for an amount (one, or a total)
 
@@ -109,6 +111,8 @@ class Reader:
         clause_match = _CLAUSE_NO.search(text)
         clause_id = _CLAUSE_ID.search(text)
         doc_hint = _DOC_NO.search(text)
+        if clause_match is None and doc_hint is not None:
+            clause_match = _MEASURE_NO.search(text)
         # A place where something happens (搬去浙江, 在北京有分公司) does not place the question there.
         at = {(start, end) for start, end, _, _ in places if self._activity(text, start, end)}
         named_regions = {p for start, end, _, p in places if p in self.regions and (start, end) not in at}
@@ -121,6 +125,7 @@ class Reader:
         if any(w in text for w in v.both_regions):
             named_regions |= set(v.regions)
         outside = self._outside_places(text, places)
+        founded = _founded(text, v)
         if not named_regions and not outside:
             named_regions = {r for r, words in v.unnamed.items() if any(w in text for w in words)}
         abroad = any(p.abroad and p.activity for p in outside)
@@ -140,16 +145,16 @@ class Reader:
             text=text,
             search_text=f"{topic}（境外）" if abroad and "境外" not in text else topic,
             corrections=corrections,
-            quantities=find_quantities(text, v.roles, self.terms, self.is_word),
-            dates=tuple(numbers.dates(text)),
+            quantities=find_quantities(text, v.roles, self.terms, self.is_word, v.fewer),
+            dates=tuple(d for d in numbers.dates(text) if d.year != founded),  # 2019年就落户: no date asked
             regions=tuple(r for r in self.regions if r in named_regions),
             places=outside,
             localities=localities,
-            registered_in=tuple(p for start, _, _, p in places if text[:start].endswith(v.registered_before)),
+            registered_in=tuple(p for start, end, _, p in places if self._registered(text, start, end)),
             intents=self._intents(text),
             party=next((p for p, words in v.parties.items() if any(w in text for w in words)), None),
             first_year=_first_year(text, v),
-            founded=_founded(text, v),
+            founded=founded,
             clause_number=int(numbers.cn_number(clause_match.group(1))) if clause_match else None,
             clause_numbers=tuple(dict.fromkeys(int(numbers.cn_number(m.group(1))) for m in _CLAUSE_NO.finditer(text))),
             clause_id=clause_id.group(0) if clause_id else None,
@@ -170,7 +175,7 @@ class Reader:
                 province,
                 self._activity(text, start, end),
                 name in v.abroad or province in v.abroad,
-                text[:start].endswith(v.registered_before),
+                self._registered(text, start, end),
             )
             for start, end, name, province in places
             if province not in self.regions
@@ -178,10 +183,17 @@ class Reader:
         for word in (*v.outside_regions, *v.abroad):
             for m in re.finditer(re.escape(word), text):
                 if not any(word in p.name or p.name in word for p in found):
-                    registered = text[: m.start()].endswith(v.registered_before)
+                    registered = self._registered(text, m.start(), m.end())
                     activity = self._activity(text, m.start(), m.end())
                     found.append(Place(word, word, activity, word in v.abroad, registered))
         return tuple(found)
+
+    def _registered(self, text: str, start: int, end: int) -> bool:
+        """Where the asker is registered or based (注册在江苏, 我们公司在江苏), not where it has a branch (我们在
+        北京有分公司)."""
+        v = self.vocab
+        after = text[end : end + 6]
+        return text[:start].endswith(v.registered_before) and not any(w in after for w in v.activity_after)
 
     def _anchors(self, text: str, name: str) -> bool:
         """Whether a measure's name places the question in its region: named, and not only as a likeness."""
@@ -194,13 +206,17 @@ class Reader:
         before, after = text[max(0, start - 5) : start], text[end : end + 6]
         if any(before.endswith(w) for w in v.activity_before):
             return True
-        return any(before.endswith(w) for w in v.activity_at) and any(w in after for w in v.activity_after)
+        if any(before.endswith(w) for w in v.activity_at) and any(w in after for w in v.activity_after):
+            return True
+        # 投的那家企业在河南: an investee's place, unless the firm is the asker's own (我们公司在江苏).
+        return any(before.endswith(w) for w in v.investee_at) and not text[:start].endswith(v.registered_before)
 
 
 @functools.lru_cache(maxsize=4)
 def _founded_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """A year, up to three characters (就, 已经), then a word of setting up (2019年就设立了)."""
-    return re.compile(rf"((?:19|20)\d\d)年[^\d，。,；;？?！!]{{0,3}}?(?:{'|'.join(re.escape(w) for w in words)})")
+    """A year, up to five characters (就, 已经在济南) but no 的 (2019年投的企业), then a word of setting up
+    (2019年就设立了, 2019年就在济南注册了)."""
+    return re.compile(rf"((?:19|20)\d\d)年[^\d，。,；;？?！!的]{{0,5}}?(?:{'|'.join(re.escape(w) for w in words)})")
 
 
 def _founded(text: str, v: Vocabulary) -> int | None:

@@ -96,6 +96,7 @@ class Vocabulary:
     founded_self: tuple[str, ...]
     negation: Negation
     roles: Mapping[str, Role]
+    fewer: tuple[str, ...]  # words before a figure that bound it from above (不到两年)
     derived: tuple[Derivation, ...]
     regions: Mapping[str, tuple[str, ...]]  # corpus region → words naming it
     anchors: Mapping[str, tuple[str, ...]]  # corpus region → names of its measures (鲁科贷)
@@ -115,6 +116,7 @@ class Vocabulary:
     registered_before: tuple[str, ...]
     likeness_before: tuple[str, ...]  # 类似鲁科贷: a measure named as a comparison
     activity_at: tuple[str, ...]
+    investee_at: tuple[str, ...]  # before a place: where a firm the asker deals with is (投的企业在河南)
     activity_after: tuple[str, ...]
     places: Places
     concepts: Mapping[str, tuple[str, ...]]  # fact concept → its words (corpus/lexicon/facts.toml)
@@ -167,6 +169,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
                 _words(intents["negation"]["bridge"], "intents.toml negation.bridge"),
             ),
             roles=_roles(roles_data.get("roles", {})),
+            fewer=_words(roles_data["bounds"]["fewer"], "roles.toml bounds.fewer"),
             derived=_derived(roles_data.get("derived", []), roles_data.get("roles", {})),
             regions=regions,
             anchors={k: _words(v, f"scope.toml anchors.{k}") for k, v in scope["anchors"].items()},
@@ -191,6 +194,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             registered_before=_words(scope["place_roles"]["registered_before"], "place_roles.registered_before"),
             likeness_before=_words(scope["place_roles"]["likeness_before"], "place_roles.likeness_before"),
             activity_at=_words(scope["place_roles"]["activity_at"], "place_roles.activity_at"),
+            investee_at=_words(scope["place_roles"]["investee_at"], "place_roles.investee_at"),
             activity_after=_words(scope["place_roles"]["activity_after"], "place_roles.activity_after"),
             places=_places(regions, _words(outside["not_places"], "scope.toml outside.not_places")),
             concepts={k: _words(v, f"facts.toml concepts.{k}") for k, v in facts["concepts"].items()},

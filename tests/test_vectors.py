@@ -17,12 +17,13 @@ from evals.cases import case_files, load_cases
 from index import vectors_milvus
 from index.embed import make_embedder
 from index.errors import BackendUnavailableError, ConfigError, IndexStateError
-from index.search import SearchIndex
+from index.search import Hit, SearchIndex
 from index.settings import PROJECT_ROOT, Settings
 from index.store import MANIFEST, open_index
 from index.vectors import Rows, VectorStore, chunk_key, plan
 from index.vectors_faiss import FaissStore
 from index.vectors_milvus import MilvusStore
+from tests.sample import sampled
 
 DIM = 8
 BACKENDS = ("faiss", "milvus")
@@ -97,6 +98,12 @@ def test_another_embedder_dimension_replaces_every_row(backend: Backend) -> None
     assert len(backend.reopened(store)) == 1
 
 
+def _ranking(hits: list[Hit]) -> list[str]:
+    """Clause ids best first; clauses tied to the fourth decimal (two stores' float sums differ below it)
+    in id order, as the two stores order exact ties differently."""
+    return [h.clause_id for h in sorted(hits, key=lambda h: (-round(h.score, 4), h.clause_id))]
+
+
 class SharedQueries:
     """One embedder whose query vectors both indexes share: each question is embedded once."""
 
@@ -120,11 +127,11 @@ def both_backends(built_cache: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.mark.parametrize("mode", ["dense", "hybrid"])
-def test_both_backends_rank_every_public_question_alike(both_backends: list[SearchIndex], mode: str) -> None:
-    """Every public eval question (all case files): the same top-5 clauses from FAISS and from Milvus."""
-    questions = list(dict.fromkeys(c.question for p in case_files() for c in load_cases(p)))
-    assert len(questions) > 700
-    ranked = [[[h.clause_id for h in i.search(q, k=5, mode=mode)] for q in questions] for i in both_backends]
+def test_both_backends_rank_public_questions_alike(both_backends: list[SearchIndex], mode: str) -> None:
+    """A third of the public eval questions (tests/sample.py): the same top-5 clauses from FAISS and Milvus."""
+    questions = [q for q in dict.fromkeys(c.question for p in case_files() for c in load_cases(p)) if sampled(q)]
+    assert len(questions) > 500
+    ranked = [[_ranking(i.search(q, k=5, mode=mode)) for q in questions] for i in both_backends]
     differ = [q for q, a, b in zip(questions, *ranked, strict=True) if a != b]
     assert differ == []
 
