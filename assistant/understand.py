@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assistant import numbers
-from assistant.quantities import Quantity, find_quantities
+from assistant.quantities import Quantity, find_quantities, phrase_span
 from assistant.spelling import Correction, Speller, unspace
 from assistant.vocab import Vocabulary
 
@@ -208,8 +208,10 @@ class Reader:
             return True
         if any(before.endswith(w) for w in v.activity_at) and any(w in after for w in v.activity_after):
             return True
-        # 投的那家企业在河南: an investee's place, unless the firm is the asker's own (我们公司在江苏).
-        return any(before.endswith(w) for w in v.investee_at) and not text[:start].endswith(v.registered_before)
+        # 投的那家企业在河南: an investee's place (not 科技型企业在山东能享受…, nor 我们公司在江苏).
+        lo, _ = phrase_span(text, start, end)
+        invested = any(w in text[lo:start] for w in v.investee_marks)
+        return invested and any(before.endswith(w) for w in v.investee_at)
 
 
 @functools.lru_cache(maxsize=4)

@@ -116,7 +116,8 @@ class Vocabulary:
     registered_before: tuple[str, ...]
     likeness_before: tuple[str, ...]  # 类似鲁科贷: a measure named as a comparison
     activity_at: tuple[str, ...]
-    investee_at: tuple[str, ...]  # before a place: where a firm the asker deals with is (投的企业在河南)
+    investee_at: tuple[str, ...]  # before a place: where a firm is (…企业在河南)
+    investee_marks: tuple[str, ...]  # earlier in the phrase: the firm is one invested in (投的那家企业在河南)
     activity_after: tuple[str, ...]
     places: Places
     concepts: Mapping[str, tuple[str, ...]]  # fact concept → its words (corpus/lexicon/facts.toml)
@@ -195,6 +196,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             likeness_before=_words(scope["place_roles"]["likeness_before"], "place_roles.likeness_before"),
             activity_at=_words(scope["place_roles"]["activity_at"], "place_roles.activity_at"),
             investee_at=_words(scope["place_roles"]["investee_at"], "place_roles.investee_at"),
+            investee_marks=_words(scope["place_roles"]["investee_marks"], "place_roles.investee_marks"),
             activity_after=_words(scope["place_roles"]["activity_after"], "place_roles.activity_after"),
             places=_places(regions, _words(outside["not_places"], "scope.toml outside.not_places")),
             concepts={k: _words(v, f"facts.toml concepts.{k}") for k, v in facts["concepts"].items()},

@@ -758,3 +758,58 @@ def test_a_business_no_measure_serves_asking_in_general_is_told_so(assistant: As
 def test_a_topic_word_beside_a_covered_matter_does_not_decline_it(assistant: Assistant) -> None:
     answer = assistant.ask("科研人员离职后还能拿成果转化的奖励吗")
     assert answer.in_scope and answer.citations[0].clause_id.startswith("cn-cjkjcgzhf-20150829#")
+
+
+@pytest.mark.parametrize(
+    ("question", "broken"),
+    [
+        ("前年那笔科技成果转化贷款拖欠了一个季度利息，鲁科贷贴息还能申请吗", "按时还本付息"),
+        ("我们给济南一家初创公司投了600万，拿了一年多就退出了，投早投小奖励有吗", "满2年以上"),
+        ("投了烟台一家种子期企业400万，投资还不到2年，奖励能拿多少", "满2年以上"),
+        ("我们投的那家早期企业在安徽，投了800万满3年了，山东奖励多少", "投资我省"),
+        ("我们这只基金2018年就在青岛注册了，这两年投了山东企业4亿，落户奖励怎么算", "新设立或新迁入"),
+    ],
+)
+def test_a_stated_fact_said_in_other_words_breaks_its_condition(
+    assistant: Assistant, question: str, broken: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.calculation is not None and answer.calculation.eligible is False
+    assert {c.text: c.status for c in answer.calculation.conditions}[broken] == "unmet"
+
+
+def test_a_figure_below_a_floor_it_exceeds_leaves_the_condition_to_confirm(assistant: Assistant) -> None:
+    answer = assistant.ask("投了济南一家初创企业500万，持有不到5年，投早投小奖励多少")
+    assert answer.calculation is not None and answer.calculation.amount == 250000
+    assert {c.text: c.status for c in answer.calculation.conditions}["满2年以上"] == "unknown"
+
+
+def test_a_firm_based_in_another_province_gets_no_region_s_enterprise_measure(assistant: Assistant) -> None:
+    away = assistant.ask("我们公司在安徽合肥，在深交所创业板首发上市，山东的上市补助能拿吗")
+    assert away.calculation is not None and away.calculation.eligible is False
+    assert any("安徽省" in c.text and c.status == "unmet" for c in away.calculation.conditions)
+    home = assistant.ask("我们公司在潍坊，在深交所创业板首发上市，山东的上市补助能拿多少")
+    assert home.calculation is not None and home.calculation.eligible is not False
+    # An investor may come from anywhere: its measure's conditions say where it must invest.
+    investor = assistant.ask("我们是安徽的创投，首次投资了山东一家初创期科技企业1000万，满两年了，奖励多少")
+    assert investor.calculation is not None and investor.calculation.amount == 500000
+
+
+def test_a_provision_named_with_a_fact_that_breaks_it_is_computed_not_its_neighbour_quoted(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("我们机构2017年就在山东成立了，落户奖励现在还有份吗")
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-vc-settle"
+    assert answer.calculation.eligible is False
+
+
+def test_a_document_is_named_without_the_province_or_city_of_its_title(assistant: Assistant) -> None:
+    answer = assistant.ask("山东地方金融条例第一条写了什么")
+    assert answer.citations[0].clause_id == "sd-dfjrtl-20160330#1"
+
+
+def test_the_guarantee_balance_asked_plainly_is_the_leverage_cap(assistant: Assistant) -> None:
+    whole = assistant.ask("担保公司净资产4亿，在保余额最多能到多少")
+    assert whole.calculation is not None and whole.calculation.rule_id == "cn-guarantee-leverage-cap"
+    one = assistant.ask("担保公司净资产4亿，对单一客户最多担保多少")
+    assert one.calculation is not None and one.calculation.rule_id == "cn-guarantee-single-party-cap"

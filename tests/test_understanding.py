@@ -168,6 +168,8 @@ def test_spoken_asking_words_ask_as_their_standard_forms(reader: Reader, questio
         ("我们是2020年成立的创投", 2020),
         ("我们新设立的创投投了一家2019年成立的企业", None),  # the investee's year
         ("2025年投了3000万", None),
+        ("我们这只基金2020年就在青岛注册了", 2020),  # a place between the year and the word
+        ("我们2021年投的企业注册在济南", None),  # 的: the year of a deal, not of the asker
     ],
 )
 def test_the_year_the_asker_was_set_up_is_read(reader: Reader, question: str, year: int | None) -> None:
@@ -176,3 +178,39 @@ def test_the_year_the_asker_was_set_up_is_read(reader: Reader, question: str, ye
 
 def test_a_founding_year_ending_its_phrase_is_the_asker_s(reader: Reader) -> None:
     assert reader.read("我们这家创投2018年成立的，累计投了4亿").founded == 2018
+
+
+def test_a_founding_year_is_no_date_asked(reader: Reader) -> None:
+    u = reader.read("我们机构2020年就在济南设立了，落户奖励还能申请吗")
+    assert u.founded == 2020 and u.dates == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "fewer"),
+    [("投资不到两年就退出了", True), ("持有未满3年", True), ("已经持有两年半", False), ("投了少于1年", True)],
+)
+def test_a_figure_said_as_an_upper_bound_is_read_so(reader: Reader, question: str, fewer: bool) -> None:
+    periods = [q for q in reader.read(question).quantities if q.unit == "年"]
+    assert len(periods) == 1 and periods[0].fewer is fewer
+
+
+@pytest.mark.parametrize(
+    ("question", "registered", "activity"),
+    [
+        ("我们公司在江苏，想问鲁科贷", ("江苏省",), ()),
+        ("我们在北京有分公司，想问鲁科贷", (), ("北京",)),  # a branch: where something happens
+        ("我们投的那家企业在河南，能拿奖励吗", (), ("河南",)),  # an investee's place
+        ("被投公司在安徽，我们在济南", ("山东省",), ("安徽",)),
+    ],
+)
+def test_the_asker_s_own_place_is_told_from_a_place_where_it_deals(
+    reader: Reader, question: str, registered: tuple[str, ...], activity: tuple[str, ...]
+) -> None:
+    u = reader.read(question)
+    assert u.registered_in == registered
+    assert tuple(p.name for p in u.places if p.activity and not p.registered) == activity
+
+
+def test_a_measure_number_alone_is_read_only_beside_a_document_number(reader: Reader) -> None:
+    assert reader.read("15号文（三）说了什么").clause_number == 3
+    assert reader.read("政策分（一）贷款（二）保险两块吗").clause_number is None
