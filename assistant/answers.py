@@ -26,6 +26,10 @@ from index.search import Hit, SearchIndex
 QUOTE_SHARE = 0.34
 # A clause body this short is quoted whole: it is one provision, read at a glance.
 WHOLE_BODY_CHARS = 200
+# A question asking several things (…？…？) has the sentences for each quoted; a part shorter than this
+# ("是吗？") asks nothing of its own.
+_QUESTION_END = re.compile(r"[？?；;]")
+QUESTION_PART_CHARS = 5
 _ARTICLE_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条\s*")
 
 
@@ -295,14 +299,21 @@ class Writer:
 
     def quotes(self, clause: Clause, query: str, whole: bool = False) -> list[str]:
         """The verbatim passage to show: a short clause's whole body (or any, ``whole``), or the span of the
-        body sentences that answer the question (those scoring at least a share of the best)."""
-        scored = list(zip(clause.sentences, self.index.sentence_scores(clause, query), strict=True))
-        body = [scored[n] for n in clause.body] or scored
-        if whole or body[-1][0].end - body[0][0].start <= WHOLE_BODY_CHARS or clause.heading in query:
-            return [clause.text[body[0][0].start : body[-1][0].end]]
-        top = max(x for _, x in body)
-        chosen = [s for s, x in body if x >= QUOTE_SHARE * top] if top > 0 else [s for s, _ in body[:2]]
-        return [clause.text[chosen[0].start : chosen[-1].end]]
+        body sentences that answer the question (those scoring at least a share of the best), for each
+        question it asks (鲁科保覆盖哪些险种？保险公司开发产品有什么支持？)."""
+        body_at = clause.body or range(len(clause.sentences))
+        body = [clause.sentences[n] for n in body_at]
+        if whole or body[-1].end - body[0].start <= WHOLE_BODY_CHARS or clause.heading in query:
+            return [clause.text[body[0].start : body[-1].end]]
+        parts = [p for p in _QUESTION_END.split(query) if len(p) >= QUESTION_PART_CHARS]
+        chosen: set[int] = set()
+        for part in [query] if len(parts) < 2 else parts:
+            scores = self.index.sentence_scores(clause, part)
+            body_scores = [scores[n] for n in body_at]
+            top = max(body_scores)
+            chosen |= {i for i, x in enumerate(body_scores) if x >= QUOTE_SHARE * top} if top > 0 else {0, 1}
+        picked = [body[i] for i in sorted(chosen) if i < len(body)]
+        return [clause.text[picked[0].start : picked[-1].end]]
 
     # -- the guard ---------------------------------------------------------------------------
     def finish(

@@ -47,9 +47,13 @@ class Askers:
         asked = u.has("match") or self.only_describes(u)  # "我们是做软件的科技型中小企业" alone asks it too
         if subject is None or not asked or any(t in said for t in self.retriever.naming_terms):
             return None
+        named = self.retriever.documents_named(u) if self.retriever.titled(u) or u.doc_hint else []
+        if named and not any(self.subjects.covers(d.id) for d in named):
+            return None  # 中小企业促进法对孵化器有什么扶持: that law's clauses, not the measures matched
         if self.stated(u) is None and self.names_topic(u):  # 科技型企业发债融资有什么支持: about 发债
             return None
-        region = u.regions[0] if len(u.regions) == 1 else None
+        regions = set(u.regions) or {d.region for d in named}  # 155号文有哪些奖励: 山东's
+        region = regions.pop() if len(regions) == 1 else None
         return Profile(subject, region, description=u.text, on=u.dates[0] if u.dates else None)
 
     def names_topic(self, u: Understanding) -> bool:

@@ -210,7 +210,7 @@ class Assistant:
         numbered = self.retriever.clauses_numbered(u)
         if numbered:
             return self.several.answer(question, u, [c.id for c in numbered])
-        hits = self.retriever.prefer_rules(u, self.retriever.hits(u))
+        hits = self.retriever.prefer_rules(u, self.retriever.prefer_definition(u, self.retriever.hits(u)))
         named = self.retriever.named_clause(u) or self.decider.period_clause(u, hits)
         if named is None and self._both_regions(u, hits):
             compared = self._compare(question, u, first=self.index.corpus.document(hits[0].doc_id).region)
@@ -252,6 +252,7 @@ class Assistant:
         sure = (
             named is not None
             or self.decider.sure(u, hits, clause)
+            or self.retriever.defines(u, clause)
             or (mode == CALCULATE and _gives_numbers(binding))
             or (mode in (CALCULATE, PARAMETER) and rule is not None and self.decider.fits_best(u, hits, rule, said))
         )

@@ -12,6 +12,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from assistant.quantities import PHRASE_END
 from assistant.route import fit, roles_complete
 from assistant.rules import RuleBook
 from assistant.understand import Understanding
@@ -32,6 +33,7 @@ PROVINCE = "省"  # how a province's units begin (省科技厅), left out when a
 CHINA = "中华人民共和国"  # national laws are named without it
 _PLACE_SUFFIX = re.compile(r"^(\w{2,3}?)(?:省|市|自治区)")
 DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
+DEFINITION_REACH = 8  # ranks within which a clause defining the term asked about is preferred
 # The kinds of clause that answer a question (not the cover notice, preamble or closing lines).
 ANSWERING_KINDS = ("item", "article", "section", "paragraph")
 # How far down, and how far behind the first in fused score, a clause with an applicable rule may be
@@ -90,6 +92,31 @@ class Retriever:
         # A clause holding a measure's own name (鲁科贷) answers a question that names it.
         boosted = [(h.score + NAMED_BOOST * any(t in self.clause(h.clause_id).text for t in named), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
+
+    def prefer_definition(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """A question asking what a term means goes to the clause that defines it (本法所称中小企业，是指…)
+        among the first few ranked."""
+        if not u.has("define"):
+            return hits
+        for term in self._terms_defined(u.text):
+            for i, hit in enumerate(hits[:DEFINITION_REACH]):
+                if self._defines(self.clause(hit.clause_id), term):
+                    return [hit, *hits[:i], *hits[i + 1 :]]
+        return hits
+
+    def defines(self, u: Understanding, clause: Clause) -> bool:
+        """Whether ``clause`` defines a term the question asks the meaning of."""
+        return u.has("define") and any(self._defines(clause, t) for t in self._terms_defined(u.text))
+
+    def _defines(self, clause: Clause, term: str) -> bool:
+        return any(m.format(term=term) in clause.text for m in self.vocab.definition_marks)
+
+    def _terms_defined(self, text: str) -> list[str]:
+        """The terms a question may ask the meaning of: its policy terms, then the words right before the
+        asking word, longest first (中小企业是怎么界定的 → 中小企业, 小企业)."""
+        at = min((text.find(w) for w in self.vocab.words("define") if w in text), default=-1)
+        phrase = PHRASE_END.split(text[:at])[-1].removesuffix("是") if at > 0 else ""
+        return [*self.policy_terms(text), *(phrase[i:] for i in range(len(phrase) - 2))]
 
     def prefer_rules(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """A question asking for an amount, or giving numbers a rule takes, goes to the clause whose rule

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant import numbers
 from assistant.quantities import Quantity, find_quantities, phrase_span
+from assistant.romanised import PinyinReader
 from assistant.spelling import Correction, Speller, unspace
 from assistant.vocab import Vocabulary
 
@@ -92,6 +93,13 @@ class Reader:
         # ``misspellable``: more words the speller reads (measure words: 保费补帖 → 保费补贴) that are no terms.
         self.is_word = is_word
         self.speller = Speller([*self.terms, *misspellable], is_word, function_chars)
+        known = [*self.terms, *misspellable, *vocab.romanised_words, *(w for ws in vocab.intents.values() for w in ws)]
+        known += [w for role in vocab.roles.values() for w in role.words]
+        known += [w for ws in vocab.concepts.values() for w in ws]
+        # What a question is declined for is spelt too (jiangsu de sukedai: 江苏's 苏科贷).
+        known += [*vocab.places.names(), *vocab.bodies, *vocab.outside_topics, *vocab.outside_regions]
+        known += [p + s for p in vocab.product_prefixes for s in vocab.product_suffixes]
+        self.pinyin = PinyinReader(known, vocab.romanised_units)
         # A question is read by several stages (scope, search, routing, the API's lookup): read it once.
         self.clean = functools.lru_cache(maxsize=1024)(self.clean)  # type: ignore[method-assign]
         self.read = functools.lru_cache(maxsize=1024)(self.read)  # type: ignore[method-assign]
@@ -102,7 +110,9 @@ class Reader:
         self.read.cache_clear()  # type: ignore[attr-defined]
 
     def clean(self, question: str) -> tuple[str, tuple[Correction, ...]]:
-        return self.speller.correct(unspace(numbers.normalise(question)).strip())
+        text, spelt = self.pinyin.read(unspace(numbers.normalise(question)).strip())
+        text, corrected = self.speller.correct(text)
+        return text, spelt + corrected
 
     def read(self, question: str) -> Understanding:
         text, corrections = self.clean(question)

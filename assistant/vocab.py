@@ -73,6 +73,9 @@ class Places:
         """The province a document's region lies in (山东省青岛市 → 山东省); 全国 stays 全国."""
         return [province for _, _, _, province in self.find(region)][:1] or [region]
 
+    def names(self) -> list[str]:
+        return list(self.automaton.keys())
+
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """``(start, end, name, province)`` of each place named, longest first where they overlap."""
         found: list[tuple[int, int, str, str]] = []
@@ -124,6 +127,9 @@ class Vocabulary:
     joiners: tuple[str, ...]  # words joining two questions in one
     list_joiners: tuple[str, ...]  # words listing the things each asked for (和, 、)
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
+    definition_marks: tuple[str, ...]  # how a text defines a term ("所称{term}")
+    romanised_words: tuple[str, ...]  # everyday words a pinyin-typed question may spell (yinian → 一年)
+    romanised_units: Mapping[str, str]  # a figure's unit spelt in pinyin (1000wan → 1000万)
     support_words: tuple[str, ...]  # words of support naming no topic (政策, 奖励)
     topic_words: tuple[str, ...]  # everyday words naming a topic (贷款, 上市)
 
@@ -138,9 +144,9 @@ class Vocabulary:
         return replace(self, bodies=tuple(b for b in self.bodies if b not in named)) if named else self
 
 
-def _spoken(table: object) -> dict[str, str]:
+def _spoken(table: object, where: str = "intents.toml spoken") -> dict[str, str]:
     if not isinstance(table, dict) or not all(isinstance(v, str) and k and v for k, v in table.items()):
-        raise CorpusError("intents.toml spoken: each spoken form maps to a word")
+        raise CorpusError(f"{where}: each form maps to a word")
     return dict(table)
 
 
@@ -203,6 +209,9 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             joiners=_words(intents["compound"]["joiners"], "intents.toml compound.joiners"),
             list_joiners=_words(intents["compound"]["list_joiners"], "intents.toml compound.list_joiners"),
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
+            definition_marks=_words(intents["definition"]["marks"], "intents.toml definition.marks"),
+            romanised_words=_words(intents["romanised"]["words"], "intents.toml romanised.words"),
+            romanised_units=_spoken(intents["romanised"]["units"], "intents.toml romanised.units"),
             support_words=_words(intents["matching"]["support"], "intents.toml matching.support"),
             topic_words=_words(intents["matching"]["topics"], "intents.toml matching.topics"),
         )

@@ -813,3 +813,9 @@ def test_the_guarantee_balance_asked_plainly_is_the_leverage_cap(assistant: Assi
     assert whole.calculation is not None and whole.calculation.rule_id == "cn-guarantee-leverage-cap"
     one = assistant.ask("担保公司净资产4亿，对单一客户最多担保多少")
     assert one.calculation is not None and one.calculation.rule_id == "cn-guarantee-single-party-cap"
+
+
+def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
+    assert answer.calculation is not None and answer.calculation.amount == 240000
+    assert "鲁科贷" in answer.answer  # the reading is shown

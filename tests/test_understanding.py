@@ -214,3 +214,15 @@ def test_the_asker_s_own_place_is_told_from_a_place_where_it_deals(
 def test_a_measure_number_alone_is_read_only_beside_a_document_number(reader: Reader) -> None:
     assert reader.read("15号文（三）说了什么").clause_number == 3
     assert reader.read("政策分（一）贷款（二）保险两块吗").clause_number is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("lukedan danbao jine 500wan baofei duoshao", "鲁科担担保金额500万保费多少"),
+        ("IPO上市奖励多少", "IPO上市奖励多少"),  # a Chinese question keeps its Latin letters
+        ("hello, what is the policy", "hello, what is the policy"),  # no run divides into known words
+    ],
+)
+def test_a_question_typed_in_pinyin_is_read_as_the_words_it_spells(reader: Reader, typed: str, read: str) -> None:
+    assert reader.read(typed).text == read
