@@ -57,6 +57,9 @@ class SeveralMeasures:
     def named(self, u: Understanding, hits: list[Hit]) -> list[str]:
         return named_measures(u, hits, self._text_of, self.rules, self.retriever.naming_terms, self.vocab.derived)
 
+    def _expansions(self, text: str) -> list[str]:
+        return self.index.analyzer.expansions(text)
+
     def _text_of(self, clause_id: str) -> str:
         return self.retriever.clause(clause_id).text
 
@@ -83,12 +86,17 @@ class SeveralMeasures:
         """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds (none
         unless the question has two parts or more)."""
         joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total") else ())]
-        joiners += self.vocab.list_joiners if u.has("each") else ()
+        # Things listed are asked each when the question says so (分别), or asks what policies serve them
+        # (想融资、想上市，有哪些政策能用).
+        each = u.has("each", "match")
+        joiners += self.vocab.list_joiners if each else ()
         pattern = "|".join(re.escape(j) for j in joiners)
         # A part is a question of its own when it names a policy term or shares enough with the corpus
         # ("自治区有啥说法" does neither); a measure listed to be answered each may be short ("发债增信和…分别").
-        each = u.has("each")
-        named = {p: bool(self.retriever.policy_terms(p)) for p in re.split(pattern, u.text)}
+        # A part names a policy term; one of a list asked each may name it in everyday words (上市 → 首次公开发行).
+        named = {
+            p: bool(self.retriever.policy_terms(p) or (each and self._expansions(p))) for p in re.split(pattern, u.text)
+        }
         parts = [
             p
             for p, has_term in named.items()

@@ -123,8 +123,9 @@ class Reader:
         doc_hint = _DOC_NO.search(text)
         if clause_match is None and doc_hint is not None:
             clause_match = _MEASURE_NO.search(text)
-        # A place where something happens (搬去浙江, 在北京有分公司) does not place the question there.
-        at = {(start, end) for start, end, _, _ in places if self._activity(text, start, end)}
+        # A place something moves to or deals with (搬去浙江, 投了一家江苏的企业) does not place the question
+        # there; a corpus region where something happens does (企业在山东发债和上市: 山东's support).
+        at = {(start, end) for start, end, _, _ in places if self._activity(text, start, end, moved_only=True)}
         named_regions = {p for start, end, _, p in places if p in self.regions and (start, end) not in at}
         localities = tuple(
             name
@@ -211,11 +212,13 @@ class Reader:
         starts = [m.start() for m in re.finditer(re.escape(name), text)]
         return any(not text[max(0, at - 3) : at].endswith(likened) for at in starts)
 
-    def _activity(self, text: str, start: int, end: int) -> bool:
+    def _activity(self, text: str, start: int, end: int, moved_only: bool = False) -> bool:
         v = self.vocab
         before, after = text[max(0, start - 5) : start], text[end : end + 6]
         if any(before.endswith(w) for w in v.activity_before):
             return True
+        if moved_only:
+            return False
         if any(before.endswith(w) for w in v.activity_at) and any(w in after for w in v.activity_after):
             return True
         # 投的那家企业在河南: an investee's place (not 科技型企业在山东能享受…, nor 我们公司在江苏).

@@ -819,3 +819,11 @@ def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
     assert answer.calculation is not None and answer.calculation.amount == 240000
     assert "鲁科贷" in answer.answer  # the reading is shown
+
+
+def test_things_listed_with_what_policies_serve_them_are_answered_each(assistant: Assistant) -> None:
+    # 山东 is where the bonds and the listing happen: it stays the region asked.
+    each = assistant.ask("科技企业在山东上市和发债分别能得到什么支持")
+    assert {"sd-2023-155#10", "sd-2023-155#11"} <= {c.clause_id for c in each.citations}
+    listed = assistant.ask("我们是包头的科技企业，想发债、想上市，自治区有哪些政策能用")
+    assert len({c.clause_id for c in listed.citations if c.clause_id.startswith("nm-")}) >= 2
