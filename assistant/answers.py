@@ -285,8 +285,11 @@ class Writer:
         citations = tuple(compose.citation(c, compose.units_line(c), 1.0) for c, _ in found)
         return self.finish(question, lines, citations, (), None, docs, counted=[str(len(found)), str(lead)])
 
-    def section(self, question: str, doc: Document, section: str, clauses: Sequence[Clause]) -> Answer:
-        """The clauses of one part of a document, each by its label and first sentence (quoted)."""
+    def section(
+        self, question: str, doc: Document, section: str, clauses: Sequence[Clause], ranked: Sequence[str] = ()
+    ) -> Answer:
+        """The clauses of one part of a document, each by its label and first sentence (quoted), in the
+        document's order; the citations best first, as ``ranked`` (clause ids) orders them."""
         lines = [f"**结论**：{doc.cited_as}的“{section}”共{len(clauses)}条：", ""]
         citations = []
         for clause in clauses:
@@ -295,6 +298,8 @@ class Writer:
             lines.append(f"- {clause.label.removeprefix(doc.cited_as)}：{shown}")
             citations.append(compose.citation(clause, shown, 1.0))
         lines += ["", compose.DISCLAIMER]
+        rank = {clause_id: i for i, clause_id in enumerate(ranked)}
+        citations.sort(key=lambda c: rank.get(c.clause_id, len(rank)))
         return self.finish(question, lines, tuple(citations), (), None, [doc], counted=[str(len(clauses))])
 
     def quotes(self, clause: Clause, query: str, whole: bool = False) -> list[str]:

@@ -147,6 +147,13 @@ def match_blocks(result: MatchResult, confirmable: float) -> list[str]:
     """A profile's measures, grouped, each with its quote and amount, then the total."""
     profile = result.profile
     where = f"{profile.region}、" if profile.region else ""
+    if not result.items:
+        return [
+            f"**结论**：按所填情况（{where}{profile.subject}，{cn_date(result.on)}），收录文件中没有以{profile.subject}"
+            "为对象的措施。",
+            "",
+            "可以换一个主体类型再查（如创业投资机构、科技型中小企业），或直接问具体措施。",
+        ]
     lines = [f"**结论**：按所填情况（{where}{profile.subject}，{cn_date(result.on)}），可适用的措施如下。", ""]
     for status in STATUSES:
         items = result.group(status)

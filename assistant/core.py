@@ -206,7 +206,8 @@ class Assistant:
                 return compared, None
         part = self.retriever.section_asked(u) if u.has("chapter") else None
         if part is not None:
-            return self.writer.section(question, *part), None
+            ranked = [h.clause_id for h in self.retriever.hits(u)]  # 哪一部分讲科技保险: （四） cited first
+            return self.writer.section(question, *part, ranked), None
         numbered = self.retriever.clauses_numbered(u)
         if numbered:
             return self.several.answer(question, u, [c.id for c in numbered])
