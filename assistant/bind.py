@@ -91,7 +91,7 @@ def bind(
                 notes.append(derivation.note)
             else:
                 wanting += missing
-    unclear = tuple(q for q in unroled if any(_unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
+    unclear = tuple(q for q in unroled if any(unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
     return Binding(values, roles, tuple(estimates), tuple(notes), unclear, tuple(dict.fromkeys(wanting)))
 
 
@@ -99,7 +99,7 @@ def _figure(q: Quantity) -> float:
     return Fewer(q.value) if q.fewer else q.value
 
 
-def _unit_fits(spec: InputSpec, q: Quantity) -> bool:
+def unit_fits(spec: InputSpec, q: Quantity) -> bool:
     return spec.unit == q.unit or (spec.unit == "%" and q.unit == "ratio")
 
 
@@ -107,7 +107,7 @@ def _answer_to_question(spec: InputSpec, unroled: Sequence[Quantity], asked: Seq
     """A bare number in reply to a question about this very input ("利息是多少？" — "80万")."""
     if spec.name not in asked:
         return None
-    fitting = [q for q in unroled if _unit_fits(spec, q)]
+    fitting = [q for q in unroled if unit_fits(spec, q)]
     return fitting[0] if len(fitting) == 1 else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.answer import Answer
 from assistant.answers import Writer
-from assistant.bind import Carried, bind
+from assistant.bind import Carried, bind, unit_fits
 from assistant.conversation import Measure, Pending
 from assistant.facts import FactMatcher
 from assistant.measures import SeveralMeasures
@@ -33,7 +33,7 @@ class FollowUp:
             return sibling
         # Asked for the total, the measures of earlier turns count too (鲁科贷 computed, then 鲁科担: 总共多少).
         measures = (*pending.earlier, *pending.measures) if u.has("total") else pending.measures
-        carried = {m.rule_id: m.carried for m in measures}
+        carried = {m.rule_id: self._corrected(u, m.rule_id, m.carried) for m in measures}
         bindings = {r: bind(self.rules.get(r), u, self.vocab, c, self.facts) for r, c in carried.items()}
         changed = any(
             b.unclear
@@ -51,6 +51,20 @@ class FollowUp:
             return answer, Pending((Measure.of(rule, binding),), dates, party)
         added = self.several.named(u, self.retriever.hits(u)) if others else []
         return self.several.answer(question, u, added, carried, pending)
+
+    def _corrected(self, u: Understanding, rule_id: str, carried: Carried) -> Carried:
+        """A bare number said as a correction ("不对，是60万") replaces the one an earlier turn gave for the
+        input of its unit, when the rule was given one such input."""
+        bare = [q for q in u.quantities if q.role is None]
+        if not u.has("correction") or len(bare) != 1:
+            return carried
+        given = [s for s in self.rules.get(rule_id).inputs if s.name in carried.inputs and unit_fits(s, bare[0])]
+        if len(given) != 1:
+            return carried
+        (spec,) = given
+        inputs = {k: v for k, v in carried.inputs.items() if k != spec.name}
+        roles = {k: v for k, v in carried.roles.items() if k not in spec.roles}
+        return Carried(inputs, roles, (spec.name,))
 
     def _sibling_asked(self, question: str, u: Understanding, pending: Pending) -> tuple[Answer, Pending] | None:
         """Another provision of the clause being computed, named by its trigger words ("如果代偿了呢" after the

@@ -843,3 +843,14 @@ def test_an_individual_investing_is_told_the_reward_is_an_institution_s(assistan
     assert any("创业投资机构" in c.text and c.status == "unmet" for c in answer.calculation.conditions)
     nothing = assistant.ask("我是个人投资者，能享受哪些政策")
     assert "没有以个人投资者为对象的措施" in nothing.answer
+
+
+def test_a_bare_number_said_as_a_correction_replaces_the_one_given_before(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("鲁科保的补贴怎么算，首年")
+    first = conversation.ask("保费是12万")
+    assert first.calculation is not None and first.calculation.amount == 60000
+    fixed = conversation.ask("不对，保费是16万")  # with its role: it is read as given
+    assert fixed.calculation is not None and fixed.calculation.amount == 80000
+    bare = conversation.ask("打错了，其实是18万")  # bare: it replaces the premium given before
+    assert bare.calculation is not None and bare.calculation.amount == 90000
