@@ -125,7 +125,7 @@ class Reader:
             clause_match = _MEASURE_NO.search(text)
         # A place something moves to or deals with (搬去浙江, 投了一家江苏的企业) does not place the question
         # there; a corpus region where something happens does (企业在山东发债和上市: 山东's support).
-        at = {(start, end) for start, end, _, _ in places if self._activity(text, start, end, moved_only=True)}
+        at = {(start, end) for start, end, _, _ in places if self._moved_to(text, start)}
         named_regions = {p for start, end, _, p in places if p in self.regions and (start, end) not in at}
         localities = tuple(
             name
@@ -212,13 +212,15 @@ class Reader:
         starts = [m.start() for m in re.finditer(re.escape(name), text)]
         return any(not text[max(0, at - 3) : at].endswith(likened) for at in starts)
 
-    def _activity(self, text: str, start: int, end: int, moved_only: bool = False) -> bool:
+    def _moved_to(self, text: str, start: int) -> bool:
+        """A place something goes to or comes from, or that a firm dealt with is in (去/投了一家/注册在…)."""
+        return any(text[max(0, start - 5) : start].endswith(w) for w in self.vocab.activity_before)
+
+    def _activity(self, text: str, start: int, end: int) -> bool:
         v = self.vocab
         before, after = text[max(0, start - 5) : start], text[end : end + 6]
-        if any(before.endswith(w) for w in v.activity_before):
+        if self._moved_to(text, start):
             return True
-        if moved_only:
-            return False
         if any(before.endswith(w) for w in v.activity_at) and any(w in after for w in v.activity_after):
             return True
         # 投的那家企业在河南: an investee's place (not 科技型企业在山东能享受…, nor 我们公司在江苏).

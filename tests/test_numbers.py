@@ -123,6 +123,8 @@ def test_an_amount_said_about_so_much_is_marked_approximate() -> None:
     assert [f.approximate for f in amounts("付了80多万，又付了30万")] == [True, False]
 
 
-@pytest.mark.parametrize(("typed", "read"), [("利息30w", "利息30万"), ("保费5k", "保费5千"), ("Windows系统", "Windows系统")])
+@pytest.mark.parametrize(
+    ("typed", "read"), [("利息30w", "利息30万"), ("保费5k", "保费5千"), ("Windows系统", "Windows系统")]
+)
 def test_chat_shorthand_for_a_scale_is_read_as_it(typed: str, read: str) -> None:
     assert normalise(typed) == read
