@@ -854,3 +854,21 @@ def test_a_bare_number_said_as_a_correction_replaces_the_one_given_before(assist
     assert fixed.calculation is not None and fixed.calculation.amount == 80000
     bare = conversation.ask("打错了，其实是18万")  # bare: it replaces the premium given before
     assert bare.calculation is not None and bare.calculation.amount == 90000
+
+
+@pytest.mark.parametrize(
+    ("question", "broken"),
+    [
+        ("我们投了青岛一家C轮的科技公司3000万，满三年，投早投小奖励多少", "早期、初创期科技型企业"),
+        ("去年首投的那家初创企业，今年我们又跟投了800万，这笔能拿投早投小奖励吗", "政策实施后首次投资"),
+        (
+            "鲁科担，企业拿土地使用权做了反担保，担保600万，保费补贴多少",
+            "以知识产权、许可权等无形资产作为反担保措施或无反担保要求",
+        ),
+        ("我们不是孵化器，是投资公司，投了在孵企业300万，孵化投资奖励有吗", "采取“孵化+投资”方式建设科技孵化器"),
+    ],
+)
+def test_a_deal_s_stated_terms_break_the_measure_s_conditions(assistant: Assistant, question: str, broken: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.calculation is not None and answer.calculation.eligible is False
+    assert {c.text: c.status for c in answer.calculation.conditions}[broken] == "unmet"
