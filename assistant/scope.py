@@ -50,8 +50,10 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
     if taxes:
         reason = f"收录文件未规定所问的税务事项（{'、'.join(taxes)}），以税务部门的规定为准"
         return Verdict("other_topic", reason, True)
-    topics = [w for w in vocab.outside_topics if w in text]
-    if topics and not any(t in u.text for t in policy_terms):  # 天气 stays off-topic in 呼和浩特
+    # A topic's words may hold a policy term (员工社保 holds 社保): the term then asks nothing of its own.
+    topics = [w for w in vocab.outside_topics if w in text or (w in u.text and any(t in w for t in policy_terms))]
+    asked_terms = [t for t in policy_terms if t in u.text and not any(t in w for w in topics)]  # 天气 in 呼和浩特
+    if topics and not asked_terms:
         return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)
     procedure = [w for w in vocab.procedure if _says(text, w)]
     if procedure and not _asks_more(text, procedure, vocab):

@@ -872,3 +872,20 @@ def test_a_deal_s_stated_terms_break_the_measure_s_conditions(assistant: Assista
     answer = assistant.ask(question)
     assert answer.calculation is not None and answer.calculation.eligible is False
     assert {c.text: c.status for c in answer.calculation.conditions}[broken] == "unmet"
+
+
+@pytest.mark.parametrize(
+    ("question", "in_scope"),
+    [
+        ("员工社保怎么交", False),  # 社保 inside the topic's words is no 社保基金
+        ("公司股权怎么设计比较合理", False),
+        ("小微企业普惠贷款利率多少", False),  # a market rate no document states
+        ("社保基金投了创投基金，能拿长期资本奖励吗", True),
+        ("给员工的股权激励有什么政策", True),
+        ("年化利率3.5%贷了1000万一年，鲁科贷贴多少", True),
+    ],
+)
+def test_a_topic_is_declined_only_when_no_policy_term_is_asked_beside_it(
+    assistant: Assistant, question: str, in_scope: bool
+) -> None:
+    assert assistant.ask(question).in_scope is in_scope
