@@ -50,7 +50,9 @@ def named_measures(
         pick = (with_rules or holding)[:1] if one_by_one else holding[:1]
         chosen += [c for c in pick if c not in chosen]
     # A sum of money implies its measure; a period (3年后) or a rate only qualifies one named otherwise.
-    for q in u.quantities:
+    # Beside one measure named and no total asked, a sum is background (基金规模10亿，投早投小奖励多少).
+    implied = u.quantities if u.has("total") or len(chosen) != 1 else ()
+    for q in implied:
         if q.role is None or q.unit != "元":
             continue
         if any(q.role in accepted_roles(rules.for_clause(c), derived) for c in chosen):

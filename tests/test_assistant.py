@@ -889,3 +889,9 @@ def test_a_topic_is_declined_only_when_no_policy_term_is_asked_beside_it(
     assistant: Assistant, question: str, in_scope: bool
 ) -> None:
     assert assistant.ask(question).in_scope is in_scope
+
+
+def test_a_sum_beside_one_named_measure_is_background_unless_a_total_is_asked(assistant: Assistant) -> None:
+    one = assistant.ask("我们基金规模8亿，投了烟台一家种子期企业2000万，满两年了，投早投小奖励多少")
+    assert [c.rule_id for c in one.calculations] == ["sd-vc-early-reward"]
+    assert one.calculation is not None and one.calculation.amount == 1000000
