@@ -47,9 +47,9 @@ class Askers:
         asked = u.has("match") or self.only_describes(u)  # "我们是做软件的科技型中小企业" alone asks it too
         if subject is None or not asked or any(t in said for t in self.retriever.naming_terms):
             return None
-        named = self.retriever.documents_named(u) if self.retriever.titled(u) or u.doc_hint else []
+        named = self.retriever.documents_named(u) if self.retriever.titled(u) or u.doc_hint or u.regions else []
         if named and not any(self.subjects.covers(d.id) for d in named):
-            return None  # 中小企业促进法对孵化器有什么扶持: that law's clauses, not the measures matched
+            return None  # 中小企业促进法 / 国家法律对孵化器有什么扶持: the laws' clauses, not the measures matched
         if self.stated(u) is None and self.names_topic(u):  # 科技型企业发债融资有什么支持: about 发债
             return None
         regions = set(u.regions) or {d.region for d in named}  # 155号文有哪些奖励: 山东's

@@ -273,8 +273,9 @@ class Assistant:
         return self.writer.lookup(question, u, clause, quotes, score), None
 
     def _broken(self, rules: Sequence[Rule], u: Understanding, said: str) -> tuple[Rule | None, Binding | None]:
-        """A provision the question names by its trigger words and whose condition a stated fact breaks."""
-        for rule in triggered(rules, said):
+        """A provision the question names by its trigger words, or any of the clause's when it asks whether the
+        asker may (民营担保公司能参与鲁科担吗), whose condition a stated fact breaks."""
+        for rule in triggered(rules, said) or (rules if u.has("eligibility") else ()):
             binding = bind(rule, u, self.vocab, facts=self.facts)
             if breaks_a_condition(rule, binding):
                 return rule, binding

@@ -153,7 +153,10 @@ class Retriever:
         ]
         if not reach:
             return hits
-        best = max(reach, key=lambda i: (fits[i], -i))
+        # Among rules that fit alike, with no place named, the national law's (it applies everywhere; a
+        # region's may set another floor only there: 转让费300万，团队至少多少 is the law's 50%).
+        national = [not u.regions and h.doc_id in self.national_docs for h in hits]
+        best = max(reach, key=lambda i: (fits[i], national[i], -i))
         if fits[best] == 0 or best == 0:
             return hits
         return [hits[best], *(h for h in hits if h is not hits[best])]
@@ -320,7 +323,9 @@ class Retriever:
 
     def _takers_outside(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """Clauses retrieval missed whose rule several of the question's numbers fill (月息3‰，借了100万一年:
-        principal, rate and term make an interest the 贴息 rule takes, though no word of the clause is said)."""
+        principal, rate and term make an interest the 贴息 rule takes, though no word of the clause is said);
+        with no place named, a national law's whose rule takes any of them (作价1000万元入股: the law's
+        floor stands beside the provinces')."""
         ranked = {h.clause_id for h in hits}
         regions = set(u.regions)
         found: list[Hit] = []
@@ -329,7 +334,8 @@ class Retriever:
             elsewhere = regions and self.index.corpus.document(clause.doc_id).region not in regions
             if rule.clause_id in ranked or elsewhere:
                 continue
-            if len(roles_complete(rule, u, self.vocab.derived)) >= TAKER_MIN_ROLES:
+            least = 1 if not regions and clause.doc_id in self.national_docs else TAKER_MIN_ROLES
+            if len(roles_complete(rule, u, self.vocab.derived)) >= least:
                 ranked.add(rule.clause_id)
                 start = max(clause.text.find(rule.quote), 0)
                 found.append(Hit(clause.id, clause.doc_id, 0.0, rule.quote, (start, start + len(rule.quote)), ()))

@@ -895,3 +895,30 @@ def test_a_sum_beside_one_named_measure_is_background_unless_a_total_is_asked(as
     one = assistant.ask("我们基金规模8亿，投了烟台一家种子期企业2000万，满两年了，投早投小奖励多少")
     assert [c.rule_id for c in one.calculations] == ["sd-vc-early-reward"]
     assert one.calculation is not None and one.calculation.amount == 1000000
+
+
+def test_a_question_about_national_law_is_answered_from_the_national_laws(assistant: Assistant) -> None:
+    answer = assistant.ask("国家层面对科研人员离岗创业有什么规定")
+    assert answer.citations and all(c.clause_id.startswith("cn-") for c in answer.citations)
+
+
+def test_a_reward_floor_rests_on_the_net_income_and_the_law_s_when_no_place_is_named(assistant: Assistant) -> None:
+    net = assistant.ask("研究所把专利转让出去，转让费一共900万，扣除费用后净收入700万，没约定奖励，团队至少拿多少")
+    assert net.calculation is not None and net.calculation.rule_id == "cn-result-transfer-reward"
+    assert net.calculation.amount == 3500000  # 700万 × 50%, not 900万
+    shares = assistant.conversation()
+    shares.ask("成果作价入股的话，科研团队能分多少？")
+    answer = shares.ask("作价800万元入股")
+    assert answer.calculation is not None and answer.calculation.rule_id == "cn-result-equity-reward"
+
+
+def test_a_fact_breaking_every_provision_of_a_measure_named_is_answered_when_eligibility_is_asked(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("我们是私人老板开的担保公司，没有国资，能做鲁科担业务吗")
+    assert answer.calculation is not None and answer.calculation.eligible is False
+
+
+def test_the_bank_s_overall_npl_ratio_is_the_base_of_the_tolerance_not_the_small_firms(assistant: Assistant) -> None:
+    answer = assistant.ask("内蒙古的银行，小微科技企业贷款不良率3.5%，各项贷款不良率1.2%，容忍度上限多少")
+    assert answer.calculation is not None and answer.calculation.amount == 4.2
