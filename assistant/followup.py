@@ -9,6 +9,7 @@ from assistant.bind import Carried, bind, unit_fits
 from assistant.conversation import Measure, Pending
 from assistant.facts import FactMatcher
 from assistant.measures import SeveralMeasures
+from assistant.route import roles_taken
 from assistant.understand import Reader, Understanding
 
 
@@ -78,6 +79,8 @@ class FollowUp:
         named = [r for r in siblings if any(w in said for w in r.triggers)]
         current = self.rules.get(measure.rule_id)
         if len(named) != 1 or any(w in said for w in current.triggers):
+            return None
+        if roles_taken(current, own, self.vocab.derived):  # 本金300万，月息0.35%: the interest's sources, not a loss
             return None
         rule = named[0]
         shared = {s.name for s in rule.inputs}

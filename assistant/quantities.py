@@ -42,11 +42,13 @@ def find_quantities(
     terms: Sequence[str],
     is_word: Callable[[str], bool],
     fewer: Sequence[str] = (),
+    another: Sequence[str] = (),
 ) -> tuple[Quantity, ...]:
     """The numbers of ``text`` with their roles; a role word inside one of ``terms`` is none (投 in 创投机构)
     unless it heads the term: Chinese compounds end with their head, after a modifier that is a word of its
     own (贷款 in 科技贷款, not 保费 in 担保费). A number right after a word of ``fewer`` (不到, 未满) is an upper
-    bound."""
+    bound. A number no word qualifies, in a phrase opened by a word of ``another`` (另一家…300万), is one
+    more of the number before it."""
     found = sorted(
         [(f, "元") for f in numbers.amounts(text)]
         + [(f, "ratio") for f in numbers.percents(text)]
@@ -61,6 +63,8 @@ def find_quantities(
         role = _role(text, f, unit, spans[unit], roles, inside, is_word, numbers_at)
         if role is None and quantities and _listed_after(text, quantities[-1], f, unit):
             role = quantities[-1].role  # "2000万、1500万和1000万": one word for the list
+        if role is None and quantities and quantities[-1].unit == unit and _opens_with(text, f.start, another):
+            role = quantities[-1].role  # "一家500万元，另一家300万元"
         value = f.value * 100 if role is not None and roles[role].unit == "%" else f.value
         below = any(text.endswith(w, 0, f.start) for w in fewer)
         quantities.append(Quantity(value, unit, role, f.text, f.start, f.end, f.approximate, below))
@@ -151,6 +155,11 @@ def phrase_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _fits(role_unit: str, unit: str) -> bool:
     return role_unit == unit or (role_unit == "%" and unit == "ratio")
+
+
+def _opens_with(text: str, at: int, words: Sequence[str]) -> bool:
+    lo, _ = phrase_span(text, at, at)
+    return any(text.startswith(w, lo) for w in words)
 
 
 def _listed_after(text: str, previous: Quantity, number: Found, unit: str) -> bool:

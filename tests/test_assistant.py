@@ -922,3 +922,18 @@ def test_a_fact_breaking_every_provision_of_a_measure_named_is_answered_when_eli
 def test_the_bank_s_overall_npl_ratio_is_the_base_of_the_tolerance_not_the_small_firms(assistant: Assistant) -> None:
     answer = assistant.ask("内蒙古的银行，小微科技企业贷款不良率3.5%，各项贷款不良率1.2%，容忍度上限多少")
     assert answer.calculation is not None and answer.calculation.amount == 4.2
+
+
+def test_two_investments_named_one_after_another_are_both_rewarded(assistant: Assistant) -> None:
+    answer = assistant.ask("我们投了青岛一家初创企业600万元，另一家种子期企业400万元，都满两年了，投早投小奖励一共多少")
+    assert answer.calculation is not None and answer.calculation.amount == 500000
+
+
+def test_a_turn_giving_the_interest_s_sources_continues_the_interest_not_the_loss_provision(
+    assistant: Assistant,
+) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("鲁科贷贴息能拿多少")
+    answer = conversation.ask("本金500万，月息0.4%，借了一年")
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedai-interest"
+    assert answer.calculation.amount == 96000  # 500万 × 0.4% × 12 × 40%

@@ -226,3 +226,8 @@ def test_a_measure_number_alone_is_read_only_beside_a_document_number(reader: Re
 )
 def test_a_question_typed_in_pinyin_is_read_as_the_words_it_spells(reader: Reader, typed: str, read: str) -> None:
     assert reader.read(typed).text == read
+
+
+def test_a_number_in_a_phrase_adding_one_more_takes_the_role_before_it(reader: Reader) -> None:
+    u = reader.read("投了一家初创企业600万，另一家种子期企业200万")
+    assert [q.role for q in u.quantities] == ["investment", "investment"]
