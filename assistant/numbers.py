@@ -1,7 +1,7 @@
 """Numbers in questions: amounts of money, rates, periods and years, in the usual written forms.
 
 ``80万`` ``80万元`` ``八十万元`` ``2亿`` ``1个亿`` ``1.5百万`` ``3.9亿元`` ``三点九亿`` ``1,250,000元`` ``￥960,000``
-``80多万`` ``八十来万`` (approximate) ``300w`` (万 in chat)
+``80多万`` ``八十来万`` (approximate) ``300w`` (万 in chat) ``6 million`` (600万)
 ``１２０万`` · ``0.5%``
 ``3‰`` ``千分之五`` ``百分之四十`` ``一半`` ``三成`` ``月息4厘`` (0.4% a month) ``年息4厘`` (4%)
 · ``满2年`` ``两年半`` ``18个月`` ``第8年`` · ``2029年``
@@ -46,6 +46,8 @@ _HALF = re.compile(r"一半")
 _PERIOD = re.compile(rf"(?<![第\d{_CN_DIGITS}十百千])({_NUM}|半)\s*(?:个)?\s*(年半?|个月)(?!度|{_RATE_WORD})")
 _ORDINAL_YEAR = re.compile(rf"第\s*({_NUM})\s*(?:个)?\s*年(?!度)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
+_ENGLISH_SCALES = {"thousand": Decimal(1000), "million": Decimal(10**6), "billion": Decimal(10**9)}
+_ENGLISH_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.IGNORECASE)
 _SHORTHAND = re.compile(r"(\d)\s*([wWkK])(?![A-Za-z])")
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 
@@ -68,7 +70,15 @@ def normalise(text: str) -> str:
     """Traditional characters to simplified (``萬`` → ``万``), full-width digits and signs to ASCII (NFKC), and
     chat shorthand for a figure's scale (``300w`` → ``300万``, ``5k`` → ``5千``)."""
     text = unicodedata.normalize("NFKC", _TO_SIMPLIFIED.convert(text))
+    text = _ENGLISH_SCALE.sub(_in_wan, text)
     return _SHORTHAND.sub(lambda m: m.group(1) + ("万" if m.group(2) in "wW" else "千"), text)
+
+
+def _in_wan(m: re.Match[str]) -> str:
+    """``6 million`` → ``600万``, ``1.2 billion`` → ``12亿``, ``300 thousand`` → ``30万``."""
+    value = Decimal(m.group(1)) * _ENGLISH_SCALES[m.group(2).lower()]
+    scale, unit = (Decimal(100_000_000), "亿") if value >= 100_000_000 else (Decimal(10_000), "万")
+    return f"{(value / scale).normalize():f}{unit}"
 
 
 def cn_number(text: str) -> float:

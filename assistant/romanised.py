@@ -1,9 +1,11 @@
-"""Questions typed in pinyin, the input method off ("lukedai jiekuan 1000wan tiexi duoshao").
+"""Questions typed in Latin letters: pinyin with the input method off ("lukedai jiekuan 1000wan tiexi
+duoshao"), or English words (loan, interest subsidy: corpus/lexicon/intents.toml [english]).
 
 A run of Latin letters is read as Chinese only when it spells, syllable for syllable and toneless, a
 sequence of words the assistant knows (its terms and the words of its vocabularies), each of two
-characters or more: "lukedai" → 鲁科贷, "nianlilv" → 年利率. A run that does not divide wholly into such
-words (IPO, VC, LPR, an English word) is left as typed. A figure followed by a spelt unit ("1000wan")
+characters or more: "lukedai" → 鲁科贷, "nianlilv" → 年利率, and syllables typed apart ("lu ke dan bu tie")
+are joined where they make such words. A word that does not divide into them (IPO, VC, LPR, an English
+word, a lone syllable such as "ma") is left as typed. A figure followed by a spelt unit ("1000wan")
 takes the unit's character. Only a question mostly in Latin letters is read this way: a Chinese question
 quoting "IPO" keeps it.
 """
@@ -18,8 +20,8 @@ from pypinyin import lazy_pinyin
 from assistant.spelling import Correction
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_LETTERS = re.compile(r"[A-Za-z]+")
-_FIGURE_UNIT = re.compile(r"(\d+(?:\.\d+)?)([A-Za-z]+)\b")
+_LETTERS = re.compile(r"[A-Za-z]+(?: +[A-Za-z]+)*")  # words of letters, typed apart or not
+_FIGURE_UNIT = re.compile(r"(\d+(?:\.\d+)?) ?([A-Za-z]+)\b")
 LATIN_SHARE = 0.5  # a question is pinyin-typed when at least this share of its letters are Latin
 
 
@@ -27,12 +29,14 @@ class PinyinReader:
     """Reads pinyin-typed questions with the words the assistant knows; ``units`` spell figures' units
     (wan → 万)."""
 
-    def __init__(self, words: Iterable[str], units: Mapping[str, str]) -> None:
+    def __init__(self, words: Iterable[str], units: Mapping[str, str], english: Mapping[str, str] = {}) -> None:
         self._words: dict[str, str] = {}  # toneless pinyin, joined → the word (the longest first)
         for word in sorted(set(words), key=len, reverse=True):
             if len(word) >= 2 and all(_CJK.match(c) for c in word):
                 self._words.setdefault("".join(lazy_pinyin(word)), word)
         self._units = dict(units)
+        # English words, longest first; "at #" is "at" before a figure.
+        self._english = [(_english_word(k), v) for k, v in sorted(english.items(), key=lambda kv: -len(kv[0]))]
         self._longest = max((len(k) for k in self._words), default=0)
 
     def read(self, text: str) -> tuple[str, tuple[Correction, ...]]:
@@ -47,16 +51,43 @@ class PinyinReader:
             return m.group(1) + unit if unit else m.group(0)
 
         def run(m: re.Match[str]) -> str:
-            words = self._divide(m.group().lower())
-            if words is None:
-                return m.group()
-            corrections.append(Correction(m.group(), "".join(words)))
-            return "".join(words)
+            pieces = self._read_words(m.group().split())
+            corrections.extend(Correction(typed, read) for typed, read in pieces if read is not None)
+            out = ""
+            for n, (typed, read) in enumerate(pieces):
+                apart = n > 0 and (read is None or pieces[n - 1][1] is None)  # a word kept stays a word
+                out += (" " if apart else "") + (typed if read is None else read)
+            return out
 
+        for pattern, chinese in self._english:
+            for m in pattern.finditer(text):
+                corrections.append(Correction(m.group(), chinese))
+            text = pattern.sub(chinese, text)
         read = _LETTERS.sub(run, _FIGURE_UNIT.sub(figure, text))
         # Words typed apart ("lukedai tiexi") are one phrase in Chinese.
         read = re.sub(r"(?<=[\u4e00-\u9fff\d%])\s+(?=[\u4e00-\u9fff\d])", "", read)
         return read, tuple(corrections)
+
+    def _read_words(self, typed: list[str]) -> list[tuple[str, str | None]]:
+        """Words typed apart, as (typed, read) pieces: consecutive words joined where together they spell
+        known words, a word kept as typed (read None) where it spells none; the fewest kept, then pieces."""
+        best: list[tuple[int, list[tuple[str, str | None]]] | None] = [(0, [])] + [None] * len(typed)
+        for start in range(len(typed)):
+            done = best[start]
+            if done is None:
+                continue
+            for end in range(start + 1, len(typed) + 1):
+                words = self._divide("".join(typed[start:end]).lower())
+                if words is None and end > start + 1:
+                    continue
+                kept = done[0] + (words is None)
+                piece = (" ".join(typed[start:end]), "".join(words) if words is not None else None)
+                candidate = (kept, [*done[1], piece])
+                current = best[end]
+                if current is None or (candidate[0], len(candidate[1])) < (current[0], len(current[1])):
+                    best[end] = candidate
+        final = best[len(typed)]
+        return final[1] if final is not None else [(t, None) for t in typed]
 
     def _divide(self, run: str) -> list[str] | None:
         """The run as the fewest known words, or None when it is not wholly made of them."""
@@ -69,3 +100,8 @@ class PinyinReader:
                     if best[end] is None or len(candidate) < len(best[end] or ()):
                         best[end] = candidate
         return best[len(run)]
+
+
+def _english_word(key: str) -> re.Pattern[str]:
+    word = re.escape(key.removesuffix(" #"))
+    return re.compile(rf"\b{word}\b" + (r"(?=\s*\d)" if key.endswith(" #") else ""), re.IGNORECASE)

@@ -95,11 +95,11 @@ class Reader:
         self.speller = Speller([*self.terms, *misspellable], is_word, function_chars)
         known = [*self.terms, *misspellable, *vocab.romanised_words, *(w for ws in vocab.intents.values() for w in ws)]
         known += [w for role in vocab.roles.values() for w in role.words]
-        known += [w for ws in vocab.concepts.values() for w in ws]
+        known += [w for ws in vocab.concepts.values() for w in ws] + [*vocab.first_year, *vocab.later_year]
         # What a question is declined for is spelt too (jiangsu de sukedai: 江苏's 苏科贷).
         known += [*vocab.places.names(), *vocab.bodies, *vocab.outside_topics, *vocab.outside_regions]
         known += [p + s for p in vocab.product_prefixes for s in vocab.product_suffixes]
-        self.pinyin = PinyinReader(known, vocab.romanised_units)
+        self.pinyin = PinyinReader(known, vocab.romanised_units, vocab.english)
         # A question is read by several stages (scope, search, routing, the API's lookup): read it once.
         self.clean = functools.lru_cache(maxsize=1024)(self.clean)  # type: ignore[method-assign]
         self.read = functools.lru_cache(maxsize=1024)(self.read)  # type: ignore[method-assign]

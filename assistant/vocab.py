@@ -131,6 +131,7 @@ class Vocabulary:
     definition_marks: tuple[str, ...]  # how a text defines a term ("所称{term}")
     romanised_words: tuple[str, ...]  # everyday words a pinyin-typed question may spell (yinian → 一年)
     romanised_units: Mapping[str, str]  # a figure's unit spelt in pinyin (1000wan → 1000万)
+    english: Mapping[str, str]  # English words of a Latin-typed question → Chinese (loan → 贷款)
     support_words: tuple[str, ...]  # words of support naming no topic (政策, 奖励)
     topic_words: tuple[str, ...]  # everyday words naming a topic (贷款, 上市)
 
@@ -214,6 +215,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             definition_marks=_words(intents["definition"]["marks"], "intents.toml definition.marks"),
             romanised_words=_words(intents["romanised"]["words"], "intents.toml romanised.words"),
             romanised_units=_spoken(intents["romanised"]["units"], "intents.toml romanised.units"),
+            english=_spoken(intents["english"], "intents.toml english"),
             support_words=_words(intents["matching"]["support"], "intents.toml matching.support"),
             topic_words=_words(intents["matching"]["topics"], "intents.toml matching.topics"),
         )

@@ -937,3 +937,15 @@ def test_a_turn_giving_the_interest_s_sources_continues_the_interest_not_the_los
     answer = conversation.ask("本金500万，月息0.4%，借了一年")
     assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedai-interest"
     assert answer.calculation.amount == 96000  # 500万 × 0.4% × 12 × 40%
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("We paid 500 thousand RMB interest on our 鲁科贷 loan, how much subsidy can we get", 200000),
+        ("lu ke bao bao fei 20 wan di yi nian bu tie duoshao", 100000),  # syllables typed apart
+    ],
+)
+def test_a_question_typed_in_latin_letters_is_computed(assistant: Assistant, question: str, amount: float) -> None:
+    answer = assistant.ask(question)
+    assert answer.calculation is not None and answer.calculation.amount == amount
