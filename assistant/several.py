@@ -42,7 +42,7 @@ def named_measures(
     if holding_all and not one_by_one:
         return holding_all[:1]
     chosen: list[str] = []
-    if u.has("each"):  # answered in the order they were asked
+    if u.has("each", "total"):  # answered in the order they were asked (each, or the parts of a sum)
         named.sort(key=u.text.index)
     for term in named:
         holding = [c for c in ranked if term in clause_text(c)]
@@ -61,7 +61,7 @@ def named_measures(
         taker = taker or _sole_taker(q.role, u, rules, derived)
         if taker is not None and taker not in chosen:
             chosen.append(taker)
-    if u.has("each"):
+    if u.has("each", "total"):
         return chosen
     return sorted(chosen, key=lambda c: ranked.index(c) if c in ranked else len(ranked))
 

@@ -949,3 +949,15 @@ def test_a_turn_giving_the_interest_s_sources_continues_the_interest_not_the_los
 def test_a_question_typed_in_latin_letters_is_computed(assistant: Assistant, question: str, amount: float) -> None:
     answer = assistant.ask(question)
     assert answer.calculation is not None and answer.calculation.amount == amount
+
+
+def test_an_insurance_named_after_research_costs_is_the_premium_subsidy(assistant: Assistant) -> None:
+    answer = assistant.ask("公司买了一份研发费用损失保险，首年保费10万元，能补贴多少")
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukebao-premium"
+    assert answer.calculation.amount == 50000
+
+
+def test_the_parts_of_a_sum_are_answered_in_the_order_asked(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科贷利息10万，鲁科保首年保费4万，加在一起能补多少")
+    assert [c.rule_id for c in answer.calculations] == ["sd-lukedai-interest", "sd-lukebao-premium"]
+    assert answer.total is not None and answer.total.amount == 60000

@@ -342,3 +342,17 @@ roles = ["npl_ratio"]
     rule: Rule = load_rules(tmp_path, corpus).get("nm-npl-tolerance")
     result: CalcResult = calculate(rule, {"npl_ratio": 2}, on=dt.date(2028, 1, 1))
     assert result.notes == ("所问日期2028年1月1日不在本条施行期（2025年3月26日至2027年12月31日）内",)
+
+
+def test_no_rule_counts_one_word_twice_through_its_synonym(book: RuleBook) -> None:
+    """A trigger and an everyday word the lexicon maps to it (利息 → 贴息) would both be found in a question
+    saying either, doubling the rule's score against rules whose triggers have no synonyms."""
+    synonyms = tomllib.loads((PROJECT_ROOT / "corpus" / "lexicon" / "synonyms.toml").read_text(encoding="utf-8"))
+    doubled = [
+        (rule.id, key, word)
+        for rule in book.rules
+        for key in rule.triggers
+        for word in synonyms.get(key, [])
+        if word in rule.triggers
+    ]
+    assert doubled == []
