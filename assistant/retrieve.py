@@ -34,6 +34,8 @@ CHINA = "中华人民共和国"  # national laws are named without it
 _PLACE_SUFFIX = re.compile(r"^(\w{2,3}?)(?:省|市|自治区)")
 DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
 DEFINITION_REACH = 8  # ranks within which a clause defining the term asked about is preferred
+# A title is named loosely by its first four characters and its kind (条例, 意见) at most twelve characters on.
+LOOSE_TITLE_CHARS, LOOSE_HEAD_CHARS, LOOSE_GAP = 8, 4, 12
 # The kinds of clause that answer a question (not the cover notice, preamble or closing lines).
 ANSWERING_KINDS = ("item", "article", "section", "paragraph")
 # How far down, and how far behind the first in fused score, a clause with an applicable rule may be
@@ -172,9 +174,18 @@ class Retriever:
         """Documents the question names by title ("中小企业促进法第十七条")."""
         found: list[Document] = []
         for name, doc in self.doc_names:
-            if name in u.text and doc not in found:
+            if (name in u.text or self._loosely_named(name, u.text)) and doc not in found:
                 found.append(doc)
         return found
+
+    def _loosely_named(self, name: str, text: str) -> bool:
+        """A title said by its opening words and its kind, a few words apart (管融资担保公司的那个条例 names
+        融资担保公司监督管理条例); a kind of one character (法) is too common a word to count."""
+        kind = next((k for k in self.vocab.document_kinds if name.endswith(k)), None)
+        if kind is None or len(kind) < 2 or len(name) < LOOSE_TITLE_CHARS:
+            return False
+        head = name[:LOOSE_HEAD_CHARS]
+        return any(kind in text[m.end() : m.end() + LOOSE_GAP] for m in re.finditer(re.escape(head), text))
 
     def section_asked(self, u: Understanding) -> tuple[Document, str, list[Clause]] | None:
         """The part of a document a question asks for (哪一章讲融资促进): the section whose name shares the

@@ -129,6 +129,7 @@ class Vocabulary:
     list_joiners: tuple[str, ...]  # words listing the things each asked for (和, 、)
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
     definition_marks: tuple[str, ...]  # how a text defines a term ("所称{term}")
+    document_kinds: tuple[str, ...]  # how titles end (条例, 意见): a title said loosely keeps its kind
     romanised_words: tuple[str, ...]  # everyday words a pinyin-typed question may spell (yinian → 一年)
     romanised_units: Mapping[str, str]  # a figure's unit spelt in pinyin (1000wan → 1000万)
     english: Mapping[str, str]  # English words of a Latin-typed question → Chinese (loan → 贷款)
@@ -213,6 +214,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             list_joiners=_words(intents["compound"]["list_joiners"], "intents.toml compound.list_joiners"),
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
             definition_marks=_words(intents["definition"]["marks"], "intents.toml definition.marks"),
+            document_kinds=_words(intents["definition"]["document_kinds"], "intents.toml definition.document_kinds"),
             romanised_words=_words(intents["romanised"]["words"], "intents.toml romanised.words"),
             romanised_units=_spoken(intents["romanised"]["units"], "intents.toml romanised.units"),
             english=_spoken(intents["english"], "intents.toml english"),

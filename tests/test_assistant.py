@@ -961,3 +961,10 @@ def test_the_parts_of_a_sum_are_answered_in_the_order_asked(assistant: Assistant
     answer = assistant.ask("鲁科贷利息10万，鲁科保首年保费4万，加在一起能补多少")
     assert [c.rule_id for c in answer.calculations] == ["sd-lukedai-interest", "sd-lukebao-premium"]
     assert answer.total is not None and answer.total.amount == 60000
+
+
+def test_a_title_said_loosely_names_its_document(assistant: Assistant) -> None:
+    answer = assistant.ask("那个管融资担保公司的条例第十六条说了啥")
+    assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#16"
+    # A law's kind (法) is too common a word: 合法 names no law.
+    assert not assistant.retriever.titled(assistant.reader.read("融资担保公司合法经营有什么要求"))
