@@ -47,6 +47,8 @@ class Askers:
         asked = u.has("match") or self.only_describes(u)  # "我们是做软件的科技型中小企业" alone asks it too
         if subject is None or not asked or any(t in said for t in self.retriever.naming_terms):
             return None
+        if not self.subjects.served_anywhere(subject):  # 证券公司想在青岛设分公司: the laws' clauses answer
+            return None
         named = self.retriever.documents_named(u) if self.retriever.titled(u) or u.doc_hint or u.regions else []
         if named and not any(self.subjects.covers(d.id) for d in named):
             return None  # 中小企业促进法 / 国家法律对孵化器有什么扶持: the laws' clauses, not the measures matched

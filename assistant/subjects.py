@@ -50,6 +50,10 @@ class Subjects:
         科技型中小企业 a measure names; a 融资担保机构's subsidy never reaches an enterprise)."""
         return recipient in self.kinds_of(asker) or asker in self.kinds_of(recipient)
 
+    def served_anywhere(self, subject: str) -> bool:
+        """Whether any measure serves ``subject`` (or a broader kind of it)."""
+        return any(self.serves(clause_id, subject) for clause_id in self.served)
+
     def covers(self, doc_id: str) -> bool:
         """Whether the subjects of the document's measures are known (policy matching can use them)."""
         return any(clause_id.startswith(f"{doc_id}#") for clause_id in self.served)

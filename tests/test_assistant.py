@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, InputError, money
+from assistant.match import Profile
 from assistant.numbers import dates, normalise
 from evals.cases import load_cases
 from index.model import cn_date
@@ -841,8 +842,11 @@ def test_an_individual_investing_is_told_the_reward_is_an_institution_s(assistan
     answer = assistant.ask("我是自然人投资者，自己掏钱投了青岛一家种子期企业，满两年能拿投早投小奖励吗")
     assert answer.calculation is not None and answer.calculation.eligible is False
     assert any("创业投资机构" in c.text and c.status == "unmet" for c in answer.calculation.conditions)
-    nothing = assistant.ask("我是个人投资者，能享受哪些政策")
-    assert "没有以个人投资者为对象的措施" in nothing.answer
+    # Matched on a form, the profile finds no measure, and the answer says so.
+    nothing = assistant.match(Profile("个人投资者"))
+    assert nothing.items == ()
+    said = assistant.writer.matching("", assistant.reader.read("个人投资者"), nothing).answer
+    assert "没有以个人投资者为对象的措施" in said
 
 
 def test_a_bare_number_said_as_a_correction_replaces_the_one_given_before(assistant: Assistant) -> None:
@@ -968,3 +972,8 @@ def test_a_title_said_loosely_names_its_document(assistant: Assistant) -> None:
     assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#16"
     # A law's kind (法) is too common a word: 合法 names no law.
     assert not assistant.retriever.titled(assistant.reader.read("融资担保公司合法经营有什么要求"))
+
+
+def test_a_subject_no_measure_serves_is_answered_from_the_clauses_not_matched(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是券商，想在青岛开个营业部，青岛的法规有什么支持")
+    assert answer.calculations == () and answer.citations[0].clause_id.startswith("qd-jrfzcjtl")
