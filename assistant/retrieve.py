@@ -71,6 +71,13 @@ class Retriever:
     def clause(self, clause_id: str) -> Clause:
         return self.index.corpus.clause(clause_id)
 
+    def names(self, term: str, text: str) -> bool:
+        """Whether ``text`` says ``term`` as a name of its own, not as the modifier of a product named
+        after it (研发投入险 is an insurance, not the R&D subsidy 研发投入 names)."""
+        return any(
+            not text.startswith(self.vocab.modified_by, m.end()) for m in re.finditer(re.escape(term), text)
+        )
+
     def said(self, u: Understanding) -> str:
         """The question and the policy words its everyday words stand for (北交所上市 → 首次公开发行)."""
         return f"{u.text} {' '.join(self.index.analyzer.expansions(u.text))}"
@@ -85,7 +92,7 @@ class Retriever:
         if region is None and len(u.regions) == 1:
             region = u.regions[0]
         query = text or u.search_text
-        named = [t for t in self.naming_terms if t in query]
+        named = [t for t in self.naming_terms if self.names(t, query)]
         if len(titled) == 1:
             return self._retrieve(query, Filters(doc_id=titled[0].id), named)
         hits = self._prefer_local(u, self._prefer_policy(u, self._retrieve(query, Filters(region=region), named)))
@@ -133,7 +140,7 @@ class Retriever:
         # When the first clause holds a measure the question names (科创债 → 科技创新公司债券), a clause naming
         # none of the named measures, in its text or its rules' trigger words, does not displace it: the
         # 鲁科贷 贴息 does not answer "科创债能贴息多少".
-        named = [t for t in self.specific_terms if t in said]
+        named = [t for t in self.specific_terms if self.names(t, said)]
         held = [any(t in self._words_of(h.clause_id) for t in named) for h in hits] if named else []
         # A measure named by its brand (鲁科担的保费补贴) holds its clause against one sharing only the
         # other words (鲁科保's 保费补贴).

@@ -977,3 +977,9 @@ def test_a_title_said_loosely_names_its_document(assistant: Assistant) -> None:
 def test_a_subject_no_measure_serves_is_answered_from_the_clauses_not_matched(assistant: Assistant) -> None:
     answer = assistant.ask("我们是券商，想在青岛开个营业部，青岛的法规有什么支持")
     assert answer.calculations == () and answer.citations[0].clause_id.startswith("qd-jrfzcjtl")
+
+
+def test_a_measure_s_name_modifying_an_insurance_names_the_insurance(assistant: Assistant) -> None:
+    answer = assistant.ask("买了研发投入险，首年保费16万元，能补多少")
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukebao-premium"
+    assert answer.calculation.amount == 80000
