@@ -12,6 +12,7 @@ from assistant.subjects import Subjects
 from assistant.understand import Understanding
 
 SELF_WORDS = ("我们", "我司", "我行", "咱们")  # "我们创投…": the subject right after one is the asker
+OBJECT_BEFORE = ("给", "向", "帮", "替", "让", "为", "对", "和", "跟")  # 银行给我们放贷: 我们 is not the one acting
 
 
 class Askers:
@@ -37,7 +38,12 @@ class Askers:
         """The subject the asker says it is ("我们是新迁入的创投，投了省内科技企业…": the 创投, not the
         enterprises it invested in)."""
         described = (self.subjects.named_in(d) for d in self.facts.descriptions(u.text))
-        return next((s for s in described if s), None) or self.subjects.named_after(u.text, SELF_WORDS)
+        return next((s for s in described if s), None) or self.acting_as(u)
+
+    def acting_as(self, u: Understanding) -> str | None:
+        """The subject the asker calls itself right after 我们 (我们创投…), or whose act it says it does
+        (我们给企业做的担保…: a guarantor); not one a longer self-description merely mentions."""
+        return self.subjects.named_after(u.text, SELF_WORDS) or self.subjects.acting(u.text, SELF_WORDS, OBJECT_BEFORE)
 
     def profile_asked(self, u: Understanding) -> Profile | None:
         """A self-description asking what the asker may get ("我们是创投机构，在山东能拿哪些奖励？")."""

@@ -38,6 +38,7 @@ from index.store import EmbeddingCache, open_index
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNCERTAIN_PICKS = 3  # clauses offered as possibly related when retrieval is unsure
+ASKER_REACH = 4  # ranks within which a clause whose money reaches the asker goes first
 # A region's clause scoring this share of its best is compared too (山东's 上市培育 and 上市奖励): at most
 # COMPARED_PER_REGION, so that a comparison stays one the reader can take in.
 COMPARED_CLOSE = 0.85
@@ -212,6 +213,7 @@ class Assistant:
         if numbered:
             return self.several.answer(question, u, [c.id for c in numbered])
         hits = self.retriever.prefer_rules(u, self.retriever.prefer_definition(u, self.retriever.hits(u)))
+        hits = self._for_the_asker(u, hits)
         named = self.retriever.named_clause(u) or self.decider.period_clause(u, hits)
         if named is None and self._both_regions(u, hits):
             compared = self._compare(question, u, first=self.index.corpus.document(hits[0].doc_id).region)
@@ -271,6 +273,24 @@ class Assistant:
         defined = u.has("define") and any(t in clause.heading for t in self.retriever.policy_terms(u.text))
         quotes = [clause.text] if named else self.writer.quotes(clause, u.text, whole=defined)
         return self.writer.lookup(question, u, clause, quotes, score), None
+
+    def _for_the_asker(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """A clause whose money reaches the asker, among the first few, before one whose money never does
+        (我们给企业做的担保代偿了，损失300万能补多少: the guarantor's compensation, not the bank's loss share)."""
+        asker = self.askers.acting_as(u)
+        if asker is None or not hits or self._reaches(asker, hits[0]):
+            return hits
+        first = self.clause(hits[0].clause_id).text
+        if any(t in first and self.retriever.names(t, u.text) for t in self.retriever.naming_terms):
+            return hits  # 企业想申请鲁科担的担保费补贴: the measure named is the answer, and it says for whom
+        for i, hit in enumerate(hits[1:ASKER_REACH], start=1):
+            if self.rules.for_clause(hit.clause_id) and self._reaches(asker, hit):
+                return [hit, *hits[:i], *hits[i + 1 :]]
+        return hits
+
+    def _reaches(self, asker: str, hit: Hit) -> bool:
+        rules = self.rules.for_clause(hit.clause_id)
+        return not rules or any(r.recipient is None or self.subjects.may_receive(asker, r.recipient) for r in rules)
 
     def _broken(self, rules: Sequence[Rule], u: Understanding, said: str) -> tuple[Rule | None, Binding | None]:
         """A provision the question names by its trigger words, or any of the clause's when it asks whether the

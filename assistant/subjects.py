@@ -4,6 +4,7 @@ serves (corpus/subjects/<doc id>.toml), each proven by a verbatim part of the cl
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ class SubjectType:
     words: tuple[str, ...]  # how a question names it
     is_a: tuple[str, ...]  # broader kinds (科技型中小企业 is a 科技型企业)
     local: bool  # a region's measure for it serves the region's own (one registered elsewhere is not served)
+    acts: tuple[str, ...]  # what only it does, said by the asker ("我们给…担保"); "…" is up to six characters
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,20 @@ class Subjects:
         after any of ``after`` ("我们创投…") wins over the others."""
         return self.named_after(text, after) or self._longest(text)
 
+    def acting(self, text: str, selves: Sequence[str], objects: Sequence[str]) -> str | None:
+        """The subject whose act the asker says it does ("我们给一家企业做的担保代偿了": a guarantor), the
+        asker being one of ``selves`` not after one of ``objects`` (银行给我们放贷: we are no bank)."""
+        for phrase in re.split(r"[，,。；;！!？?]", text):
+            for self_word in selves:
+                at = phrase.find(self_word)
+                if at < 0 or phrase[:at].endswith(tuple(objects)):
+                    continue
+                rest = phrase[at + len(self_word) :]
+                for name, t in self.types.items():
+                    if any(_does(rest, act) for act in t.acts):
+                        return name
+        return None
+
     def named_after(self, text: str, after: Sequence[str]) -> str | None:
         """The subject named right after one of ``after`` ("我们创投…"), if any."""
         return self._longest(text, after)
@@ -96,10 +112,10 @@ def _types(path: Path) -> dict[str, SubjectType]:
         words, is_a = entry.get("words"), entry.get("is_a", [])
         if not isinstance(words, list) or not words or not isinstance(is_a, list):
             raise CorpusError(f"{path}: type '{name}' needs a list of words and a list is_a")
-        local = entry.get("local", False)
-        if not isinstance(local, bool):
-            raise CorpusError(f"{path}: type '{name}': local is true or false")
-        types[name] = SubjectType(name, tuple(words), tuple(is_a), local)
+        local, acts = entry.get("local", False), entry.get("acts", [])
+        if not isinstance(local, bool) or not isinstance(acts, list):
+            raise CorpusError(f"{path}: type '{name}': local is true or false, acts a list")
+        types[name] = SubjectType(name, tuple(words), tuple(is_a), local, tuple(acts))
     unknown = {k for t in types.values() for k in t.is_a} - set(types)
     if unknown:
         raise CorpusError(f"{path}: is_a names unknown type(s) {sorted(unknown)}")
@@ -132,3 +148,8 @@ def _read(path: Path) -> dict[str, object]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise CorpusError(f"{path}: cannot read ({err})") from None
+
+
+def _does(text: str, act: str) -> bool:
+    """Whether ``text`` says ``act``, where "…" stands for up to six characters."""
+    return re.search(".{0,6}".join(re.escape(p) for p in act.split("…")), text) is not None

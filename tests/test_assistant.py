@@ -983,3 +983,11 @@ def test_a_measure_s_name_modifying_an_insurance_names_the_insurance(assistant: 
     answer = assistant.ask("买了研发投入险，首年保费16万元，能补多少")
     assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukebao-premium"
     assert answer.calculation.amount == 80000
+
+
+def test_the_asker_is_known_by_what_it_says_it_does(assistant: Assistant) -> None:
+    said = assistant.askers.acting_as
+    assert said(assistant.reader.read("我们为一家软件企业提供担保，后来代偿了")) == "融资担保机构"
+    assert said(assistant.reader.read("银行给我们放贷了500万，能贴息吗")) is None  # 我们 is the borrower
+    answer = assistant.ask("我们给一家科技企业做的担保出了代偿，损失了200万元，政府能补多少")
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedan-risk"
