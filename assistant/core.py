@@ -278,7 +278,7 @@ class Assistant:
         """A clause whose money reaches the asker, among the first few, before one whose money never does
         (我们给企业做的担保代偿了，损失300万能补多少: the guarantor's compensation, not the bank's loss share)."""
         asker = self.askers.acting_as(u)
-        if asker is None or not hits or self._reaches(asker, hits[0]):
+        if asker is None or not hits or not self._never_reaches(asker, hits[0]):
             return hits
         first = self.clause(hits[0].clause_id).text
         if any(t in first and self.retriever.names(t, u.text) for t in self.retriever.naming_terms):
@@ -289,8 +289,14 @@ class Assistant:
         return hits
 
     def _reaches(self, asker: str, hit: Hit) -> bool:
+        """Whether some money of the clause may reach the asker."""
         rules = self.rules.for_clause(hit.clause_id)
-        return not rules or any(r.recipient is None or self.subjects.may_receive(asker, r.recipient) for r in rules)
+        return any(r.recipient and self.subjects.may_receive(asker, r.recipient) for r in rules)
+
+    def _never_reaches(self, asker: str, hit: Hit) -> bool:
+        """Whether every rule of the clause pays someone the asker is not (a law's limit pays no one)."""
+        rules = self.rules.for_clause(hit.clause_id)
+        return bool(rules) and all(r.recipient for r in rules) and not self._reaches(asker, hit)
 
     def _broken(self, rules: Sequence[Rule], u: Understanding, said: str) -> tuple[Rule | None, Binding | None]:
         """A provision the question names by its trigger words, or any of the clause's when it asks whether the

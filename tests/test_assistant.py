@@ -991,3 +991,9 @@ def test_the_asker_is_known_by_what_it_says_it_does(assistant: Assistant) -> Non
     assert said(assistant.reader.read("银行给我们放贷了500万，能贴息吗")) is None  # 我们 is the borrower
     answer = assistant.ask("我们给一家科技企业做的担保出了代偿，损失了200万元，政府能补多少")
     assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedan-risk"
+
+
+def test_a_firm_paying_a_guarantee_fee_is_told_the_fee_subsidy_is_the_guarantor_s(assistant: Assistant) -> None:
+    answer = assistant.ask("我们找了担保公司担保贷款800万，交了8万担保费，担保费补贴我们能拿多少")
+    assert answer.calculation is not None and answer.calculation.eligible is False
+    assert any("融资担保机构" in c.text and c.status == "unmet" for c in answer.calculation.conditions)
