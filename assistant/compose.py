@@ -216,6 +216,10 @@ def conclusion_for_lookup(clause: Clause, u: Understanding, doc: Document) -> st
     outside = [day for day in u.dates if not doc.in_force.contains(day)]
     if outside and clause.kind == "closing":  # asked of a day the document does not cover
         return f"**结论**：所问时间{cn_date(outside[0])}不在本文件施行期（{doc.in_force.describe()}）内。"
+    if u.dates and clause.kind == "closing":  # 到2026年文件还管用吗
+        return f"**结论**：所问时间{cn_date(u.dates[0])}在本文件施行期（{doc.in_force.describe()}）内。"
+    if "validity" in u.intents and clause.kind == "closing":
+        return f"**结论**：本文件施行期为{doc.in_force.describe()}。"
     if "units" in u.intents and clause.units:
         if clause.lead_units:
             others = f"，{'、'.join(clause.other_units)}按职责分工负责" if clause.other_units else ""

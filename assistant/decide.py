@@ -95,11 +95,14 @@ class Decider:
 
     def period_clause(self, u: Understanding, hits: list[Hit]) -> Clause | None:
         """Asked whether a measure applies on a day outside its document's period (2029年还能申请吗,
-        2023年10月做的业务能享受吗): the clause stating the period answers, not the measure's amount."""
-        if not hits or not u.dates or not u.has("eligibility", "validity"):
+        2023年10月做的业务能享受吗), or whether the document itself still holds (到2026年文件还管用吗): the
+        clause stating the period answers, not the measure's amount."""
+        if not hits or not u.has("eligibility", "validity"):
             return None
         doc = self.index.corpus.document(hits[0].doc_id)
-        if all(doc.in_force.contains(day) for day in u.dates) or not doc.in_force.basis:
+        about_document = u.has("validity") and any(w in u.text for w in self.vocab.document_words)
+        outside = bool(u.dates) and not all(doc.in_force.contains(day) for day in u.dates)
+        if not (outside or about_document) or not doc.in_force.basis:
             return None
         return next((c for c in doc.all_clauses if doc.in_force.basis in c.text), None)
 

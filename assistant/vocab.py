@@ -130,6 +130,7 @@ class Vocabulary:
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
     definition_marks: tuple[str, ...]  # how a text defines a term ("所称{term}")
     document_kinds: tuple[str, ...]  # how titles end (条例, 意见): a title said loosely keeps its kind
+    document_words: tuple[str, ...]  # words for a document itself (文件, 这套措施): its period is asked
     modified_by: tuple[str, ...]  # heads after a measure's name that make it a product's modifier (研发投入险)
     romanised_words: tuple[str, ...]  # everyday words a pinyin-typed question may spell (yinian → 一年)
     romanised_units: Mapping[str, str]  # a figure's unit spelt in pinyin (1000wan → 1000万)
@@ -216,6 +217,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
             definition_marks=_words(intents["definition"]["marks"], "intents.toml definition.marks"),
             document_kinds=_words(intents["definition"]["document_kinds"], "intents.toml definition.document_kinds"),
+            document_words=_words(intents["definition"]["document_words"], "intents.toml definition.document_words"),
             modified_by=_words(intents["definition"]["modified_by"], "intents.toml definition.modified_by"),
             romanised_words=_words(intents["romanised"]["words"], "intents.toml romanised.words"),
             romanised_units=_spoken(intents["romanised"]["units"], "intents.toml romanised.units"),

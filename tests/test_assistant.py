@@ -997,3 +997,9 @@ def test_a_firm_paying_a_guarantee_fee_is_told_the_fee_subsidy_is_the_guarantor_
     answer = assistant.ask("我们找了担保公司担保贷款800万，交了8万担保费，担保费补贴我们能拿多少")
     assert answer.calculation is not None and answer.calculation.eligible is False
     assert any("融资担保机构" in c.text and c.status == "unmet" for c in answer.calculation.conditions)
+
+
+def test_whether_the_document_still_holds_is_answered_from_its_period(assistant: Assistant) -> None:
+    answer = assistant.ask("我们后年还想按155号文那套措施申请补贴，到2027年这个文件还管用吗")
+    assert answer.citations[0].clause_id == "sd-2023-155#closing"
+    assert "在本文件施行期" in answer.answer
