@@ -192,11 +192,13 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
     votes += [False for p in u.places if p.activity and not p.registered] if OUTSIDE_PLACE_CUE in spec.no_cues else []
     # Registered in another province, or set up before the rule's period began (2019年就设立了 for a measure
     # from 2024), and not moving in (注册在江苏，刚迁入山东 is 新迁入; 注册在江苏的新设立创投 is not): not new to it.
-    relocating = any(_stated(text, m.start(), negation) for w in vocab.concepts["relocating"] for m in _find(w, text))
-    if REGISTERED_OUTSIDE_CUE in spec.no_cues and not relocating:
-        votes += [False for p in u.registered_in if p != region]
-    founded_before = u.founded is not None and u.founded < rule.in_force.start.year and not relocating
-    votes += [False] if founded_before and FOUNDED_BEFORE_CUE in spec.no_cues else []
+    if REGISTERED_OUTSIDE_CUE in spec.no_cues or FOUNDED_BEFORE_CUE in spec.no_cues:
+        words = vocab.concepts["relocating"]
+        relocating = any(_stated(text, m.start(), negation) for w in words for m in _find(w, text))
+        if REGISTERED_OUTSIDE_CUE in spec.no_cues and not relocating:
+            votes += [False for p in u.registered_in if p != region]
+        founded_before = u.founded is not None and u.founded < rule.in_force.start.year and not relocating
+        votes += [False] if founded_before and FOUNDED_BEFORE_CUE in spec.no_cues else []
     no_cues = cue_words(spec.no_cues, vocab, region)
     votes += [not _stated(text, m.start(), negation) for cue in no_cues for m in _find(cue, text)]
     if not votes:

@@ -57,9 +57,6 @@ class SeveralMeasures:
     def named(self, u: Understanding, hits: list[Hit]) -> list[str]:
         return named_measures(u, hits, self._text_of, self.rules, self.retriever.naming_terms, self.vocab.derived)
 
-    def _expansions(self, text: str) -> list[str]:
-        return self.index.analyzer.expansions(text)
-
     def _text_of(self, clause_id: str) -> str:
         return self.retriever.clause(clause_id).text
 
@@ -95,7 +92,8 @@ class SeveralMeasures:
         # ("自治区有啥说法" does neither); a measure listed to be answered each may be short ("发债增信和…分别").
         # A part names a policy term; one of a list asked each may name it in everyday words (上市 → 首次公开发行).
         named = {
-            p: bool(self.retriever.policy_terms(p) or (each and self._expansions(p))) for p in re.split(pattern, u.text)
+            p: bool(self.retriever.policy_terms(p) or (each and self.index.analyzer.expansions(p)))
+            for p in re.split(pattern, u.text)
         }
         parts = [
             p

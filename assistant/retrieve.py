@@ -74,7 +74,7 @@ class Retriever:
     def names(self, term: str, text: str) -> bool:
         """Whether ``text`` says ``term`` as a name of its own, not as the modifier of a product named
         after it (研发投入险 is an insurance, not the R&D subsidy 研发投入 names)."""
-        return any(
+        return term in text and any(
             not text.startswith(self.vocab.modified_by, m.end()) for m in re.finditer(re.escape(term), text)
         )
 

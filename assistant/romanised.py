@@ -29,7 +29,7 @@ class PinyinReader:
     """Reads pinyin-typed questions with the words the assistant knows; ``units`` spell figures' units
     (wan → 万)."""
 
-    def __init__(self, words: Iterable[str], units: Mapping[str, str], english: Mapping[str, str] = {}) -> None:
+    def __init__(self, words: Iterable[str], units: Mapping[str, str], english: Mapping[str, str]) -> None:
         self._words: dict[str, str] = {}  # toneless pinyin, joined → the word (the longest first)
         for word in sorted(set(words), key=len, reverse=True):
             if len(word) >= 2 and all(_CJK.match(c) for c in word):
@@ -59,9 +59,8 @@ class PinyinReader:
                 out += (" " if apart else "") + (typed if read is None else read)
             return out
 
-        for pattern, chinese in self._english:
-            for m in pattern.finditer(text):
-                corrections.append(Correction(m.group(), chinese))
+        for pattern, chinese in self._english:  # only a mostly Latin question gets here
+            corrections += [Correction(m.group(), chinese) for m in pattern.finditer(text)]
             text = pattern.sub(chinese, text)
         read = _LETTERS.sub(run, _FIGURE_UNIT.sub(figure, text))
         # Words typed apart ("lukedai tiexi") are one phrase in Chinese.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.quantities import PHRASE_END
 from assistant.understand import AMOUNT_INTENTS, Understanding
-from assistant.vocab import Vocabulary
+from assistant.vocab import Vocabulary, says
 
 # Intents that a procedure question may carry and still be answered from a clause.
 _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docmeta", "compare")
@@ -36,7 +36,7 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
     asks_support = u.has(*AMOUNT_INTENTS) and any(w in u.text for w in vocab.criteria.support)
     if not asks_support and _asks_criteria(u.text, vocab):
         return Verdict("criteria", "收录文件只规定对已认定、已上市企业的支持措施，未规定认定或上市的标准、条件", True)
-    if any(_says(text, w) for w in vocab.statistics):
+    if any(says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
     if not anchored:
         places = [p.name for p in u.places if not p.activity]
@@ -55,7 +55,7 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
     asked_terms = [t for t in policy_terms if t in u.text and not any(t in w for w in topics)]  # 天气 in 呼和浩特
     if topics and not asked_terms:
         return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)
-    procedure = [w for w in vocab.procedure if _says(text, w)]
+    procedure = [w for w in vocab.procedure if says(text, w)]
     if procedure and not _asks_more(text, procedure, vocab):
         return Verdict("procedure", "收录文件未规定申请流程、申报材料或受理窗口", True)
     return None
@@ -89,13 +89,6 @@ def _asks_more(text: str, procedure: list[str], vocab: Vocabulary) -> bool:
     for word in procedure:
         text = text.replace(word, "＿")
     return any(w in text for intent in _ANSWERABLE for w in vocab.words(intent))
-
-
-def _says(text: str, pattern: str) -> bool:
-    """Whether ``text`` holds ``pattern``, where "…" in a pattern stands for up to four characters."""
-    if "…" not in pattern:
-        return pattern in text
-    return re.search(".{0,4}".join(re.escape(p) for p in pattern.split("…")), text) is not None
 
 
 def _other_products(text: str, vocab: Vocabulary) -> list[str]:

@@ -4,16 +4,18 @@ serves (corpus/subjects/<doc id>.toml), each proven by a verbatim part of the cl
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.quantities import PHRASE_END
+from assistant.vocab import says
 from index.corpus import Corpus
 from index.errors import CorpusError
 
 SUBJECTS_DIR = "subjects"
+ACT_GAP = 6  # characters "…" stands for in an act ("给…做担保": 给一家软件企业做担保)
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,14 @@ class Subjects:
     def acting(self, text: str, selves: Sequence[str], objects: Sequence[str]) -> str | None:
         """The subject whose act the asker says it does ("我们给一家企业做的担保代偿了": a guarantor), the
         asker being one of ``selves`` not after one of ``objects`` (银行给我们放贷: we are no bank)."""
-        for phrase in re.split(r"[，,。；;！!？?]", text):
+        for phrase in PHRASE_END.split(text):
             for self_word in selves:
                 at = phrase.find(self_word)
                 if at < 0 or phrase[:at].endswith(tuple(objects)):
                     continue
                 rest = phrase[at + len(self_word) :]
                 for name, t in self.types.items():
-                    if any(_does(rest, act) for act in t.acts):
+                    if any(says(rest, act, ACT_GAP) for act in t.acts):
                         return name
         return None
 
@@ -148,8 +150,3 @@ def _read(path: Path) -> dict[str, object]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise CorpusError(f"{path}: cannot read ({err})") from None
-
-
-def _does(text: str, act: str) -> bool:
-    """Whether ``text`` says ``act``, where "…" stands for up to six characters."""
-    return re.search(".{0,6}".join(re.escape(p) for p in act.split("…")), text) is not None

@@ -302,3 +302,11 @@ def _places(regions: Mapping[str, tuple[str, ...]], not_places: tuple[str, ...])
                 automaton.add_word(word, (word, region))
     automaton.make_automaton()
     return Places(automaton)
+
+
+def says(text: str, pattern: str, gap: int = 4) -> bool:
+    """Whether ``text`` holds a lexicon ``pattern``, where "…" stands for up to ``gap`` characters
+    ("多少家…企业" holds "多少家山东企业")."""
+    if "…" not in pattern:
+        return pattern in text
+    return re.search(f".{{0,{gap}}}".join(re.escape(p) for p in pattern.split("…")), text) is not None
