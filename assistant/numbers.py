@@ -2,7 +2,7 @@
 
 ``80万`` ``80万元`` ``八十万元`` ``2亿`` ``1个亿`` ``1.5百万`` ``3.9亿元`` ``三点九亿`` ``1,250,000元`` ``￥960,000``
 ``80多万`` ``八十来万`` (approximate) ``300w`` (万 in chat) ``6 million`` (600万)
-``１２０万`` · ``0.5%``
+``１２０万`` ``28万3千`` (283000) ``1亿2000万`` ``陆佰万`` (capital numerals) · ``0.5%`` ``3.45%加50个bp`` (3.95%)
 ``3‰`` ``千分之五`` ``百分之四十`` ``一半`` ``三成`` ``月息4厘`` (0.4% a month) ``年息4厘`` (4%)
 · ``满2年`` ``两年半`` ``18个月`` ``第8年`` · ``2029年``
 ``2028年12月31日``.
@@ -50,6 +50,15 @@ _ENGLISH_SCALES = {"thousand": Decimal(1000), "million": Decimal(10**6), "billio
 _ENGLISH_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.IGNORECASE)
 _SHORTHAND = re.compile(r"(\d)\s*([wWkK])(?![A-Za-z])")
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
+# Capital numerals of cheques and contracts (陆佰万): read only in a run of two or more numeral signs, so
+# 陆续, 大陆 and 登陆 keep their 陆.
+_CAPITALS = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
+_CAPITAL_RUN = re.compile("[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]{2,}")
+# A figure written in two scales: 28万3千 is 28.3万, 1亿2000万 is 1.2亿, 5万5000元 is 5.5万元.
+_TWO_SCALES = re.compile(r"(\d+)\s*(亿|万)\s*(\d+)\s*(万|千|元)(?![\d%])")
+_IN_SCALE = {("亿", "万"): Decimal(10**4), ("万", "千"): Decimal(10), ("万", "元"): Decimal(10**4)}
+# A floating rate: 3.45%加50个bp (basis points) is 3.95%.
+_PLUS_BP = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:加|\+|上浮|再加)\s*(\d+(?:\.\d+)?)\s*个?\s*(?:bp|BP|Bp|基点)")
 
 
 @dataclass(frozen=True)
@@ -70,8 +79,20 @@ def normalise(text: str) -> str:
     """Traditional characters to simplified (``萬`` → ``万``), full-width digits and signs to ASCII (NFKC), and
     chat shorthand for a figure's scale (``300w`` → ``300万``, ``5k`` → ``5千``)."""
     text = unicodedata.normalize("NFKC", _TO_SIMPLIFIED.convert(text))
+    text = _CAPITAL_RUN.sub(lambda m: m.group(0).translate(_CAPITALS), text)
     text = _ENGLISH_SCALE.sub(_in_wan, text)
-    return _SHORTHAND.sub(lambda m: m.group(1) + ("万" if m.group(2) in "wW" else "千"), text)
+    text = _SHORTHAND.sub(lambda m: m.group(1) + ("万" if m.group(2) in "wW" else "千"), text)
+    text = _TWO_SCALES.sub(_one_scale, text)
+    return _PLUS_BP.sub(lambda m: f"{(Decimal(m.group(1)) + Decimal(m.group(2)) / 100).normalize():f}%", text)
+
+
+def _one_scale(m: re.Match[str]) -> str:
+    """``28万3千`` → ``28.3万``; ``5万5000元`` → ``5.5万元``; a part too large for its place is left as written."""
+    whole, scale, part, part_scale = Decimal(m.group(1)), m.group(2), Decimal(m.group(3)), m.group(4)
+    per = _IN_SCALE.get((scale, part_scale))
+    if per is None or part >= per:
+        return m.group(0)
+    return f"{(whole + part / per).normalize():f}{scale}" + ("元" if part_scale == "元" else "")
 
 
 def _in_wan(m: re.Match[str]) -> str:

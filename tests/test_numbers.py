@@ -49,6 +49,12 @@ AMOUNTS = [
     ("两块钱", [2]),
     ("两块一共多少", []),
     ("一块申请", []),
+    # Two scales in one figure, and cheque numerals (陆 alone stays a word: 陆续).
+    ("付了28万3千", [283_000]),
+    ("1亿2000万元", [120_000_000]),
+    ("5万5000元", [55_000]),
+    ("贷款陆佰万", [6_000_000]),
+    ("陆续还了2万", [20_000]),
 ]
 
 
@@ -71,6 +77,8 @@ def test_amounts(text: str, expected: list[float]) -> None:
         ("月息4厘", [0.004]),  # lending's 厘: a tenth of a percent a month, a percent a year
         ("年息4.5厘", [0.045]),
         ("差了4厘", []),
+        ("LPR 3.45%加50个bp", [0.0395]),  # a floating rate in basis points
+        ("3.2%+30BP", [0.035]),
     ],
 )
 def test_percents(text: str, expected: list[float]) -> None:
