@@ -213,7 +213,7 @@ class Assistant:
         if numbered:
             return self.several.answer(question, u, [c.id for c in numbered])
         hits = self.retriever.prefer_rules(u, self.retriever.prefer_definition(u, self.retriever.hits(u)))
-        hits = self._for_the_asker(u, hits)
+        hits = self._for_the_sums(u, self._for_the_asker(u, hits))
         named = self.retriever.named_clause(u) or self.decider.period_clause(u, hits)
         if named is None and self._both_regions(u, hits):
             compared = self._compare(question, u, first=self.index.corpus.document(hits[0].doc_id).region)
@@ -287,6 +287,18 @@ class Assistant:
             if self.rules.for_clause(hit.clause_id) and self._reaches(asker, hit):
                 return [hit, *hits[:i], *hits[i + 1 :]]
         return hits
+
+    def _for_the_sums(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """Asked an amount, with sums, of a first clause that states none (青岛…贷款利息40万，能拿多少: the
+        city's own regulation ranks first, the 鲁科贷 interest subsidy takes the 利息): the one measure that
+        takes the sums goes first."""
+        if not hits or not u.wants_amount or self.rules.for_clause(hits[0].clause_id):
+            return hits
+        takers = self.several.named(u, hits)
+        if len(takers) != 1:
+            return hits
+        moved = [h for h in hits if h.clause_id == takers[0]]
+        return [*moved, *(h for h in hits if h.clause_id != takers[0])] if moved else hits
 
     def _reaches(self, asker: str, hit: Hit) -> bool:
         """Whether some money of the clause may reach the asker."""

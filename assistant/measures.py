@@ -156,19 +156,41 @@ class SeveralMeasures:
                 rule = rules[0]  # asked for an amount: the clause's first provision
             measures.append((clause, rule, bind(rule, u, self.vocab, facts=self.facts) if rule else None))
         # Unstated, the asker is whom most of the measures asked about serve ("新落户的创投机构，投了…科技企业
-        # …两项加起来": both rewards go to the 创投), before any subject the question merely names; on a tie,
-        # the subject it names (科技型中小企业…鲁科贷…担保费率: not the guarantor of the 鲁科担 fee subsidy).
+        # …两项加起来": both rewards go to the 创投), first counting the measures the asker's own sums feed
+        # (利息付了50万，担保费付了20万: the interest was the asker's, the 鲁科担 fee subsidy's 担保金额 unsaid),
+        # before any subject the question merely names; on a tie, the subject it names (科技型中小企业…鲁科贷…
+        # 担保费率: not the guarantor of the 鲁科担 fee subsidy).
+        fed = [r for _, r, b in measures if r is not None and b is not None and _fed_a_sum(r, b)]
         served = Counter(r.recipient for _, r, _ in measures if r is not None).most_common()
-        most = served[0][0] if served and (len(served) == 1 or served[0][1] > served[1][1]) else None
         asker = (
             self.askers.stated(u)
             or (pending.asker if pending else None)
-            or most
+            or _most(Counter(r.recipient for r in fed).most_common())
+            or _most(served)
             or self.askers.of(u)
             or (served[0][0] if served else None)
         )
+        if asker is not None:  # a measure for another subject with none of its sums given goes after the asker's own
+            measures.sort(key=lambda m: self._aside(m[1], m[2], asker))
         answer, _ = self.writer.several(question, u, measures, asker, self.subjects)
         computed = [(r, b) for _, r, b in measures if r is not None and b is not None]
         dates = u.dates or (pending.dates if pending else ())
         party = u.party or (pending.party if pending else None)
         return answer, Pending(tuple(Measure.of(r, b) for r, b in computed), dates, party)
+
+    def _aside(self, rule: Rule | None, binding: Binding | None, asker: str) -> bool:
+        """Whether the measure pays another subject than the asker and the question gave it no sum (利息付了
+        50万，担保费付了20万，一共能拿多少: the guarantor's 鲁科担 fee subsidy, its 担保金额 unsaid)."""
+        if rule is None or binding is None or _fed_a_sum(rule, binding):
+            return False
+        return not self.subjects.may_receive(asker, rule.recipient or asker)
+
+
+def _fed_a_sum(rule: Rule, binding: Binding) -> bool:
+    """Whether the question gave the rule a sum of money it takes."""
+    return any(spec.unit == "元" and spec.name in binding.values for spec in rule.inputs)
+
+
+def _most(counted: list[tuple[str, int]]) -> str | None:
+    """The most frequent, unless tied."""
+    return counted[0][0] if counted and (len(counted) == 1 or counted[0][1] > counted[1][1]) else None
