@@ -76,8 +76,9 @@ class Assistant:
         # The provinces the corpus has documents for (山东省青岛市 is in 山东省).
         provinces = [r for d in index.corpus.documents for r in vocab.places.provinces_in(d.region)]
         function_chars = (w for w in index.analyzer.lexicon.stopwords if len(w) == 1)  # 是, 的, 在
-        measure_words = self.retriever.measure_words
-        self.reader = Reader(vocab, spelled, index.analyzer.is_word, provinces, function_chars, measure_words)
+        # Place names are misspelt too (深镇 → 深圳): the scope decision reads whose policy is asked.
+        misspellable = [*self.retriever.measure_words, *vocab.places.short_names()]
+        self.reader = Reader(vocab, spelled, index.analyzer.is_word, provinces, function_chars, misspellable)
         concepts = EmbeddingCache(settings.cache_dir, index.embedder)
         self.facts = FactMatcher(vocab, index.embedder.passages, lambda words: concepts.vectors(list(words)))
         self.askers = Askers(self.retriever, subjects, self.facts)
@@ -192,7 +193,7 @@ class Assistant:
                 return continued
         is_anchored = anchored(u)
         verdict = judge(u, self.vocab, is_anchored, self.retriever.terms) or self.decider.unknown_measure(u)
-        verdict = verdict or self.decider.other_trade(u)
+        verdict = verdict or self.decider.other_trade(u) or self.decider.local_level(u)
         if verdict is not None:
             return self._declined(question, u, verdict), None
         if self.decider.about_documents(u):

@@ -117,6 +117,19 @@ class Decider:
                 return Verdict("not_covered", f"收录文件未规定所问的{word}{m.group(2)}", True)
         return None
 
+    def local_level(self, u: Understanding) -> Verdict | None:
+        """A city's own level of policy asked (鄂尔多斯市级配套奖励) where the corpus holds no document of that
+        city: say so, and offer the region's nearest clause as related."""
+        if not u.localities or not any(w in u.text for w in self.vocab.local_level):
+            return None
+        regions = [d.region for d in self.index.corpus.documents]
+        missing = [city for city in u.localities if not any(city in r for r in regions)]
+        if not missing:
+            return None
+        cities = "、".join(missing)
+        reason = f"收录文件中没有{cities}本级的政策文件，所问{cities}的本级政策不在收录范围内"
+        return Verdict("other_region", reason, True)
+
     def other_trade(self, u: Understanding) -> Verdict | None:
         """A business no measure serves (我想开个奶茶店，有补贴吗: facts.toml non_tech) asking in general, no
         policy word said or implied: say that the measures serve technology enterprises and finance."""

@@ -2,9 +2,9 @@
 
 Evidence, from the vocabularies (corpus/lexicon/scope.toml): another jurisdiction's policy (a place named
 as whose policy is asked, not where something happens), another body's product, recognition criteria, a
-statistic, a procedure asked on its own, or another topic. A question anchored in the corpus (it names
-a corpus region, a measure only one document has, or a clause) is not declined for a place or a body
-it mentions. Without such evidence the question is answered — with low confidence when retrieval is
+statistic, a policy not yet issued, a procedure asked on its own, or another topic. A question anchored in
+the corpus (it names a corpus region, a measure only one document has, or a clause) is not declined for a
+place or a body it mentions. Without such evidence the question is answered — with low confidence when retrieval is
 unsure — never declined for merely using no policy term.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.quantities import PHRASE_END
 from assistant.understand import AMOUNT_INTENTS, Understanding
-from assistant.vocab import Vocabulary, says
+from assistant.vocab import Vocabulary, says, spans
 
 # Intents that a procedure question may carry and still be answered from a clause.
 _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docmeta", "compare")
@@ -23,7 +23,7 @@ _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docme
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # other_region | other_body | criteria | statistic | procedure | other_topic | unrelated
+    kind: str  # other_region | other_body | criteria | statistic | forecast | procedure | other_topic | unrelated
     reason: str  # why, in Chinese, as the answer states it
     related: bool  # whether the nearest clause is worth offering as related
 
@@ -38,6 +38,8 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
         return Verdict("criteria", "收录文件只规定对已认定、已上市企业的支持措施，未规定认定或上市的标准、条件", True)
     if any(says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
+    if any(says(text, w) for w in vocab.forecast):
+        return Verdict("forecast", "收录文件是已发布的政策条文，不含尚未发布的政策，也不预测政策走向", True)
     if not anchored:
         places = [p.name for p in u.places if not p.activity]
         if places:
@@ -51,9 +53,12 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
         reason = f"收录文件未规定所问的税务事项（{'、'.join(taxes)}），以税务部门的规定为准"
         return Verdict("other_topic", reason, True)
     # A topic's words may hold a policy term (员工社保 holds 社保): the term then asks nothing of its own.
-    topics = [w for w in vocab.outside_topics if w in text or (w in u.text and any(t in w for t in policy_terms))]
+    topics = [w for w in vocab.outside_topics if says(text, w) or (w in u.text and any(t in w for t in policy_terms))]
     asked_terms = [t for t in policy_terms if t in u.text and not any(t in w for w in topics)]  # 天气 in 呼和浩特
-    if topics and not asked_terms:
+    # A term inside what a topic's words span asks nothing either (买点科创板的股票).
+    within = [span for w in topics for span in spans(text, w)]
+    free = [i for i, c in enumerate(text) if c == "＿" and not any(a <= i < b for a, b in within)]
+    if topics and not (asked_terms and free):
         return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)
     procedure = [w for w in vocab.procedure if says(text, w)]
     if procedure and not _asks_more(text, procedure, vocab):

@@ -97,7 +97,8 @@ class Reader:
         known += [w for role in vocab.roles.values() for w in role.words]
         known += [w for ws in vocab.concepts.values() for w in ws] + [*vocab.first_year, *vocab.later_year]
         # What a question is declined for is spelt too (jiangsu de sukedai: 江苏's 苏科贷).
-        known += [*vocab.places.names(), *vocab.bodies, *vocab.outside_topics, *vocab.outside_regions]
+        topics = [w for w in vocab.outside_topics if "…" not in w]  # a pattern with a gap is no word
+        known += [*vocab.places.names(), *vocab.bodies, *topics, *vocab.outside_regions]
         known += [p + s for p in vocab.product_prefixes for s in vocab.product_suffixes]
         self.pinyin = PinyinReader(known, vocab.romanised_units, vocab.english)
         # A question is read by several stages (scope, search, routing, the API's lookup): read it once.

@@ -8,6 +8,7 @@ its pandas-based matcher is never imported).
 from __future__ import annotations
 
 import csv
+import functools
 import importlib.util
 import re
 import tomllib
@@ -76,6 +77,10 @@ class Places:
     def names(self) -> list[str]:
         return list(self.automaton.keys())
 
+    def short_names(self) -> list[str]:
+        """Names without their administrative suffix (深圳, 鄂尔多斯): as a question types them."""
+        return [n for n in self.names() if not _ADMIN_SUFFIX.search(n)]
+
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """``(start, end, name, province)`` of each place named, longest first where they overlap."""
         found: list[tuple[int, int, str, str]] = []
@@ -112,6 +117,8 @@ class Vocabulary:
     outside_topics_always: tuple[str, ...]  # declined whatever policy term the question names
     criteria: Criteria
     statistics: tuple[str, ...]
+    forecast: tuple[str, ...]  # a policy not yet issued (明年还要出新的政策)
+    local_level: tuple[str, ...]  # a city's own level of policy (市级配套, 市本级)
     procedure: tuple[str, ...]
     bodies: tuple[str, ...]
     product_prefixes: tuple[str, ...]
@@ -199,6 +206,8 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
                 int(criteria["reach"]),
             ),
             statistics=_words(outside["statistics"]["words"], "scope.toml outside.statistics"),
+            forecast=_words(outside["forecast"]["words"], "scope.toml outside.forecast"),
+            local_level=_words(outside["local_level"]["words"], "scope.toml outside.local_level"),
             procedure=_words(outside["procedure"]["words"], "scope.toml outside.procedure"),
             bodies=_words(outside["bodies"]["words"], "scope.toml outside.bodies"),
             product_prefixes=_words(outside["products"]["prefixes"], "scope.toml outside.products.prefixes"),
@@ -309,4 +318,14 @@ def says(text: str, pattern: str, gap: int = 4) -> bool:
     ("多少家…企业" holds "多少家山东企业")."""
     if "…" not in pattern:
         return pattern in text
-    return re.search(f".{{0,{gap}}}".join(re.escape(p) for p in pattern.split("…")), text) is not None
+    return _pattern(pattern, gap).search(text) is not None
+
+
+def spans(text: str, pattern: str, gap: int = 4) -> list[tuple[int, int]]:
+    """Where ``text`` holds a lexicon ``pattern`` (as for ``says``)."""
+    return [m.span() for m in _pattern(pattern, gap).finditer(text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _pattern(pattern: str, gap: int) -> re.Pattern[str]:
+    return re.compile(f".{{0,{gap}}}".join(re.escape(p) for p in pattern.split("…")))

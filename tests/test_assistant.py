@@ -224,6 +224,10 @@ def test_recognition_criteria_are_declined_even_with_a_policy_term(assistant: As
     assert assistant.ask("首次认定的国家高新技术企业有奖补吗？").in_scope is True
 
 
+def test_a_citys_own_level_is_answered_where_the_corpus_holds_its_documents(assistant: Assistant) -> None:
+    assert assistant.ask("青岛市级对科技型企业有什么支持？").in_scope is True  # 青岛's own regulations
+
+
 def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant: Assistant) -> None:
     assert assistant.ask("科创板上市对企业净利润有什么要求？").in_scope is False
     assert assistant.ask("企业上市要满足什么条件才能拿省里的奖励？").in_scope is True
@@ -253,6 +257,10 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("鲁科保的补贴要在什么网站上填报？", "procedure"),
         ("青岛对软件企业的电费补助标准是多少？", "not_covered"),  # a measure no document names
         ("宁波对投资在孵企业的机构有什么奖励？", "not_covered"),  # 在孵: a measure 浙江's law never names
+        ("包头市级对科技企业贷款有没有配套贴息？", "other_region"),  # a city's own level, no document of 包头
+        ("广洲对创投机构有什么奖励？", "other_region"),  # a place name typed by sound (广州)
+        ("听说省里会出台新的科技金融政策，会有哪些新措施？", "forecast"),
+        ("想买点北交所的股票，哪个值得入手？", "other_topic"),  # 北交所 inside what the topic's words span
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
