@@ -11,7 +11,6 @@ cue ``@region`` for any word naming the rule's region.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -20,7 +19,7 @@ from assistant.money import Fewer, dec, fmt, round_yuan
 from assistant.quantities import Quantity, phrase_span
 from assistant.rules import FOUNDED_BEFORE_CUE, OUTSIDE_PLACE_CUE, REGION_CUE, REGISTERED_OUTSIDE_CUE, InputSpec, Rule
 from assistant.understand import Understanding
-from assistant.vocab import Derivation, Negation, Vocabulary
+from assistant.vocab import Derivation, Negation, Vocabulary, spans
 
 
 @dataclass(frozen=True)
@@ -187,20 +186,20 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
     """Yes when a cue is stated, no when it is negated or a no-cue is stated (a negated no-cue is a yes)."""
     text, negation, region = u.text, vocab.negation, rule.region
     cues = cue_words(spec.cues, vocab, region)
-    votes = [_stated(text, m.start(), negation) for cue in cues for m in _find(cue, text)]
+    votes = [_stated(text, at, negation) for cue in cues for at in _starts(cue, text)]
     # Where the deal happens, not where the asker is registered (注册在江苏的创投投了山东企业).
     votes += [False for p in u.places if p.activity and not p.registered] if OUTSIDE_PLACE_CUE in spec.no_cues else []
     # Registered in another province, or set up before the rule's period began (2019年就设立了 for a measure
     # from 2024), and not moving in (注册在江苏，刚迁入山东 is 新迁入; 注册在江苏的新设立创投 is not): not new to it.
     if REGISTERED_OUTSIDE_CUE in spec.no_cues or FOUNDED_BEFORE_CUE in spec.no_cues:
         words = vocab.concepts["relocating"]
-        relocating = any(_stated(text, m.start(), negation) for w in words for m in _find(w, text))
+        relocating = any(_stated(text, at, negation) for w in words for at in _starts(w, text))
         if REGISTERED_OUTSIDE_CUE in spec.no_cues and not relocating:
             votes += [False for p in u.registered_in if p != region]
         founded_before = u.founded is not None and u.founded < rule.in_force.start.year and not relocating
         votes += [False] if founded_before and FOUNDED_BEFORE_CUE in spec.no_cues else []
     no_cues = cue_words(spec.no_cues, vocab, region)
-    votes += [not _stated(text, m.start(), negation) for cue in no_cues for m in _find(cue, text)]
+    votes += [not _stated(text, at, negation) for cue in no_cues for at in _starts(cue, text)]
     if not votes:
         return None
     return all(votes)
@@ -219,8 +218,9 @@ def cue_words(cues: Sequence[str], vocab: Vocabulary, region: str) -> list[str]:
     return words
 
 
-def _find(word: str, text: str) -> list[re.Match[str]]:
-    return list(re.finditer(re.escape(word), text))
+def _starts(word: str, text: str) -> list[int]:
+    """Where a cue stands; "…" in it stands for up to four characters (买…理财 holds 买了银行理财)."""
+    return [start for start, _ in spans(text, word)]
 
 
 def _stated(text: str, at: int, negation: Negation) -> bool:

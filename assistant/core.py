@@ -202,7 +202,9 @@ class Assistant:
         found = self.retriever.clauses_of_units(u, units) if units else []
         if found:
             return self.writer.unit_measures(question, units, found), None
-        if (u.has("compare") and len(u.regions) != 1) or len(u.regions) > 1:
+        # Where the asker is registered is no region asked about (我们是内蒙古的企业，能申请山东的鲁科担吗).
+        asked_regions = [r for r in u.regions if r not in u.registered_in] or u.regions
+        if (u.has("compare") and len(u.regions) != 1) or len(asked_regions) > 1:
             compared = self._compare(question, u)
             if compared is not None:
                 return compared, None
@@ -313,10 +315,11 @@ class Assistant:
 
     def _broken(self, rules: Sequence[Rule], u: Understanding, said: str) -> tuple[Rule | None, Binding | None]:
         """A provision the question names by its trigger words, or any of the clause's when it asks whether the
-        asker may (民营担保公司能参与鲁科担吗), whose condition a stated fact breaks."""
+        asker may (民营担保公司能参与鲁科担吗), whose condition a stated fact breaks or whose money never
+        reaches the asker (我们是河南的担保公司，能纳入鲁科担吗)."""
         for rule in triggered(rules, said) or (rules if u.has("eligibility") else ()):
             binding = bind(rule, u, self.vocab, facts=self.facts)
-            if breaks_a_condition(rule, binding):
+            if breaks_a_condition(rule, binding) or (u.has("eligibility") and self._asker_excluded(u, rule)):
                 return rule, binding
         return None, None
 

@@ -372,6 +372,10 @@ def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: As
         "我们孵化器投了一家外面的企业800万，它不在我们这儿孵化，能拿孵化+投资奖励吗？",
         "我们是做房地产开发的，也想沾一下科技贷款利息补贴的光",  # no eligibility word: the fact alone
         "我们是2015年就成立的老牌创投，能拿山东新设立创投的落户奖励吗？",  # the measure's name is no fact
+        "我们这笔贷款其实用于流动资金，不是成果转化项目，利息能贴吗？",  # a negator bridged by 用于 … 是
+        "借来的钱先买了几个月理财，利息还能享受鲁科贷贴息吗？",  # a no-cue with a gap (买…理财)
+        "我们是江苏的融资担保公司，能纳入鲁科担吗？",  # the province's guarantee system is for its own
+        "我们是内蒙古包头的科技型中小企业，能申请山东的鲁科贷贴息吗？",  # registered in the other region: not compared
     ],
 )
 def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
