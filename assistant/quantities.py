@@ -93,10 +93,10 @@ def _role(
                 if any(s <= start and end <= e and not _heads(text, s, start, e, end, is_word) for s, e in terms):
                     continue
                 if end <= number.start:
-                    score = number.start - end
+                    score = _distance(text, end, number.start)
                     between = (end, number.start)
                 elif start >= number.end:
-                    score = start - number.end + _AFTER_PENALTY
+                    score = _distance(text, number.end, start) + _AFTER_PENALTY
                     between = (number.end, start)
                 else:
                     continue
@@ -109,6 +109,11 @@ def _role(
                 if best is None or candidate < best:
                     best = candidate
     return best[2] if best else None
+
+
+def _distance(text: str, start: int, end: int) -> int:
+    """Characters between two places; the spaces of mixed typing ("一家公司 A 轮 2000万") do not count."""
+    return len(text[start:end].replace(" ", ""))
 
 
 def _compound_head(

@@ -58,6 +58,8 @@ class Retriever:
         self.naming_terms = tuple(t for t in self.specific_terms if len(t) >= NAMING_TERM_CHARS)
         self.policy_docs = frozenset(d.id for d in corpus.documents if d.doc_type == POLICY_TYPE)
         self.national_docs = frozenset(d.id for d in corpus.documents if d.level == NATIONAL)
+        # A city's documents (山东省青岛市): their region is not the province it lies in.
+        self.city_docs = frozenset(d.id for d in corpus.documents if vocab.places.provinces_in(d.region) != [d.region])
         # Words naming a measure with an amount (贴息, 保费补贴): the rules' trigger words of two or more characters.
         self.measure_words = tuple(dict.fromkeys(t for r in rules.rules for t in r.triggers if len(t) >= 2))
         # The units responsible for the measures (省科技厅, 人民银行山东省分行), longest first.
@@ -317,11 +319,15 @@ class Retriever:
 
     def _prefer_local(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """The documents of a city the question names (青岛的担保机构…) rank ahead of the province's on a
-        close call: a city's own rules are what its enterprises ask about, the province's apply too."""
+        close call: a city's own rules are what its enterprises ask about, the province's apply too. Asked
+        of the province's own (省条例, 省里) with no city named, a city's documents rank behind."""
         local = self._local_docs(u)
-        if not local:
+        if local:
+            boosted = [(h.score + LOCAL_BOOST * (h.doc_id in local), h) for h in hits]
+        elif any(w in u.text for words in self.vocab.unnamed.values() for w in words):
+            boosted = [(h.score - LOCAL_BOOST * (h.doc_id in self.city_docs), h) for h in hits]
+        else:
             return hits
-        boosted = [(h.score + LOCAL_BOOST * (h.doc_id in local), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
     def _retrieve(self, query: str, filters: Filters, named: list[str]) -> list[Hit]:

@@ -224,6 +224,11 @@ def test_recognition_criteria_are_declined_even_with_a_policy_term(assistant: As
     assert assistant.ask("首次认定的国家高新技术企业有奖补吗？").in_scope is True
 
 
+def test_the_province_s_own_regulation_asked_ranks_before_a_city_s(assistant: Assistant) -> None:
+    answer = assistant.ask("省条例规定，技术转让净收入500万，给科研人员的奖励至少多少？")
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-result-transfer-reward"
+
+
 def test_a_citys_own_level_is_answered_where_the_corpus_holds_its_documents(assistant: Assistant) -> None:
     assert assistant.ask("青岛市级对科技型企业有什么支持？").in_scope is True  # 青岛's own regulations
 

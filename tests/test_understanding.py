@@ -44,6 +44,7 @@ def reader(vocab: Vocabulary) -> Reader:
         ("一千五百万的贷款", [("principal", 1.5e7)]),
         ("借了一千五百万年化3.5%一年期", [("principal", 1.5e7), ("annual_rate", 0.035), ("loan_term", 1)]),
         ("其中一笔2000万的业务", [(None, 2e7)]),  # 一笔 counts anything: it names no role
+        ("投了一家初创科技公司 A 轮 2000w", [("investment", 2e7)]),  # spaces of mixed typing do not count
         ("月息3‰，借了100万一年", [("monthly_rate", 0.003), ("principal", 1e6), ("loan_term", 1)]),
         ("利息一年一万七", [(None, 1), ("interest", 17000)]),
         ("设立三年内投了25亿元", [("window", 3), ("investment", 2.5e9)]),
