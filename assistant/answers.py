@@ -140,7 +140,8 @@ class Writer:
             on = u.dates[0] if u.dates else None
             result = _with_estimates(calculate(rule, binding.values, on=on, party=None), binding)
             computed.append((rule, result))
-            if result.missing:
+            # Inputs are asked for the asker's own measures: not the 担保金额 of the guarantor's fee subsidy.
+            if result.missing and not (asker and rule.recipient and not subjects.may_receive(asker, rule.recipient)):
                 asked.append((rule, binding))
             citations.append(compose.citation(clause, rule.quote, 1.0))
             lines += [

@@ -55,7 +55,10 @@ class SeveralMeasures:
         return named + [c for c in self.compound(u) if c not in named]
 
     def named(self, u: Understanding, hits: list[Hit]) -> list[str]:
-        return named_measures(u, hits, self._text_of, self.rules, self.retriever.naming_terms, self.vocab.derived)
+        role_words = {name: role.words for name, role in self.vocab.roles.items()}
+        return named_measures(
+            u, hits, self._text_of, self.rules, self.retriever.naming_terms, self.vocab.derived, role_words
+        )
 
     def _text_of(self, clause_id: str) -> str:
         return self.retriever.clause(clause_id).text
@@ -107,6 +110,9 @@ class SeveralMeasures:
         # clause is not beyond doubt; a phrase cut off at a comma only when it is.
         questions = set(re.split("|".join(re.escape(j) for j in self.vocab.joiners), u.text))
         found: list[str] = []
+        # Parts of one question are about one asker's situation: with no region named, the region of the
+        # first part's measure places the later parts (利息36万，担保费9万: 山东's 鲁科担, not 内蒙古's).
+        placed = u.regions
         for part in parts:
             read = self.reader.read(part)
             if part.startswith(self.vocab.self_markers) and not read.intents:
@@ -116,7 +122,7 @@ class SeveralMeasures:
             on_its_own = (part in questions and bool(read.intents & _ASKING)) or listed
             # A part keeps what the whole asks: its region, and whether it wants amounts ("…一共多少").
             asked = read.intents | (u.intents & AMOUNT_INTENTS)
-            read = dataclasses.replace(read, regions=read.regions or u.regions, intents=asked)
+            read = dataclasses.replace(read, regions=read.regions or placed, intents=asked)
             hits = self.retriever.prefer_rules(read, self.retriever.hits(read))
             if not hits or hits[0].clause_id in found:
                 continue
@@ -126,7 +132,13 @@ class SeveralMeasures:
             fits = read.has(*AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
             if fits or on_its_own or self.decider.sure(read, hits, self.retriever.clause(hits[0].clause_id)):
                 found.append(hits[0].clause_id)
+                placed = placed or self._region_of(hits[0].doc_id)
         return found
+
+    def _region_of(self, doc_id: str) -> tuple[str, ...]:
+        """The corpus region a document's measures serve (山东省青岛市 → 山东省); none for a national law."""
+        region = self.index.corpus.document(doc_id).region
+        return tuple(p for p in self.vocab.places.provinces_in(region) if p in self.vocab.regions)
 
     def answer(
         self,

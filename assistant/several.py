@@ -10,7 +10,7 @@ and so is one with no amount, each with why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answer import Total
 from assistant.formulas import CAP_ONLY, LIMITS
@@ -30,9 +30,10 @@ def named_measures(
     rules: RuleBook,
     terms: Sequence[str],
     derived: Sequence[Derivation],
+    role_words: Mapping[str, Sequence[str]],
 ) -> list[str]:
     """The clauses of the distinct measures a question names (by ``terms`` naming a measure) or implies,
-    best ranked first."""
+    best ranked first; ``role_words``: the words naming each role of a number (担保费)."""
     ranked = [h.clause_id for h in hits]
     named = [t for t in terms if t in u.text]
     wants_amount = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
@@ -58,7 +59,7 @@ def named_measures(
         if any(q.role in accepted_roles(rules.for_clause(c), derived) for c in chosen):
             continue
         taker = next((c for c in ranked if q.role in accepted_roles(rules.for_clause(c), derived)), None)
-        taker = taker or _sole_taker(q.role, u, rules, derived)
+        taker = taker or _sole_taker(q.role, u, rules, derived) or _sole_namer(q.role, u, chosen, rules, role_words)
         if taker is not None and taker not in chosen:
             chosen.append(taker)
     if u.has("each", "total"):
@@ -75,6 +76,21 @@ def _sole_taker(role: str, u: Understanding, rules: RuleBook, derived: Sequence[
         if (not u.regions or r.region in u.regions) and role in accepted_roles([r], derived)
     }
     return takers.pop() if len(takers) == 1 else None
+
+
+def _sole_namer(
+    role: str, u: Understanding, chosen: Sequence[str], rules: RuleBook, words: Mapping[str, Sequence[str]]
+) -> str | None:
+    """The one clause, of the question's region or else of the measures chosen, whose rule is named by
+    what a sum no rule takes was paid for (担保费15万: the 鲁科担 fee subsidy, though it goes to the guarantor
+    and takes the 担保金额): the answer says what becomes of it."""
+    regions = set(u.regions) or {r.region for c in chosen for r in rules.for_clause(c)}
+    namers = {
+        r.clause_id
+        for r in rules.rules
+        if r.region in regions and any(w in r.triggers for w in words.get(role, ()))
+    }
+    return namers.pop() if len(namers) == 1 else None
 
 
 def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subjects: Subjects) -> Total:

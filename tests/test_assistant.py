@@ -409,6 +409,21 @@ def test_an_enterprise_total_leaves_out_what_goes_to_the_guarantor(assistant: As
     assert "融资担保机构" in answer.total.excluded[0][1]
 
 
+def test_the_asker_is_whom_its_own_sums_serve_and_other_subjects_measures_come_after(assistant: Assistant) -> None:
+    answer = assistant.ask("上年度实付贷款利息60万，担保费交了25万，两项补贴加起来能拿多少？")  # no 我们, no region
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedai-interest"
+    assert answer.total is not None and answer.total.amount == 240000
+    assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#3"}  # 山东's, as the first
+    assert answer.follow_up is None  # the guarantor's 担保金额 is not asked of the enterprise
+
+
+def test_a_sum_no_rule_takes_is_placed_with_the_measure_it_was_paid_for(assistant: Assistant) -> None:
+    answer = assistant.ask("我们在烟台，是科技型中小企业，贷款利息30万、担保费10万，能拿多少补贴？")
+    assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#3"}
+    assert answer.total is not None and answer.total.amount == 120000
+    assert [rule for rule, _ in answer.total.excluded] == ["sd-lukedan-fee"]
+
+
 def test_a_ceiling_is_never_summed_as_an_amount(assistant: Assistant) -> None:
     answer = assistant.ask("北交所上市+发了一期公司债1.5亿，再加上鲁科贷利息50万，三样一起能拿多少钱")
     assert {c.clause_id for c in answer.citations} >= {"sd-2023-155#10", "sd-2023-155#11", "sd-2023-155#1"}
