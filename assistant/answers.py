@@ -195,6 +195,8 @@ class Writer:
             lines += [f"> {sentence}（{closing.label}）"]
         if u.wants_amount and clause.kind != "closing" and not self.rules.for_clause(clause.id):
             lines += ["", "本条未写明具体金额或计算标准，金额文件未明确。"]
+        if any(w in u.text for w in self.vocab.apply):  # 鲁科保怎么申请: what the text says, and what it does not
+            lines += ["", "申请流程、申报材料和受理窗口文件未规定，以责任单位发布的申报通知为准。"]
         cited = compose.cited_block(clause, self.index.corpus.documents)
         lines += [*cited, *compose.period_block(doc, u.dates), *compose.units_block(clause), "", compose.DISCLAIMER]
         named = [d for d in self.index.corpus.documents if d.id != doc.id and d.id in "".join(cited)]

@@ -192,7 +192,9 @@ class Assistant:
             if continued is not None:
                 return continued
         is_anchored = anchored(u)
-        verdict = judge(u, self.vocab, is_anchored, self.retriever.terms) or self.decider.unknown_measure(u)
+        names_measure = any(t in u.text for t in self.retriever.naming_terms)
+        verdict = judge(u, self.vocab, is_anchored, self.retriever.terms, names_measure)
+        verdict = verdict or self.decider.unknown_measure(u)
         verdict = verdict or self.decider.other_trade(u) or self.decider.local_level(u)
         if verdict is not None:
             return self._declined(question, u, verdict), None

@@ -28,7 +28,11 @@ class Verdict:
     related: bool  # whether the nearest clause is worth offering as related
 
 
-def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tuple[str, ...]) -> Verdict | None:
+def judge(
+    u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tuple[str, ...], names_measure: bool = False
+) -> Verdict | None:
+    """``names_measure``: the question names a measure of the corpus (鲁科保), whose clause tells how to
+    apply as far as any document does (its conditions and responsible units)."""
     text = u.text
     for term in sorted(policy_terms, key=len, reverse=True):  # 名单 inside 白名单, 社保 inside 社保基金
         text = text.replace(term, "＿")
@@ -61,7 +65,8 @@ def judge(u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tup
     if topics and not (asked_terms and free):
         return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)
     procedure = [w for w in vocab.procedure if says(text, w)]
-    if procedure and not _asks_more(text, procedure, vocab):
+    applying = names_measure and all(w in vocab.apply for w in procedure)
+    if procedure and not applying and not _asks_more(text, procedure, vocab):
         return Verdict("procedure", "收录文件未规定申请流程、申报材料或受理窗口", True)
     return None
 

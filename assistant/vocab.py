@@ -120,6 +120,7 @@ class Vocabulary:
     forecast: tuple[str, ...]  # a policy not yet issued (明年还要出新的政策)
     local_level: tuple[str, ...]  # a city's own level of policy (市级配套, 市本级)
     procedure: tuple[str, ...]
+    apply: tuple[str, ...]  # how to apply: answered for a measure the corpus names (鲁科保怎么申请)
     bodies: tuple[str, ...]
     product_prefixes: tuple[str, ...]
     product_suffixes: tuple[str, ...]
@@ -209,6 +210,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             forecast=_words(outside["forecast"]["words"], "scope.toml outside.forecast"),
             local_level=_words(outside["local_level"]["words"], "scope.toml outside.local_level"),
             procedure=_words(outside["procedure"]["words"], "scope.toml outside.procedure"),
+            apply=_words(outside["procedure"]["apply"], "scope.toml outside.procedure.apply"),
             bodies=_words(outside["bodies"]["words"], "scope.toml outside.bodies"),
             product_prefixes=_words(outside["products"]["prefixes"], "scope.toml outside.products.prefixes"),
             product_suffixes=_words(outside["products"]["suffixes"], "scope.toml outside.products.suffixes"),

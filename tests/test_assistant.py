@@ -229,6 +229,15 @@ def test_the_province_s_own_regulation_asked_ranks_before_a_city_s(assistant: As
     assert answer.calculation is not None and answer.calculation.rule_id == "sd-result-transfer-reward"
 
 
+def test_how_to_apply_for_a_named_measure_gets_its_clause_and_says_the_procedure_is_unstated(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("鲁科担业务要怎么申请？")
+    assert answer.in_scope and answer.citations[0].clause_id == "sd-2023-155#3"
+    assert "申请流程、申报材料和受理窗口文件未规定" in answer.answer
+    assert assistant.ask("鲁科担业务的申报材料有哪些？").in_scope is False  # paperwork no document states
+
+
 def test_a_citys_own_level_is_answered_where_the_corpus_holds_its_documents(assistant: Assistant) -> None:
     assert assistant.ask("青岛市级对科技型企业有什么支持？").in_scope is True  # 青岛's own regulations
 
