@@ -135,7 +135,8 @@ class Writer:
             if rule is None or binding is None:  # a clause asked for by its number is quoted whole
                 quotes = [clause.text] if clause.number in u.clause_numbers else self.quotes(clause, u.text)
                 citations.append(compose.citation(clause, "".join(quotes), 1.0))
-                lines += [f"**{n}. {clause.heading}**", *compose.clause_block(clause, quotes), ""]
+                units = compose.units_block(clause) if u.has("units") else []  # 各找哪个部门: each its own
+                lines += [f"**{n}. {clause.heading}**", *compose.clause_block(clause, quotes), *units, ""]
                 continue
             on = u.dates[0] if u.dates else None
             result = _with_estimates(calculate(rule, binding.values, on=on, party=None), binding)
@@ -149,6 +150,7 @@ class Writer:
                 *compose.clause_block(clause, [rule.quote]),
                 *compose.steps_block(result),
                 *compose.conditions_block(result),
+                *(compose.units_block(clause) if u.has("units") else []),
                 "",
             ]
         # Quotes alone (鲁科贷、鲁科担分别是什么) have nothing to add up.

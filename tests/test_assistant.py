@@ -238,6 +238,11 @@ def test_how_to_apply_for_a_named_measure_gets_its_clause_and_says_the_procedure
     assert assistant.ask("鲁科担业务的申报材料有哪些？").in_scope is False  # paperwork no document states
 
 
+def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
+    assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
+
+
 def test_a_citys_own_level_is_answered_where_the_corpus_holds_its_documents(assistant: Assistant) -> None:
     assert assistant.ask("青岛市级对科技型企业有什么支持？").in_scope is True  # 青岛's own regulations
 
