@@ -82,6 +82,9 @@ class Assistant:
         concepts = EmbeddingCache(settings.cache_dir, index.embedder)
         self.facts = FactMatcher(vocab, index.embedder.passages, lambda words: concepts.vectors(list(words)))
         self.askers = Askers(self.retriever, subjects, self.facts)
+        # A phrase describing a subject (投早投小的创投机构): the words before 的 and a subject's name.
+        names = sorted({w for t in subjects.types.values() for w in t.words if len(w) >= 2}, key=len, reverse=True)
+        self._describing = re.compile(rf"[^\s,，。?？;；、]{{1,10}}的(?:{'|'.join(map(re.escape, names))})")
         self.several = SeveralMeasures(self.decider, self.askers, self.reader, self.writer, self.facts, subjects)
         self.followup = FollowUp(self.several, self.reader, self.writer, self.facts)
 
@@ -252,7 +255,11 @@ class Assistant:
         scores = self.index.sentence_scores(clause, u.text)
         said = self.retriever.said(u)
         rules = self.rules.for_clause(clause.id)
-        rule = pick_rule(clause, rules, u, scores, said, self.vocab.derived)
+        # What describes the asker does not pick the provision (投早投小的创投机构，给不给风险补偿: the loss
+        # subsidy), unless nothing else does.
+        asked = self._describing.sub("", said)
+        rule = pick_rule(clause, rules, u, scores, asked, self.vocab.derived) if asked != said else None
+        rule = rule or pick_rule(clause, rules, u, scores, said, self.vocab.derived)
         binding = bind(rule, u, self.vocab, facts=self.facts) if rule else None
         if rule is None:  # 2019年就落户了，还能申请落户奖励吗: the provision named, though its sentence scores less
             rule, binding = self._broken(rules, u, said)

@@ -238,6 +238,11 @@ def test_how_to_apply_for_a_named_measure_gets_its_clause_and_says_the_procedure
     assert assistant.ask("鲁科担业务的申报材料有哪些？").in_scope is False  # paperwork no document states
 
 
+def test_words_describing_the_asker_do_not_pick_the_provision_asked(assistant: Assistant) -> None:
+    answer = assistant.ask("做投早投小的创投机构，省里有没有风险补偿，怎么补？")
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-vc-loss-subsidy"
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
