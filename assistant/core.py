@@ -221,7 +221,7 @@ class Assistant:
         if numbered:
             return self.several.answer(question, u, [c.id for c in numbered])
         hits = self.retriever.prefer_rules(u, self.retriever.prefer_definition(u, self.retriever.hits(u)))
-        hits = self._for_the_sums(u, self._for_the_asker(u, hits))
+        hits = self._for_the_measure(u, self._for_the_asker(u, hits))
         named = self.retriever.named_clause(u) or self.decider.period_clause(u, hits)
         if named is None and self._both_regions(u, hits):
             compared = self._compare(question, u, first=self.index.corpus.document(hits[0].doc_id).region)
@@ -300,13 +300,13 @@ class Assistant:
                 return [hit, *hits[:i], *hits[i + 1 :]]
         return hits
 
-    def _for_the_sums(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
-        """Asked an amount, with sums, of a first clause that states none (青岛…贷款利息40万，能拿多少: the
-        city's own regulation ranks first, the 鲁科贷 interest subsidy takes the 利息): the one measure that
-        takes the sums goes first."""
+    def _for_the_measure(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """Asked an amount or whether one may, of a first clause that states none, the one measure the
+        question names or gives the sums of goes first (青岛…贷款利息40万，能拿多少: the city's regulation
+        ranks first, the 鲁科贷 interest subsidy takes the 利息; 孵化器…能走鲁科贷吗)."""
         if not hits or not u.wants_amount or self.rules.for_clause(hits[0].clause_id):
             return hits
-        takers = self.several.named(u, hits)
+        takers = self.several.named(u, hits, everyday=False)
         if len(takers) != 1:
             return hits
         moved = [h for h in hits if h.clause_id == takers[0]]

@@ -54,11 +54,14 @@ class SeveralMeasures:
         # A part about a measure of its own (…还在北交所上市了，一共多少) adds it to those named.
         return named + [c for c in self.compound(u) if c not in named]
 
-    def named(self, u: Understanding, hits: list[Hit]) -> list[str]:
+    def named(self, u: Understanding, hits: list[Hit], everyday: bool = True) -> list[str]:
+        """``everyday``: a measure named in everyday words counts too."""
         role_words = {name: role.words for name, role in self.vocab.roles.items()}
-        return named_measures(
-            u, hits, self._text_of, self.rules, self.retriever.naming_terms, self.vocab.derived, role_words
-        )
+        # A measure named in everyday words (科技保险 → 鲁科保) counts where the question names its region.
+        anchored = {t for r in u.regions for t in self.vocab.anchors.get(r, ())} if everyday else set()
+        terms = self.retriever.naming_terms
+        spoken = [t for t in self.index.analyzer.expansions(u.text) if t in terms and t in anchored]
+        return named_measures(u, hits, self._text_of, self.rules, terms, self.vocab.derived, role_words, spoken)
 
     def _text_of(self, clause_id: str) -> str:
         return self.retriever.clause(clause_id).text

@@ -31,9 +31,11 @@ def named_measures(
     terms: Sequence[str],
     derived: Sequence[Derivation],
     role_words: Mapping[str, Sequence[str]],
+    everyday: Sequence[str] = (),
 ) -> list[str]:
     """The clauses of the distinct measures a question names (by ``terms`` naming a measure) or implies,
-    best ranked first; ``role_words``: the words naming each role of a number (担保费)."""
+    best ranked first; ``role_words``: the words naming each role of a number (担保费); ``everyday``: terms
+    the question names in everyday words (科技保险 → 鲁科保), after those it names itself."""
     ranked = [h.clause_id for h in hits]
     named = [t for t in terms if t in u.text]
     wants_amount = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
@@ -45,14 +47,17 @@ def named_measures(
     chosen: list[str] = []
     if u.has("each", "total"):  # answered in the order they were asked (each, or the parts of a sum)
         named.sort(key=u.text.index)
-    for term in named:
+    literal = len(named)
+    for n, term in enumerate([*named, *(t for t in everyday if t not in named)]):
         holding = [c for c in ranked if term in clause_text(c)]
         with_rules = [c for c in holding if rules.for_clause(c)]
         pick = (with_rules or holding)[:1] if one_by_one else holding[:1]
         chosen += [c for c in pick if c not in chosen]
+        literal = len(chosen) if n < len(named) else literal
     # A sum of money implies its measure; a period (3年后) or a rate only qualifies one named otherwise.
-    # Beside one measure named and no total asked, a sum is background (基金规模10亿，投早投小奖励多少).
-    implied = u.quantities if u.has("total") or len(chosen) != 1 else ()
+    # Beside one measure named in its own words and no total asked, a sum is background (基金规模10亿，
+    # 投早投小奖励多少).
+    implied = u.quantities if u.has("total") or literal != 1 else ()
     for q in implied:
         if q.role is None or q.unit != "元":
             continue

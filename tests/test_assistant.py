@@ -243,6 +243,12 @@ def test_words_describing_the_asker_do_not_pick_the_provision_asked(assistant: A
     assert answer.calculation is not None and answer.calculation.rule_id == "sd-vc-loss-subsidy"
 
 
+def test_a_measure_named_in_everyday_words_is_one_of_several_asked(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是山东的科小企业，贷款利息付了20万，明年想买科技保险，能享受哪些支持，拿多少？")
+    assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#4"}  # 科技保险 → 鲁科保
+    assert answer.total is not None and answer.total.amount == 80000
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
