@@ -383,7 +383,12 @@ class Assistant:
         first."""
         picks: list[tuple[Clause, Hit]] = []
         topic = self.retriever.without_places(u) or u.text
-        regions = sorted(u.regions or self.vocab.regions, key=lambda r: r != first)
+        # A document named by title adds its region (促进科技成果转化法和山东、浙江的条例), and goes first
+        # (山东省…条例的比例，比国家法律高吗).
+        titled = [d.region for d in self.retriever.titled(u)]
+        first = first or next(iter(titled), None)
+        regions = list(dict.fromkeys([*(u.regions or self.vocab.regions), *titled]))
+        regions.sort(key=lambda r: r != first)
         for region in regions:
             hits = self.retriever.hits(u, region=region, text=topic)
             # Regions are compared by their measures; laws only when the question is about law or no

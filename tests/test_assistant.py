@@ -249,6 +249,12 @@ def test_a_measure_named_in_everyday_words_is_one_of_several_asked(assistant: As
     assert answer.total is not None and answer.total.amount == 80000
 
 
+def test_a_document_named_by_title_is_compared_with_the_law_asked_beside_it(assistant: Assistant) -> None:
+    answer = assistant.ask("浙江省促进科技成果转化条例规定的科研人员奖励比例是多少？比国家法律高吗？")
+    cited = [c.clause_id for c in answer.citations]
+    assert cited[0].startswith("zj-") and "cn-cjkjcgzhf-20150829#45" in cited  # the titled document first
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
