@@ -180,6 +180,7 @@ class SeveralMeasures:
         asker = (
             self.askers.stated(u)
             or (pending.asker if pending else None)
+            or self._receiving_all([r.recipient for r in fed if r.recipient])
             or _most(Counter(r.recipient for r in fed).most_common())
             or _most(served)
             or self.askers.of(u)
@@ -192,6 +193,13 @@ class SeveralMeasures:
         dates = u.dates or (pending.dates if pending else ())
         party = u.party or (pending.party if pending else None)
         return answer, Pending(tuple(Measure.of(r, b) for r, b in computed), dates, party)
+
+    def _receiving_all(self, recipients: list[str]) -> str | None:
+        """The narrowest of these subjects, when it is a kind of every other (科技型中小企业 for a 科技型中小企业's
+        贴息 and a 科技型企业's 保险补贴)."""
+        named = list(dict.fromkeys(recipients))
+        narrowest = [r for r in named if all(o in self.subjects.kinds_of(r) for o in named)]
+        return narrowest[0] if narrowest else None
 
     def _aside(self, rule: Rule | None, binding: Binding | None, asker: str) -> bool:
         """Whether the measure pays another subject than the asker and the question gave it no sum (利息付了

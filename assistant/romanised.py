@@ -40,11 +40,16 @@ class PinyinReader:
         self._longest = max((len(k) for k in self._words), default=0)
 
     def read(self, text: str) -> tuple[str, tuple[Correction, ...]]:
+        # English words are read wherever they stand (一支 size 10亿 的子基金, guidance fund 最多出资多少);
+        # pinyin only in a mostly Latin question, where a run of letters is not a word of another language.
+        corrections: list[Correction] = []
+        for pattern, chinese in self._english:
+            corrections += [Correction(m.group(), chinese) for m in pattern.finditer(text) if m.group() != chinese]
+            text = pattern.sub(chinese, text)
         letters = [c for c in text if c.isalpha()]
         latin = sum(c.isascii() for c in letters)
         if not letters or latin < LATIN_SHARE * len(letters):
-            return text, ()
-        corrections: list[Correction] = []
+            return (_joined(text) if corrections else text), tuple(corrections)
 
         def figure(m: re.Match[str]) -> str:
             unit = self._units.get(m.group(2).lower())
@@ -59,13 +64,7 @@ class PinyinReader:
                 out += (" " if apart else "") + (typed if read is None else read)
             return out
 
-        for pattern, chinese in self._english:  # only a mostly Latin question gets here
-            corrections += [Correction(m.group(), chinese) for m in pattern.finditer(text)]
-            text = pattern.sub(chinese, text)
-        read = _LETTERS.sub(run, _FIGURE_UNIT.sub(figure, text))
-        # Words typed apart ("lukedai tiexi") are one phrase in Chinese.
-        read = re.sub(r"(?<=[\u4e00-\u9fff\d%])\s+(?=[\u4e00-\u9fff\d])", "", read)
-        return read, tuple(corrections)
+        return _joined(_LETTERS.sub(run, _FIGURE_UNIT.sub(figure, text))), tuple(corrections)
 
     def _read_words(self, typed: list[str]) -> list[tuple[str, str | None]]:
         """Words typed apart, as (typed, read) pieces: consecutive words joined where together they spell
@@ -102,5 +101,11 @@ class PinyinReader:
 
 
 def _english_word(key: str) -> re.Pattern[str]:
+    """A word between non-letters (a Chinese character beside it ends it too: guidance fund的)."""
     word = re.escape(key.removesuffix(" #"))
-    return re.compile(rf"\b{word}\b" + (r"(?=\s*\d)" if key.endswith(" #") else ""), re.IGNORECASE)
+    return re.compile(rf"(?<![A-Za-z]){word}(?![A-Za-z])" + (r"(?=\s*\d)" if key.endswith(" #") else ""), re.IGNORECASE)
+
+
+def _joined(text: str) -> str:
+    """Words typed apart ("lukedai tiexi", "规模 10亿") are one phrase in Chinese."""
+    return re.sub(r"(?<=[\u4e00-\u9fff\d%])\s+(?=[\u4e00-\u9fff\d])", "", text)

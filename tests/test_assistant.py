@@ -448,6 +448,11 @@ def test_the_asker_is_whom_its_own_sums_serve_and_other_subjects_measures_come_a
     assert answer.follow_up is None  # the guarantor's 担保金额 is not asked of the enterprise
 
 
+def test_the_asker_of_measures_for_a_kind_and_a_narrower_kind_is_the_narrower(assistant: Assistant) -> None:
+    answer = assistant.ask("我们有银行贷款利息30万、科技保险保费4万，按山东政策合计补多少？")  # 银行 names no asker
+    assert answer.total is not None and answer.total.amount == 140000  # 12万 贴息 + 2万 首年保费补贴
+
+
 def test_a_sum_no_rule_takes_is_placed_with_the_measure_it_was_paid_for(assistant: Assistant) -> None:
     answer = assistant.ask("我们在烟台，是科技型中小企业，贷款利息30万、担保费10万，能拿多少补贴？")
     assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#3"}
