@@ -68,7 +68,13 @@ def bind(
         if listed:
             best_role = listed[0].role
             same = [q for q in listed if q.role == best_role]
-            values[spec.name] = tuple(q.value for q in same) if spec.many and len(same) > 1 else _figure(same[0])
+            if spec.sums and len(same) > 1:  # 分别投了1500万和3000万: the 累计 is their sum
+                total = round_yuan(sum((dec(q.value) for q in same), dec(0)))
+                values[spec.name] = total
+                terms = " + ".join(fmt(q.value, q.unit) for q in same)
+                estimates.append(f"{spec.label}：{terms} = {fmt(total, '元')}（按所述各笔相加）")
+            else:
+                values[spec.name] = tuple(q.value for q in same) if spec.many and len(same) > 1 else _figure(same[0])
             notes += [f"“{q.text}”按{fmt(q.value, q.unit)}计，以实际金额为准" for q in same if q.approximate]
             continue
         known = next((roles[r] for r in spec.roles if r in roles), None)

@@ -103,8 +103,9 @@ def corrections_line(corrections: Sequence[tuple[str, str]]) -> list[str]:
 
 def measure_outcome(result: CalcResult, rule: Rule) -> str:
     """One measure's outcome in a line, for answers covering several."""
-    if result.eligible is False:
-        return "**不符合条件**（" + "；".join(c.text for c in result.conditions if c.status == "unmet") + "）"
+    if result.eligible is False:  # why: the conditions unmet, else the calculation's last step (不满2亿元)
+        why = "；".join(c.text for c in result.conditions if c.status == "unmet") or "；".join(result.steps[-1:])
+        return f"**不符合条件**（{why}）"
     if result.missing:
         return f"还需要{_labels(rule, result.missing)}；标准：{result.steps[0]}"
     if result.amount is None:

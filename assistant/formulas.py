@@ -62,7 +62,8 @@ class Outcome:
 def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...], total_caps: tuple[float, ...] = ()) -> Outcome:
     """base × rate within ``caps``; several items are each capped, then their sum within ``total_caps``."""
     if base.value is None:
-        return _needs(base, f"{base.label} × {percent(rate)}{_cap_text(caps)}{_cap_text(total_caps, '合计')}")
+        summed = _cap_text(total_caps, "合计") if total_caps != caps else ""  # one cap for each and all: said once
+        return _needs(base, f"{base.label} × {percent(rate)}{_cap_text(caps)}{summed}")
     items = base.value if isinstance(base.value, tuple) else (base.value,)
     each = [_capped(_times(v, rate), f"{yuan(v)} × {percent(rate)}", caps) for v in items]
     if len(each) == 1:

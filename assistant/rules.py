@@ -83,6 +83,7 @@ class InputSpec:
     no_cues: tuple[str, ...] = ()  # for a bool: words that state "no" (逾期 for 按时还本付息)
     choice_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # choice → words naming it
     many: bool = False  # a 元 input that may list several items (one loss per project)
+    sums: bool = False  # a 元 input that is a total (累计): several items stated are added up
 
 
 @dataclass(frozen=True)
@@ -496,7 +497,9 @@ def _constant(name: str, table: object, clause: Clause, where: str) -> Constant:
 def _input(table: object, where: str) -> InputSpec:
     if not isinstance(table, dict):
         raise RuleError(f"{where}: must be a table")
-    optional = {"cues": list, "roles": list, "choices": list, "no_cues": list, "choice_cues": dict, "many": bool}
+    optional = {
+        "cues": list, "roles": list, "choices": list, "no_cues": list, "choice_cues": dict, "many": bool, "sums": bool
+    }
     _fields(table, {"name": str, "label": str, "unit": str}, optional, where)
     if not _NAME.match(table["name"]):
         raise RuleError(f"{where}: name must be a lowercase identifier")
@@ -518,8 +521,10 @@ def _input(table: object, where: str) -> InputSpec:
         )
     if "no_cues" in table and unit != "bool":
         raise RuleError(f"{where}: no_cues are for a bool input")
-    if table.get("many") and unit != "元":
-        raise RuleError(f"{where}: many is for a 元 input")
+    if (table.get("many") or table.get("sums")) and unit != "元":
+        raise RuleError(f"{where}: many and sums are for a 元 input")
+    if table.get("many") and table.get("sums"):
+        raise RuleError(f"{where}: an input lists items (many) or adds them up (sums), not both")
     choice_cues = table.get("choice_cues", {})
     if set(choice_cues) - set(choices) or not all(_words_list(w) for w in choice_cues.values()):
         raise RuleError(f"{where}: choice_cues map choices to lists of words")
@@ -533,6 +538,7 @@ def _input(table: object, where: str) -> InputSpec:
         no_cues=tuple(table.get("no_cues", ())),
         choice_cues={c: tuple(choice_cues.get(c, [c])) for c in choices},
         many=table.get("many", False),
+        sums=table.get("sums", False),
     )
 
 

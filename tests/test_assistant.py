@@ -453,6 +453,18 @@ def test_the_asker_of_measures_for_a_kind_and_a_narrower_kind_is_the_narrower(as
     assert answer.total is not None and answer.total.amount == 140000  # 12万 贴息 + 2万 首年保费补贴
 
 
+def test_investments_stated_for_a_cumulative_input_are_added_up(assistant: Assistant) -> None:
+    answer = assistant.ask("新迁入山东的创投，设立三年内分别投了省内非上市科技企业1.2亿和9000万，落户奖励多少？")
+    calc = answer.calculation
+    assert calc is not None and calc.rule_id == "sd-vc-settle" and calc.amount == 2000000  # 2.1亿: one full 2亿
+    assert "1.2亿元 + 9000万元 = 2.1亿元" in answer.answer
+
+
+def test_the_early_investment_reward_is_capped_once_per_institution(assistant: Assistant) -> None:
+    answer = assistant.ask("我们创投首次投了两家省内初创期科技企业，分别投了3000万和2500万，满两年了，投早投小奖励多少")
+    assert answer.calculation is not None and answer.calculation.amount == 2000000  # 150万 + 125万, at most 200万
+
+
 def test_a_sum_no_rule_takes_is_placed_with_the_measure_it_was_paid_for(assistant: Assistant) -> None:
     answer = assistant.ask("我们在烟台，是科技型中小企业，贷款利息30万、担保费10万，能拿多少补贴？")
     assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#3"}
