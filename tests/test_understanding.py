@@ -188,7 +188,13 @@ def test_a_founding_year_is_no_date_asked(reader: Reader) -> None:
 
 @pytest.mark.parametrize(
     ("question", "fewer"),
-    [("投资不到两年就退出了", True), ("持有未满3年", True), ("已经持有两年半", False), ("投了少于1年", True)],
+    [
+        ("投资不到两年就退出了", True),
+        ("持有未满3年", True),
+        ("已经持有两年半", False),
+        ("投了少于1年", True),
+        ("快满两年了", True),
+    ],
 )
 def test_a_figure_said_as_an_upper_bound_is_read_so(reader: Reader, question: str, fewer: bool) -> None:
     periods = [q for q in reader.read(question).quantities if q.unit == "年"]
