@@ -36,6 +36,9 @@ DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a
 DEFINITION_REACH = 8  # ranks within which a clause defining the term asked about is preferred
 # A title is named loosely by its first four characters and its kind (条例, 意见) at most twelve characters on.
 LOOSE_TITLE_CHARS, LOOSE_HEAD_CHARS, LOOSE_GAP = 8, 4, 12
+# A title abbreviated by dropping characters (科技进步法 for 科学技术进步法, 成果转化法): at least this many
+# characters, and this share of the title, in its order, ending with its kind.
+ABBREVIATION_CHARS, ABBREVIATION_SHARE = 4, 0.5
 # The kinds of clause that answer a question (not the cover notice, preamble or closing lines).
 ANSWERING_KINDS = ("item", "article", "section", "paragraph")
 # How far down, and how far behind the first in fused score, a clause with an applicable rule may be
@@ -184,7 +187,10 @@ class Retriever:
         """Documents the question names by title ("中小企业促进法第十七条")."""
         found: list[Document] = []
         for name, doc in self.doc_names:
-            if (name in u.text or self._loosely_named(name, u.text)) and doc not in found:
+            # An abbreviation shared by several regions' titles (成果转化条例) names the one of the region said.
+            abbreviated = _in_regions(doc, u) and self._abbreviated(name, u.text)
+            named = name in u.text or self._loosely_named(name, u.text) or abbreviated
+            if named and doc not in found:
                 found.append(doc)
         return found
 
@@ -196,6 +202,23 @@ class Retriever:
             return False
         head = name[:LOOSE_HEAD_CHARS]
         return any(kind in text[m.end() : m.end() + LOOSE_GAP] for m in re.finditer(re.escape(head), text))
+
+    def _abbreviated(self, name: str, text: str) -> bool:
+        """A title said with characters dropped, ending with its kind (科技进步法 names 科学技术进步法): the
+        words before the kind in the question are, read backwards, the title's in its order."""
+        kind = next((k for k in self.vocab.document_kinds if name.endswith(k)), None)
+        if kind is None:
+            return False
+        for m in re.finditer(re.escape(kind), text):
+            matched, at = len(kind), len(name) - len(kind)  # characters matched; where in the title to look
+            for c in reversed(text[: m.start()]):
+                found = name.rfind(c, 0, at)
+                if found < 0:
+                    break
+                matched, at = matched + 1, found
+            if matched >= ABBREVIATION_CHARS and matched >= ABBREVIATION_SHARE * len(name):
+                return True
+        return False
 
     def section_asked(self, u: Understanding) -> tuple[Document, str, list[Clause]] | None:
         """The part of a document a question asks for (哪一章讲融资促进): the section whose name shares the

@@ -77,6 +77,8 @@ def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
     phrase is asked about by a next phrase that opens with the ask ("想申请专精特新认定，需要什么条件";
     not "想上市，内蒙古这边会怎么扶一把")."""
     c = vocab.criteria
+    for sense in c.other_senses:
+        text = text.replace(sense, "＿")
     for subject in c.subjects:
         for m in re.finditer(re.escape(subject), text):
             phrases = PHRASE_END.split(text[m.end() : m.end() + c.reach + 8], maxsplit=1)

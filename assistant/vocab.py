@@ -62,6 +62,7 @@ class Criteria:
     asks: tuple[str, ...]
     support: tuple[str, ...]  # words between subject and ask that make it a question about support
     reach: int
+    other_senses: tuple[str, ...] = ()  # a subject word in another sense (责任怎么认定)
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
                 _words(criteria["asks"], "criteria.asks"),
                 _words(criteria["support"], "criteria.support"),
                 int(criteria["reach"]),
+                _words(criteria.get("other_senses", []), "criteria.other_senses"),
             ),
             statistics=_words(outside["statistics"]["words"], "scope.toml outside.statistics"),
             forecast=_words(outside["forecast"]["words"], "scope.toml outside.forecast"),

@@ -255,6 +255,16 @@ def test_a_document_named_by_title_is_compared_with_the_law_asked_beside_it(assi
     assert cited[0].startswith("zj-") and "cn-cjkjcgzhf-20150829#45" in cited  # the titled document first
 
 
+def test_a_law_abbreviated_by_dropping_characters_is_named(assistant: Assistant) -> None:
+    answer = assistant.ask("科技进步法是哪天开始施行的？")  # 科学技术进步法
+    assert answer.citations and answer.citations[0].clause_id.startswith("cn-kxjsjbf-20211224")
+
+
+def test_a_liability_asked_how_it_is_determined_is_no_recognition_criteria(assistant: Assistant) -> None:
+    answer = assistant.ask("银行科技贷款出了不良，尽职免责的责任怎么认定？")
+    assert answer.in_scope and answer.citations[0].clause_id in {"sd-2023-155#20", "nm-2025-15#14"}
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
