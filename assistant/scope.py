@@ -44,6 +44,9 @@ def judge(
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
     if any(says(text, w) for w in vocab.forecast):
         return Verdict("forecast", "收录文件是已发布的政策条文，不含尚未发布的政策，也不预测政策走向", True)
+    elsewhere = _asked_elsewhere(u, vocab)
+    if elsewhere:
+        return Verdict("other_region", f"所问地区（{'、'.join(elsewhere)}）的政策不在收录范围内", True)
     if not anchored:
         places = [p.name for p in u.places if not p.activity]
         if places:
@@ -94,6 +97,21 @@ def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
             if any(text.endswith(a, 0, m.start()) for a in c.asks):
                 return True
     return False
+
+
+def _asked_elsewhere(u: Understanding, vocab: Vocabulary) -> list[str]:
+    """Places named as whose policy is asked ("北京中关村那边对…的政策"), in a phrase naming no corpus
+    region or measure, though another phrase may ("听说山东有鲁科贷，想问问北京那边…")."""
+    ours = [w for words in (*vocab.regions.values(), *vocab.anchors.values()) for w in words] + list(vocab.regions)
+    asked = []
+    for phrase in PHRASE_END.split(u.text):
+        if any(w in phrase for w in ours):
+            continue
+        for place in dict.fromkeys(p.name for p in u.places if not p.activity):
+            at = phrase.find(place)
+            if at >= 0 and phrase.startswith(vocab.policy_after, at + len(place)):
+                asked.append(place)
+    return list(dict.fromkeys(asked))
 
 
 def _asks_more(text: str, procedure: list[str], vocab: Vocabulary) -> bool:

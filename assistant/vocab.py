@@ -132,6 +132,7 @@ class Vocabulary:
     investee_at: tuple[str, ...]  # before a place: where a firm is (…企业在河南)
     investee_marks: tuple[str, ...]  # earlier in the phrase: the firm is one invested in (投的那家企业在河南)
     activity_after: tuple[str, ...]
+    policy_after: tuple[str, ...]  # after a place: whose policy is asked (北京那边)
     places: Places
     concepts: Mapping[str, tuple[str, ...]]  # fact concept → its words (corpus/lexicon/facts.toml)
     joiners: tuple[str, ...]  # words joining two questions in one
@@ -223,6 +224,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             investee_at=_words(scope["place_roles"]["investee_at"], "place_roles.investee_at"),
             investee_marks=_words(scope["place_roles"]["investee_marks"], "place_roles.investee_marks"),
             activity_after=_words(scope["place_roles"]["activity_after"], "place_roles.activity_after"),
+            policy_after=_words(scope["place_roles"]["policy_after"], "place_roles.policy_after"),
             places=_places(regions, _words(outside["not_places"], "scope.toml outside.not_places")),
             concepts={k: _words(v, f"facts.toml concepts.{k}") for k, v in facts["concepts"].items()},
             joiners=_words(intents["compound"]["joiners"], "intents.toml compound.joiners"),

@@ -307,6 +307,7 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("广洲对创投机构有什么奖励？", "other_region"),  # a place name typed by sound (广州)
         ("听说省里会出台新的科技金融政策，会有哪些新措施？", "forecast"),
         ("想买点北交所的股票，哪个值得入手？", "other_topic"),  # 北交所 inside what the topic's words span
+        ("知道山东有鲁科贷了，想再问问深圳那边的科技贷款贴息怎么规定", "other_region"),  # 鲁科贷 in another phrase
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
