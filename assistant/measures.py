@@ -47,12 +47,15 @@ class SeveralMeasures:
 
     def asked(self, u: Understanding, hits: list[Hit]) -> list[str]:
         """The clauses of two or more measures the question asks about, else none."""
+        # A part about a measure of its own (…还在北交所上市了，一共多少; 有500w贷款、买了专利险) adds it to
+        # those named.
         named = self.named(u, hits)
-        if len(named) < 2:
-            parts = self.compound(u)
-            return parts if len(parts) >= 2 else []
-        # A part about a measure of its own (…还在北交所上市了，一共多少) adds it to those named.
-        return named + [c for c in self.compound(u) if c not in named]
+        parts = self.compound(u)
+        if len(named) >= 2:
+            return named + [c for c, _ in parts if c not in named]
+        # One named beside parts: in the order the parts are asked; named where no part finds it, first.
+        asked = {c: -1 for c in named if c not in dict(parts)} | dict(parts)
+        return sorted(asked, key=asked.__getitem__) if len(asked) >= 2 else []
 
     def named(self, u: Understanding, hits: list[Hit], everyday: bool = True) -> list[str]:
         """``everyday``: a measure named in everyday words counts too."""
@@ -85,9 +88,9 @@ class SeveralMeasures:
         ]
         return own if len(own) >= 2 else []
 
-    def compound(self, u: Understanding) -> list[str]:
-        """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds (none
-        unless the question has two parts or more)."""
+    def compound(self, u: Understanding) -> list[tuple[str, int]]:
+        """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds, with
+        where the part starts (none unless the question has two parts or more)."""
         joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total") else ())]
         # Things listed are asked each when the question says so (分别), or asks what policies serve them
         # (想融资、想上市，有哪些政策能用).
@@ -112,7 +115,7 @@ class SeveralMeasures:
         # A part asked as a question of its own (…能拿贴息吗？上市又能奖多少？) is answered even when its
         # clause is not beyond doubt; a phrase cut off at a comma only when it is.
         questions = set(re.split("|".join(re.escape(j) for j in self.vocab.joiners), u.text))
-        found: list[str] = []
+        found: dict[str, int] = {}
         # Parts of one question are about one asker's situation: with no region named, the region of the
         # first part's measure places the later parts (利息36万，担保费9万: 山东's 鲁科担, not 内蒙古's).
         placed = u.regions
@@ -134,9 +137,9 @@ class SeveralMeasures:
             rules = self.rules.for_clause(hits[0].clause_id)
             fits = read.has(*AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
             if fits or on_its_own or self.decider.sure(read, hits, self.retriever.clause(hits[0].clause_id)):
-                found.append(hits[0].clause_id)
+                found[hits[0].clause_id] = u.text.find(part)
                 placed = placed or self._region_of(hits[0].doc_id)
-        return found
+        return list(found.items())
 
     def _region_of(self, doc_id: str) -> tuple[str, ...]:
         """The corpus region a document's measures serve (山东省青岛市 → 山东省); none for a national law."""

@@ -40,8 +40,9 @@ def named_measures(
     named = [t for t in terms if t in u.text]
     wants_amount = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
     # Asked about each (鲁科贷、鲁科担分别是什么), each term goes to its own measure, as for an amount.
-    one_by_one = wants_amount or u.has("each")
-    holding_all = [c for c in ranked if named and all(t in clause_text(c) for t in named)]
+    # So is each measure of one's own situation, asked what it may use (拿了鲁科贷，还买了科技保险，能享受哪些).
+    one_by_one = wants_amount or u.has("each", "match")
+    holding_all = [c for c in ranked if named and all(t in clause_text(c) for t in [*named, *everyday])]
     if holding_all and not one_by_one:
         return holding_all[:1]
     chosen: list[str] = []

@@ -249,6 +249,18 @@ def test_a_measure_named_in_everyday_words_is_one_of_several_asked(assistant: As
     assert answer.total is not None and answer.total.amount == 80000
 
 
+def test_each_measure_of_ones_own_situation_is_answered_when_asked_what_one_may_use(assistant: Assistant) -> None:
+    # A measure named (鲁科贷) beside one named in everyday words (科技保险 → 鲁科保): no "one clause holds
+    # them all" shortcut, the user asks about each thing it has.
+    answer = assistant.ask("我们是烟台的科技型中小企业，去年用了鲁科贷，今年还投保了科技保险，能享受哪些政策？")
+    assert [c.clause_id for c in answer.citations][:2] == ["sd-2023-155#1", "sd-2023-155#4"]
+
+
+def test_a_named_measure_beside_a_part_asked_first_keeps_the_order_asked(assistant: Assistant) -> None:
+    answer = assistant.ask("山东对科技型企业上市有什么奖励？另外鲁科担的担保费率要求是多少？")
+    assert [c.clause_id for c in answer.citations][:2] == ["sd-2023-155#10", "sd-2023-155#3"]
+
+
 def test_a_document_named_by_title_is_compared_with_the_law_asked_beside_it(assistant: Assistant) -> None:
     answer = assistant.ask("浙江省促进科技成果转化条例规定的科研人员奖励比例是多少？比国家法律高吗？")
     cited = [c.clause_id for c in answer.citations]
