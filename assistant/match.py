@@ -193,7 +193,8 @@ def _rule_item(
     labels = {s.name: s.label for s in rule.inputs}
     open_facts = (f"待确认：须为{must_be}",) if must_be else ()
     open_facts += tuple(f"需提供：{labels[m]}" for m in result.missing)
-    open_facts += tuple(f"待确认：{c.text}" for c in result.conditions if c.status == "unknown")
+    # The narrower kind, already asked to confirm, is not listed again as the condition naming it.
+    open_facts += tuple(f"待确认：{c.text}" for c in result.conditions if c.status == "unknown" and c.text != must_be)
     status = TO_CONFIRM if open_facts else ELIGIBLE
     return MatchItem(status, clause, doc, rule.quote, rule, result, open_facts)
 

@@ -26,7 +26,8 @@ from index.search import Hit
 COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
 COMPOUND_EVIDENCE = 3.0  # the BM25 a part without a policy term needs to count as a question
 _ASKING = frozenset({"calc", "parameter", "eligibility", "conditions", "units", "validity", "match"})  # ask words
-# Asked for a total ("…，还发了科创债，一共多少"), each clause of the sentence may name a measure.
+# Asked for a total ("…，还发了科创债，一共多少") or each (…，…，这两块分别), each clause of the sentence may
+# name a measure.
 _CLAUSE_BREAKS = ("，", ",")
 
 
@@ -64,10 +65,7 @@ class SeveralMeasures:
         anchored = {t for r in u.regions for t in self.vocab.anchors.get(r, ())} if everyday else set()
         terms = self.retriever.naming_terms
         spoken = [t for t in self.index.analyzer.expansions(u.text) if t in terms and t in anchored]
-        return named_measures(u, hits, self._text_of, self.rules, terms, self.vocab.derived, role_words, spoken)
-
-    def _text_of(self, clause_id: str) -> str:
-        return self.retriever.clause(clause_id).text
+        return named_measures(u, hits, self.retriever.holds, self.rules, terms, self.vocab.derived, role_words, spoken)
 
     def provisions_asked(self, u: Understanding, clause_id: str) -> list[Rule]:
         """Several provisions of one clause asked for a total (（六）'s 投早投小 reward for one investment
@@ -91,7 +89,7 @@ class SeveralMeasures:
     def compound(self, u: Understanding) -> list[tuple[str, int]]:
         """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds, with
         where the part starts (none unless the question has two parts or more)."""
-        joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total") else ())]
+        joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total", "each") else ())]
         # Things listed are asked each when the question says so (分别), or asks what policies serve them
         # (想融资、想上市，有哪些政策能用).
         each = u.has("each", "match")
@@ -121,8 +119,8 @@ class SeveralMeasures:
         placed = u.regions
         for part in parts:
             read = self.reader.read(part)
-            if part.startswith(self.vocab.self_markers) and not read.intents:
-                continue  # "我们是科技型中小企业，…": who asks, not a measure asked about
+            if part.startswith(self.vocab.self_markers) and not read.intents and not self._naming(part):
+                continue  # "我们是科技型中小企业，…": who asks, not a measure asked about (我们明年想发科创债 is)
             # So is each measure a question lists to be answered one by one (A和B分别…).
             listed = each and named[part]
             on_its_own = (part in questions and bool(read.intents & _ASKING)) or listed
@@ -136,10 +134,23 @@ class SeveralMeasures:
             said = self.retriever.said(read)
             rules = self.rules.for_clause(hits[0].clause_id)
             fits = read.has(*AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
+            # A phrase cut off at a comma of a sum asked (准备冲科创板，…一共能奖多少) is the setting, unless a
+            # rule takes it or it names the measure itself.
+            setting = not (on_its_own or fits or rules or self._names_measure(part, hits[0].clause_id))
+            if setting and part not in questions:
+                continue
             if fits or on_its_own or self.decider.sure(read, hits, self.retriever.clause(hits[0].clause_id)):
                 found[hits[0].clause_id] = u.text.find(part)
                 placed = placed or self._region_of(hits[0].doc_id)
         return list(found.items())
+
+    def _naming(self, part: str) -> list[str]:
+        """The terms naming a measure that a phrase says, in the texts' words or everyday ones (科创债)."""
+        said = [*self.retriever.policy_terms(part), *self.index.analyzer.expansions(part)]
+        return [t for t in said if t in self.retriever.naming_terms]
+
+    def _names_measure(self, part: str, clause_id: str) -> bool:
+        return any(self.retriever.holds(clause_id, t) for t in self._naming(part))
 
     def _region_of(self, doc_id: str) -> tuple[str, ...]:
         """The corpus region a document's measures serve (山东省青岛市 → 山东省); none for a national law."""

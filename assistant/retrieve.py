@@ -59,6 +59,8 @@ class Retriever:
         # Terms found in at most two clauses name a measure; the others (科技型企业 …) do not.
         self.specific_terms = tuple(t for t in self.terms if 0 < sum(t in text for text in items) <= 2)
         self.naming_terms = tuple(t for t in self.specific_terms if len(t) >= NAMING_TERM_CHARS)
+        # The longer terms holding a naming term (科创板企业培育中心 holds 科创板).
+        self._holding = {t: tuple(o for o in self.terms if t in o and o != t) for t in self.naming_terms}
         self.policy_docs = frozenset(d.id for d in corpus.documents if d.doc_type == POLICY_TYPE)
         self.national_docs = frozenset(d.id for d in corpus.documents if d.level == NATIONAL)
         # A city's documents (山东省青岛市): their region is not the province it lies in.
@@ -75,6 +77,14 @@ class Retriever:
 
     def clause(self, clause_id: str) -> Clause:
         return self.index.corpus.clause(clause_id)
+
+    def holds(self, clause_id: str, term: str) -> bool:
+        """Whether a clause names ``term`` itself, not only as a part of a longer name (a clause on the
+        科创板企业培育中心 does not name 科创板)."""
+        text = self.clause(clause_id).text
+        for longer in self._holding.get(term, ()):
+            text = text.replace(longer, "")
+        return term in text
 
     def names(self, term: str, text: str) -> bool:
         """Whether ``text`` says ``term`` as a name of its own, not as the modifier of a product named
@@ -105,7 +115,7 @@ class Retriever:
         if not named:
             return hits
         # A clause holding a measure's own name (鲁科贷) answers a question that names it.
-        boosted = [(h.score + NAMED_BOOST * any(t in self.clause(h.clause_id).text for t in named), h) for h in hits]
+        boosted = [(h.score + NAMED_BOOST * any(self.holds(h.clause_id, t) for t in named), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
     def prefer_definition(self, u: Understanding, hits: list[Hit]) -> list[Hit]:

@@ -26,7 +26,7 @@ from index.search import Hit
 def named_measures(
     u: Understanding,
     hits: Sequence[Hit],
-    clause_text: Callable[[str], str],
+    holds: Callable[[str, str], bool],
     rules: RuleBook,
     terms: Sequence[str],
     derived: Sequence[Derivation],
@@ -34,7 +34,7 @@ def named_measures(
     everyday: Sequence[str] = (),
 ) -> list[str]:
     """The clauses of the distinct measures a question names (by ``terms`` naming a measure) or implies,
-    best ranked first; ``role_words``: the words naming each role of a number (担保费); ``everyday``: terms
+    best ranked first; ``holds(clause, term)``: whether a clause names a term; ``role_words``: the words naming each role of a number (担保费); ``everyday``: terms
     the question names in everyday words (科技保险 → 鲁科保), after those it names itself."""
     ranked = [h.clause_id for h in hits]
     named = [t for t in terms if t in u.text]
@@ -42,7 +42,7 @@ def named_measures(
     # Asked about each (鲁科贷、鲁科担分别是什么), each term goes to its own measure, as for an amount.
     # So is each measure of one's own situation, asked what it may use (拿了鲁科贷，还买了科技保险，能享受哪些).
     one_by_one = wants_amount or u.has("each", "match")
-    holding_all = [c for c in ranked if named and all(t in clause_text(c) for t in [*named, *everyday])]
+    holding_all = [c for c in ranked if named and all(holds(c, t) for t in [*named, *everyday])]
     if holding_all and not one_by_one:
         return holding_all[:1]
     chosen: list[str] = []
@@ -50,7 +50,7 @@ def named_measures(
         named.sort(key=u.text.index)
     literal = len(named)
     for n, term in enumerate([*named, *(t for t in everyday if t not in named)]):
-        holding = [c for c in ranked if term in clause_text(c)]
+        holding = [c for c in ranked if holds(c, term)]
         with_rules = [c for c in holding if rules.for_clause(c)]
         pick = (with_rules or holding)[:1] if one_by_one else holding[:1]
         chosen += [c for c in pick if c not in chosen]

@@ -261,6 +261,18 @@ def test_a_named_measure_beside_a_part_asked_first_keeps_the_order_asked(assista
     assert [c.clause_id for c in answer.citations][:2] == ["sd-2023-155#10", "sd-2023-155#3"]
 
 
+def test_the_setting_of_a_sum_asked_is_no_measure_of_it(assistant: Assistant) -> None:
+    # 准备冲科创板 places the question; （九）'s 科创板企业培育中心 does not name 科创板 on its own.
+    answer = assistant.ask("公司正准备冲科创板，去年鲁科贷付了利息20万，一共能拿多少")
+    assert [c.clause_id for c in answer.citations] == ["sd-2023-155#1"]
+    assert answer.calculation is not None and answer.calculation.amount == 80000
+
+
+def test_things_listed_between_commas_are_each_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("我们明年想发科创债，后年冲科创板上市，山东这两块分别有什么奖励？")
+    assert [c.clause_id for c in answer.citations][:2] == ["sd-2023-155#11", "sd-2023-155#10"]
+
+
 def test_a_document_named_by_title_is_compared_with_the_law_asked_beside_it(assistant: Assistant) -> None:
     answer = assistant.ask("浙江省促进科技成果转化条例规定的科研人员奖励比例是多少？比国家法律高吗？")
     cited = [c.clause_id for c in answer.citations]
@@ -575,6 +587,7 @@ def test_a_measure_for_a_narrower_kind_is_to_confirm_in_a_match(assistant: Assis
     result = assistant.match({"subject": "科技型企业", "region": "山东省", "on": "2025-06-30"})
     item = next(i for i in result.items if i.rule is not None and i.rule.id == "sd-lukedai-interest")
     assert item.status == "to_confirm" and "待确认：须为科技型中小企业" in item.why
+    assert "待确认：科技型中小企业" not in item.why  # the same fact asked once
 
 
 def test_a_match_on_a_day_outside_a_document_s_period_says_why_its_measures_do_not_apply(
