@@ -34,8 +34,9 @@ def named_measures(
     everyday: Sequence[str] = (),
 ) -> list[str]:
     """The clauses of the distinct measures a question names (by ``terms`` naming a measure) or implies,
-    best ranked first; ``holds(clause, term)``: whether a clause names a term; ``role_words``: the words naming each role of a number (担保费); ``everyday``: terms
-    the question names in everyday words (科技保险 → 鲁科保), after those it names itself."""
+    best ranked first; ``holds(clause, term)``: whether a clause names a term; ``role_words``: the words
+    naming each role of a number (担保费); ``everyday``: terms the question names in everyday words
+    (科技保险 → 鲁科保), after those it names itself."""
     ranked = [h.clause_id for h in hits]
     named = [t for t in terms if t in u.text]
     wants_amount = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
