@@ -57,6 +57,7 @@ def reader(vocab: Vocabulary) -> Reader:
         ("有笔300万贷款本金损失了", [("loss", 3e6)]),  # the compound's head is 损失, not 贷款
         ("500万贷款利息没算", [("interest", 5e6)]),
         ("200万贷款利息8万", [("principal", 2e6), ("interest", 8e4)]),  # 利息 has a number of its own
+        ("担保公司担了800万的贷款", [("guaranteed", 8e6)]),  # the loan guaranteed: the amount of the guarantee
     ],
 )
 def test_numbers_take_the_role_of_the_word_that_qualifies_them(
