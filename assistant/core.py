@@ -371,6 +371,9 @@ class Assistant:
         as the first's (尽职免责: 山东（二十） and 内蒙古（十四）)."""
         if u.regions or u.localities or u.places or u.quantities or not hits or u.has(*_ONE_REGION_INTENTS):
             return False
+        said = self.retriever.said(u)
+        if any(w in said for r in self.rules.for_clause(hits[0].clause_id) for w in r.triggers):
+            return False  # 科技贷款的风险补偿，企业能申请吗: the first's provision is named
         policy = [h for h in hits if h.doc_id in self.retriever.policy_docs]
         if not policy or policy[0] is not hits[0]:
             return False

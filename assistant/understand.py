@@ -17,7 +17,7 @@ from assistant import numbers
 from assistant.quantities import Quantity, find_quantities, phrase_span
 from assistant.romanised import PinyinReader
 from assistant.spelling import Correction, Speller, unspace
-from assistant.vocab import Vocabulary
+from assistant.vocab import Vocabulary, says
 
 MAX_QUESTION_CHARS = 500
 
@@ -177,7 +177,7 @@ class Reader:
         asked = text
         for spoken, standard in self.vocab.spoken.items():
             asked = asked.replace(spoken, standard)
-        return frozenset(name for name, words in self.vocab.intents.items() if any(w in asked for w in words))
+        return frozenset(name for name, words in self.vocab.intents.items() if any(says(asked, w) for w in words))
 
     def _outside_places(self, text: str, places: list[tuple[int, int, str, str]]) -> tuple[Place, ...]:
         v = self.vocab

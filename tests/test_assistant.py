@@ -867,6 +867,15 @@ def test_with_no_place_named_both_regions_close_measures_are_shown(assistant: As
     assert all(c.clause_id.startswith("sd-") for c in one.citations)
 
 
+def test_a_provision_named_with_no_place_is_answered_for_its_recipient_not_both_regions(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("贷款本金的风险补偿，我们公司可以去申请吗？")  # 风险补偿 names the loss-sharing rule
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedai-loss"
+    assert answer.calculation.eligible is False  # the banks' and the budgets' share, not the firm's
+    assert "两地文件都有相关规定" not in answer.answer
+
+
 def test_a_business_no_measure_serves_asking_in_general_is_told_so(assistant: Assistant) -> None:
     answer = assistant.ask("我开了家火锅店，政府有补贴吗")
     assert answer.in_scope is False and "不在其支持范围内" in answer.answer
