@@ -181,8 +181,16 @@ class Retriever:
         # Among rules that fit alike, with no place named, the national law's (it applies everywhere; a
         # region's may set another floor only there: 转让费300万，团队至少多少 is the law's 50%).
         national = [not u.regions and h.doc_id in self.national_docs for h in hits]
-        best = max(reach, key=lambda i: (fits[i], national[i], -i))
-        if fits[best] == 0 or best == 0:
+        # A figure asked of a clause that states none (奖励比例是多少: 第三十三条 leaves it to the unit) is
+        # stated by a rule of a clause close behind (第三十四条's 百分之七十).
+        states = [
+            u.has("parameter")
+            and not self.rules.for_clause(hits[0].clause_id)
+            and bool(self.rules.for_clause(h.clause_id))
+            for h in hits
+        ]
+        best = max(reach, key=lambda i: (fits[i], states[i], national[i], -i))
+        if (fits[best] == 0 and not states[best]) or best == 0:
             return hits
         return [hits[best], *(h for h in hits if h is not hits[best])]
 

@@ -876,6 +876,12 @@ def test_a_provision_named_with_no_place_is_answered_for_its_recipient_not_both_
     assert "两地文件都有相关规定" not in answer.answer
 
 
+def test_a_figure_asked_goes_to_the_clause_close_behind_that_states_it(assistant: Assistant) -> None:
+    # 第三十三条 leaves the reward to the unit; 第三十四条 states the 百分之七十.
+    answer = assistant.ask("按山东省促进科技成果转化条例，科研人员的成果转化奖励比例是多少？")
+    assert answer.citations[0].clause_id == "sd-cjkjcgzhtl-20171201#34"
+
+
 def test_a_business_no_measure_serves_asking_in_general_is_told_so(assistant: Assistant) -> None:
     answer = assistant.ask("我开了家火锅店，政府有补贴吗")
     assert answer.in_scope is False and "不在其支持范围内" in answer.answer
