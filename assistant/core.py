@@ -304,10 +304,18 @@ class Assistant:
         """Asked an amount or whether one may, of a first clause that states none, the one measure the
         question names or gives the sums of goes first (青岛…贷款利息40万，能拿多少: the city's regulation
         ranks first, the 鲁科贷 interest subsidy takes the 利息; 孵化器…能走鲁科贷吗)."""
-        if not hits or not u.wants_amount or self.rules.for_clause(hits[0].clause_id):
+        if not hits or not u.wants_amount:
             return hits
         takers = self.several.named(u, hits, everyday=False)
         if len(takers) != 1:
+            return hits
+        # A first clause with a rule keeps its place, unless the measure is named by its own name and the first
+        # names none (我们是上市公司的子公司，鲁科贷还能申请吗: not the IPO subsidy).
+        brands = [t for names in self.vocab.anchors.values() for t in names if t in u.text]
+        by_name = any(self.retriever.holds(takers[0], t) for t in brands)
+        if self.rules.for_clause(hits[0].clause_id) and not (
+            by_name and not any(self.retriever.holds(hits[0].clause_id, t) for t in brands)
+        ):
             return hits
         moved = [h for h in hits if h.clause_id == takers[0]]
         return [*moved, *(h for h in hits if h.clause_id != takers[0])] if moved else hits

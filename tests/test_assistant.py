@@ -882,6 +882,11 @@ def test_a_figure_asked_goes_to_the_clause_close_behind_that_states_it(assistant
     assert answer.citations[0].clause_id == "sd-cjkjcgzhtl-20171201#34"
 
 
+def test_a_measure_named_by_its_brand_beats_a_clause_the_self_description_matches(assistant: Assistant) -> None:
+    answer = assistant.ask("作为上市公司的全资子公司，鲁科贷能不能拿")  # 上市 describes the asker
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedai-interest"
+
+
 def test_a_business_no_measure_serves_asking_in_general_is_told_so(assistant: Assistant) -> None:
     answer = assistant.ask("我开了家火锅店，政府有补贴吗")
     assert answer.in_scope is False and "不在其支持范围内" in answer.answer
