@@ -134,10 +134,11 @@ class SeveralMeasures:
             said = self.retriever.said(read)
             rules = self.rules.for_clause(hits[0].clause_id)
             fits = read.has(*AMOUNT_INTENTS) and fit(rules, read, said, self.vocab.derived)
-            # A phrase cut off at a comma of a sum asked (准备冲科创板，…一共能奖多少) is the setting, unless a
-            # rule takes it or it names the measure itself.
+            # A part of a sum asked that asks nothing itself (准备冲科创板，…一共能奖多少; 一家科技型中小企业同时
+            # 用了…), or a phrase cut off at a comma, is the setting, unless a rule takes it or it names the
+            # measure itself.
             setting = not (on_its_own or fits or rules or self._names_measure(part, hits[0].clause_id))
-            if setting and part not in questions:
+            if setting and (u.has("total") or part not in questions):
                 continue
             if fits or on_its_own or self.decider.sure(read, hits, self.retriever.clause(hits[0].clause_id)):
                 found[hits[0].clause_id] = u.text.find(part)

@@ -268,6 +268,12 @@ def test_the_setting_of_a_sum_asked_is_no_measure_of_it(assistant: Assistant) ->
     assert answer.calculation is not None and answer.calculation.amount == 80000
 
 
+def test_the_asker_described_before_a_joiner_of_a_sum_is_no_measure_of_it(assistant: Assistant) -> None:
+    answer = assistant.ask("某科技型中小企业同时用了鲁科贷（付息12万）和鲁科保（首年保费4万），一共补多少")
+    assert [c.clause_id for c in answer.citations] == ["sd-2023-155#1", "sd-2023-155#4"]
+    assert answer.total is not None and answer.total.amount == 68000
+
+
 def test_things_listed_between_commas_are_each_answered(assistant: Assistant) -> None:
     answer = assistant.ask("我们明年想发科创债，后年冲科创板上市，山东这两块分别有什么奖励？")
     assert [c.clause_id for c in answer.citations][:2] == ["sd-2023-155#11", "sd-2023-155#10"]
