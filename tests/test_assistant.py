@@ -893,6 +893,17 @@ def test_a_measure_named_by_its_brand_beats_a_clause_the_self_description_matche
     assert answer.calculation is not None and answer.calculation.rule_id == "sd-lukedai-interest"
 
 
+def test_the_period_of_a_named_measure_is_the_conclusion(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科担的政策哪年到期")
+    assert "施行期为2024年1月1日至2028年12月31日" in answer.answer.split("\n")[0]
+
+
+def test_implementing_a_result_is_no_question_of_when_a_law_applies(assistant: Assistant) -> None:
+    answer = assistant.ask("单位自行实施转化的成果，投产后按国家的成果转化法要连续几年给团队提奖励？")
+    assert answer.citations[0].clause_id == "cn-cjkjcgzhf-20150829#45"
+    assert "施行期：" not in answer.answer.split("\n")[0]
+
+
 def test_a_business_no_measure_serves_asking_in_general_is_told_so(assistant: Assistant) -> None:
     answer = assistant.ask("我开了家火锅店，政府有补贴吗")
     assert answer.in_scope is False and "不在其支持范围内" in answer.answer
