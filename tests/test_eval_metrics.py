@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -120,5 +121,7 @@ def test_public_cases_load() -> None:
     cases = [c for f in files for c in load_cases(f)]
     assert len(cases) >= 500
     assert {c.split for c in cases} == {"dev", "test"}
+    repeated = [i for i, n in Counter(c.id for c in cases).items() if n > 1]
+    assert not repeated, f"case ids name one case each across all files (reports and tests key on them): {repeated[:5]}"
     blind = [c for c in cases if c.id.startswith("b")]
     assert len(blind) >= 200 and {c.style for c in blind} >= {"colloquial", "plain", "noisy"}
