@@ -124,6 +124,8 @@ class Decider:
             return None
         regions = [d.region for d in self.index.corpus.documents]
         missing = [city for city in u.localities if not any(city in r for r in regions)]
+        # A city named in two forms (烟台, 烟台市) is said once.
+        missing = [city for city in missing if not any(city != other and city in other for other in missing)]
         if not missing:
             return None
         cities = "、".join(missing)

@@ -17,6 +17,7 @@ from assistant.quantities import PHRASE_END
 from assistant.understand import AMOUNT_INTENTS, Understanding
 from assistant.vocab import Vocabulary, says, spans
 
+_SENTENCE = re.compile(r"[^。！!？?]+[。！!？?]*")
 # Intents that a procedure question may carry and still be answered from a clause.
 _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docmeta", "compare")
 
@@ -42,6 +43,9 @@ def judge(
         return Verdict("criteria", "收录文件只规定对已认定、已上市企业的支持措施，未规定认定或上市的标准、条件", True)
     if any(says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
+    advice = [w for w in vocab.advice if says(u.text, w)]
+    if advice:
+        return Verdict("other_topic", "收录文件是政策条文，不提供投资建议（如买卖哪只股票）", False)
     if any(says(text, w) for w in vocab.forecast):
         return Verdict("forecast", "收录文件是已发布的政策条文，不含尚未发布的政策，也不预测政策走向", True)
     elsewhere = _asked_elsewhere(u, vocab)
@@ -115,7 +119,11 @@ def _asked_elsewhere(u: Understanding, vocab: Vocabulary) -> list[str]:
 
 
 def _asks_more(text: str, procedure: list[str], vocab: Vocabulary) -> bool:
-    """Whether the question, its procedure words set aside (电话是多少 is no amount), asks what a clause answers."""
+    """Whether the question, its procedure words set aside (电话是多少 is no amount), asks what a clause answers.
+    Where sentences end in question marks only they ask: "老板说我们符合鲁科贷贴息的条件，让我去办。申报要准备
+    哪些材料？" asks for paperwork alone."""
+    asked = [s for s in _SENTENCE.findall(text) if s.endswith(("？", "?"))]
+    text = "".join(asked) or text
     for word in procedure:
         text = text.replace(word, "＿")
     return any(w in text for intent in _ANSWERABLE for w in vocab.words(intent))

@@ -119,6 +119,7 @@ class Vocabulary:
     criteria: Criteria
     statistics: tuple[str, ...]
     forecast: tuple[str, ...]  # a policy not yet issued (明年还要出新的政策)
+    advice: tuple[str, ...]  # investment advice (哪几只股票值得买), declined whatever term it names
     local_level: tuple[str, ...]  # a city's own level of policy (市级配套, 市本级)
     procedure: tuple[str, ...]
     apply: tuple[str, ...]  # how to apply: answered for a measure the corpus names (鲁科保怎么申请)
@@ -211,6 +212,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             ),
             statistics=_words(outside["statistics"]["words"], "scope.toml outside.statistics"),
             forecast=_words(outside["forecast"]["words"], "scope.toml outside.forecast"),
+            advice=_words(outside["advice"]["words"], "scope.toml outside.advice"),
             local_level=_words(outside["local_level"]["words"], "scope.toml outside.local_level"),
             procedure=_words(outside["procedure"]["words"], "scope.toml outside.procedure"),
             apply=_words(outside["procedure"]["apply"], "scope.toml outside.procedure.apply"),

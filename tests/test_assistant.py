@@ -338,6 +338,11 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("听说省里会出台新的科技金融政策，会有哪些新措施？", "forecast"),
         ("想买点北交所的股票，哪个值得入手？", "other_topic"),  # 北交所 inside what the topic's words span
         ("知道山东有鲁科贷了，想再问问深圳那边的科技贷款贴息怎么规定", "other_region"),  # 鲁科贷 in another phrase
+        ("鲁科保的保费补贴批下来以后多长时间能到账？", "procedure"),
+        ("老板说我们够鲁科贷贴息的条件了。申报时要交哪些材料？", "procedure"),  # only the question sentence asks
+        ("后年鲁科担的补贴比例会不会下调？", "forecast"),
+        ("创业板哪几只股票最近能涨？", "other_topic"),  # investment advice, whatever board it names
+        ("威海市对鲁科贷有没有自己的配套贴息？", "other_region"),
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
@@ -346,6 +351,11 @@ def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant,
     if kind != "other_topic" or "税" in question:  # the nearest clause is offered as related, never as the answer
         assert answer.related and "仅供参考，并非对所问事项的答复" in answer.answer
         assert answer.related[0].quote in assistant.clause(answer.related[0].clause_id).text
+
+
+def test_a_city_s_own_level_names_the_city_once(assistant: Assistant) -> None:
+    answer = assistant.ask("威海市对鲁科贷有没有自己的配套贴息？")
+    assert "威海市本级" in answer.answer and "威海、" not in answer.answer
 
 
 @pytest.mark.parametrize(
