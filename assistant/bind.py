@@ -89,12 +89,12 @@ def bind(
         derived = _best_derivation(spec, roles, unroled, vocab, carried.asked, u)
         if derived is not None:
             derivation, missing = derived
-            if not missing:
-                value, step = _derive(derivation, roles, vocab)
-                values[spec.name] = value
+            derived_value = None if missing else _derive(derivation, roles, vocab)
+            if derived_value is not None:
+                values[spec.name], step = derived_value
                 estimates.append(step)
                 notes.append(derivation.note)
-            else:
+            elif missing:
                 wanting += missing
     unclear = tuple(q for q in unroled if any(unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
     return Binding(values, roles, tuple(estimates), tuple(notes), unclear, tuple(dict.fromkeys(wanting)))
@@ -176,15 +176,22 @@ def _answer_sources(
     return found
 
 
-def _derive(derivation: Derivation, roles: Mapping[str, float], vocab: Vocabulary) -> tuple[float, str]:
-    product = dec(derivation.factor)
-    for source in derivation.sources:
-        product *= dec(roles[source])
-    value = round_yuan(product)
+def _derive(derivation: Derivation, roles: Mapping[str, float], vocab: Vocabulary) -> tuple[float, str] | None:
+    """The derived value and its step; None for a quotient by zero."""
     unit_of = {name: role.unit for name, role in vocab.roles.items()}
-    terms = " × ".join(fmt(roles[s], unit_of[s]) for s in derivation.sources)
-    if derivation.factor != 1:
-        terms += f" × {fmt(derivation.factor, '')}"
+    shown = [fmt(roles[s], unit_of[s]) for s in derivation.sources]
+    if derivation.kind == "quotient":  # 担保费 ÷ 担保金额: a rate, kept to a millionth (0.33%)
+        numerator, denominator = (dec(roles[s]) for s in derivation.sources)
+        if not denominator:
+            return None
+        value = float(round(numerator / denominator, 6))
+        terms = " ÷ ".join(shown)
+    else:
+        product = dec(derivation.factor)
+        for source in derivation.sources:
+            product *= dec(roles[source])
+        value = round_yuan(product)
+        terms = " × ".join(shown) + (f" × {fmt(derivation.factor, '')}" if derivation.factor != 1 else "")
     return value, f"{derivation.label}：{terms} = {fmt(value, unit_of[derivation.role])}（{derivation.note}）"
 
 

@@ -1166,3 +1166,18 @@ def test_whether_the_document_still_holds_is_answered_from_its_period(assistant:
     answer = assistant.ask("我们后年还想按155号文那套措施申请补贴，到2027年这个文件还管用吗")
     assert answer.citations[0].clause_id == "sd-2023-155#closing"
     assert "在本文件施行期" in answer.answer
+
+
+def test_a_sum_paid_out_for_a_default_is_not_the_amount_guaranteed(assistant: Assistant) -> None:
+    calc = assistant.ask("我们为一家企业担保了600万的鲁科担，后来代偿了200万，风险补偿能拿多少").calculation
+    assert calc is not None and calc.inputs["guaranteed"] == 6_000_000 and calc.amount == 1_200_000
+    calc = assistant.ask("鲁科担业务代偿800万，风险补偿多少").calculation  # 800万 is what was paid out
+    assert calc is not None and calc.amount is None and "guaranteed" in calc.missing
+
+
+def test_the_fee_rate_is_estimated_from_the_fee_and_the_amount_guaranteed(assistant: Assistant) -> None:
+    calc = assistant.ask("鲁科担担保了2000万，一年担保费收了16万，保费补贴有多少").calculation
+    assert calc is not None and calc.eligible is False  # 0.8% a year, over the 0.5% the clause allows
+    calc = assistant.ask("鲁科担担保了2000万，一年担保费收了6万，保费补贴有多少").calculation
+    assert calc is not None and calc.amount == 100_000 and calc.inputs["fee_rate"] == 0.003
+    assert any("估算担保费率" in s and "0.3%" in s for s in calc.steps)
