@@ -65,8 +65,7 @@ class Writer:
         result = calculate(rule, binding.values, on=dates[0] if dates else None, party=party)
         result = _with_estimates(result, binding)
         if excluded is not None:
-            subject = ConditionResult(excluded, "unmet")
-            result = replace(result, eligible=False, amount=0, missing=(), conditions=(subject, *result.conditions))
+            result = _not_for_the_asker(result, excluded)
         clause = self.clause(rule.clause_id)
         doc = self.document(clause)
         follow_up = None
@@ -122,8 +121,11 @@ class Writer:
         measures: Sequence[tuple[Clause, Rule | None, Binding | None]],
         asker: str | None,
         subjects: Subjects,
+        stated: bool = False,
     ) -> tuple[Answer, list[tuple[Rule, Binding]]]:
-        """Each measure with its own quote, calculation and conditions, then the total the asker receives."""
+        """Each measure with its own quote, calculation and conditions, then the total the asker receives.
+        ``stated``: the asker said what it is (我是个人天使投资人), so asked whether it may, a measure for another
+        subject is not eligible for it, as with one measure; otherwise it is only left out of the total."""
         lines = [*compose.corrections_line([(c.typed, c.term) for c in u.corrections])]
         lines += [f"**结论**：您的问题涉及{len(measures)}项措施，逐项说明如下。", ""]
         citations: list[Citation] = []
@@ -140,9 +142,12 @@ class Writer:
                 continue
             on = u.dates[0] if u.dates else None
             result = _with_estimates(calculate(rule, binding.values, on=on, party=None), binding)
+            others = bool(asker and rule.recipient and not subjects.may_receive(asker, rule.recipient))
+            if others and stated and u.has("eligibility"):
+                result = _not_for_the_asker(result, f"本项给予{rule.recipient}，您所述为{asker}")
             computed.append((rule, result))
             # Inputs are asked for the asker's own measures: not the 担保金额 of the guarantor's fee subsidy.
-            if result.missing and not (asker and rule.recipient and not subjects.may_receive(asker, rule.recipient)):
+            if result.missing and not others:
                 asked.append((rule, binding))
             citations.append(compose.citation(clause, rule.quote, 1.0))
             lines += [
@@ -369,3 +374,9 @@ def _sources(
         sources += [doc.cited_as, doc.in_force.describe(), doc.in_force.basis, cn_date(doc.issued)]
         sources += [compose.status_text(doc, numbers.dates(numbers.normalise(question))), doc.id]
     return sources
+
+
+def _not_for_the_asker(result: CalcResult, why: str) -> CalcResult:
+    """Not eligible, whatever the numbers: the money goes to another kind of subject than the asker."""
+    subject = ConditionResult(why, "unmet")
+    return replace(result, eligible=False, amount=0, missing=(), conditions=(subject, *result.conditions))

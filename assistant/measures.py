@@ -15,6 +15,7 @@ from assistant.bind import Binding, Carried, bind
 from assistant.conversation import Measure, Pending
 from assistant.decide import Decider
 from assistant.facts import FactMatcher
+from assistant.quantities import PHRASE_END
 from assistant.route import fit, pick_rule, roles_taken
 from assistant.rules import Rule
 from assistant.several import named_measures
@@ -45,6 +46,7 @@ class SeveralMeasures:
         self.writer = writer
         self.facts = facts
         self.subjects = subjects
+        self._subject_words = frozenset(w for t in subjects.types.values() for w in (t.name, *t.words))
 
     def asked(self, u: Understanding, hits: list[Hit]) -> list[str]:
         """The clauses of two or more measures the question asks about, else none."""
@@ -63,7 +65,8 @@ class SeveralMeasures:
         role_words = {name: role.words for name, role in self.vocab.roles.items()}
         # A measure named in everyday words (科技保险 → 鲁科保) counts where the question names its region.
         anchored = {t for r in u.regions for t in self.vocab.anchors.get(r, ())} if everyday else set()
-        terms = self.retriever.naming_terms
+        # The asker's own kind said of itself (我们是科技型总部企业) names who asks, not a measure asked about.
+        terms = [t for t in self.retriever.naming_terms if t not in self._self_described(u.text)]
         spoken = [t for t in self.index.analyzer.expansions(u.text) if t in terms and t in anchored]
         return named_measures(u, hits, self.retriever.holds, self.rules, terms, self.vocab.derived, role_words, spoken)
 
@@ -119,8 +122,8 @@ class SeveralMeasures:
         placed = u.regions
         for part in parts:
             read = self.reader.read(part)
-            if part.startswith(self.vocab.self_markers) and not read.intents and not self._naming(part):
-                continue  # "我们是科技型中小企业，…": who asks, not a measure asked about (我们明年想发科创债 is)
+            if part.startswith(self.vocab.self_markers) and not read.intents and not self._naming(part, kinds=False):
+                continue  # "我们是科技型总部企业，…": who asks, not a measure asked about (我们明年想发科创债 is)
             # So is each measure a question lists to be answered one by one (A和B分别…).
             listed = each and named[part]
             on_its_own = (part in questions and bool(read.intents & _ASKING)) or listed
@@ -145,10 +148,17 @@ class SeveralMeasures:
                 placed = placed or self._region_of(hits[0].doc_id)
         return list(found.items())
 
-    def _naming(self, part: str) -> list[str]:
-        """The terms naming a measure that a phrase says, in the texts' words or everyday ones (科创债)."""
+    def _self_described(self, text: str) -> set[str]:
+        """The names of subjects a self-description phrase (我们是…, to the next punctuation) says."""
+        phrases = [p.strip() for p in PHRASE_END.split(text)]
+        said = [p for p in phrases if p.startswith(self.vocab.self_markers)]
+        return {w for w in self._subject_words if any(w in p for p in said)}
+
+    def _naming(self, part: str, kinds: bool = True) -> list[str]:
+        """The terms naming a measure that a phrase says, in the texts' words or everyday ones (科创债);
+        without ``kinds``, not the names of subjects (总部企业 names who asks, though a measure's trigger)."""
         said = [*self.retriever.policy_terms(part), *self.index.analyzer.expansions(part)]
-        return [t for t in said if t in self.retriever.naming_terms]
+        return [t for t in said if t in self.retriever.naming_terms and (kinds or t not in self._subject_words)]
 
     def _names_measure(self, part: str, clause_id: str) -> bool:
         return any(self.retriever.holds(clause_id, t) for t in self._naming(part))
@@ -192,8 +202,9 @@ class SeveralMeasures:
         # 担保费率: not the guarantor of the 鲁科担 fee subsidy).
         fed = [r for _, r, b in measures if r is not None and b is not None and _fed_a_sum(r, b)]
         served = Counter(r.recipient for _, r, _ in measures if r is not None).most_common()
+        stated = self.askers.stated(u)
         asker = (
-            self.askers.stated(u)
+            stated
             or (pending.asker if pending else None)
             or self._receiving_all([r.recipient for r in fed if r.recipient])
             or _most(Counter(r.recipient for r in fed).most_common())
@@ -203,7 +214,7 @@ class SeveralMeasures:
         )
         if asker is not None:  # a measure for another subject with none of its sums given goes after the asker's own
             measures.sort(key=lambda m: self._aside(m[1], m[2], asker))
-        answer, _ = self.writer.several(question, u, measures, asker, self.subjects)
+        answer, _ = self.writer.several(question, u, measures, asker, self.subjects, stated=stated is not None)
         computed = [(r, b) for _, r, b in measures if r is not None and b is not None]
         dates = u.dates or (pending.dates if pending else ())
         party = u.party or (pending.party if pending else None)

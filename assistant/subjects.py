@@ -25,6 +25,7 @@ class SubjectType:
     is_a: tuple[str, ...]  # broader kinds (科技型中小企业 is a 科技型企业)
     local: bool  # a region's measure for it serves the region's own (one registered elsewhere is not served)
     acts: tuple[str, ...]  # what only it does, said by the asker ("我们给…担保"); "…" is up to six characters
+    may_be: tuple[str, ...] = ()  # kinds one of it may also be, which the texts do not rule out (总部企业, 中小企业)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,9 @@ class Subjects:
     def may_receive(self, asker: str, recipient: str) -> bool:
         """Whether money for ``recipient`` can reach ``asker``: either is a kind of the other (a 公司 may be the
         科技型中小企业 a measure names; a 融资担保机构's subsidy never reaches an enterprise)."""
-        return recipient in self.kinds_of(asker) or asker in self.kinds_of(recipient)
+        if recipient in self.kinds_of(asker) or asker in self.kinds_of(recipient):
+            return True
+        return any(k in self.types[a].may_be for a, k in ((asker, recipient), (recipient, asker)) if a in self.types)
 
     def served_anywhere(self, subject: str) -> bool:
         """Whether any measure serves ``subject`` (or a broader kind of it)."""
@@ -111,16 +114,16 @@ def _types(path: Path) -> dict[str, SubjectType]:
     table = _read(path).get("types", {})
     types = {}
     for name, entry in table.items():
-        words, is_a = entry.get("words"), entry.get("is_a", [])
-        if not isinstance(words, list) or not words or not isinstance(is_a, list):
-            raise CorpusError(f"{path}: type '{name}' needs a list of words and a list is_a")
+        words, is_a, may_be = entry.get("words"), entry.get("is_a", []), entry.get("may_be", [])
+        if not isinstance(words, list) or not words or not isinstance(is_a, list) or not isinstance(may_be, list):
+            raise CorpusError(f"{path}: type '{name}' needs a list of words and lists is_a, may_be")
         local, acts = entry.get("local", False), entry.get("acts", [])
         if not isinstance(local, bool) or not isinstance(acts, list):
             raise CorpusError(f"{path}: type '{name}': local is true or false, acts a list")
-        types[name] = SubjectType(name, tuple(words), tuple(is_a), local, tuple(acts))
-    unknown = {k for t in types.values() for k in t.is_a} - set(types)
+        types[name] = SubjectType(name, tuple(words), tuple(is_a), local, tuple(acts), tuple(may_be))
+    unknown = {k for t in types.values() for k in (*t.is_a, *t.may_be)} - set(types)
     if unknown:
-        raise CorpusError(f"{path}: is_a names unknown type(s) {sorted(unknown)}")
+        raise CorpusError(f"{path}: is_a or may_be names unknown type(s) {sorted(unknown)}")
     return types
 
 

@@ -1181,3 +1181,37 @@ def test_the_fee_rate_is_estimated_from_the_fee_and_the_amount_guaranteed(assist
     calc = assistant.ask("鲁科担担保了2000万，一年担保费收了6万，保费补贴有多少").calculation
     assert calc is not None and calc.amount == 100_000 and calc.inputs["fee_rate"] == 0.003
     assert any("估算担保费率" in s and "0.3%" in s for s in calc.steps)
+
+
+def test_a_stated_asker_of_another_kind_is_not_eligible_for_each_measure_asked(assistant: Assistant) -> None:
+    answer = assistant.ask("我是自然人投资者，自己出钱投了在孵企业500万，投早投小奖励和孵化器的投资奖励分别能申请吗")
+    assert len(answer.calculations) >= 2
+    assert all(c.eligible is False and c.amount == 0 for c in answer.calculations)
+    assert all("您所述为个人投资者" in c.conditions[0].text for c in answer.calculations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "去年贷款有一期还款迟了五天，鲁科贷贴息还能申请吗？利息付了20万",
+        "我们孵化器投的企业去年已经出孵了，今年又追投了300万，孵化加投资的奖励还有吗",
+    ],
+)
+def test_a_fact_said_in_everyday_words_breaks_its_condition(assistant: Assistant, question: str) -> None:
+    calc = assistant.ask(question).calculation
+    assert calc is not None and calc.eligible is False
+
+
+def test_english_words_give_a_rate_and_an_investee_s_place(assistant: Assistant) -> None:
+    calc = assistant.ask("鲁科贷 loan 2000万，rate 3%，期限一年，interest subsidy 多少").calculation
+    assert calc is not None and calc.amount == 240_000  # 2000万 × 3% × 1年 = 60万 interest, × 40%
+    question = "Our VC is in 济南, the startup we invested is in 安徽, 投早投小 reward 能拿吗？投了800万"
+    calc = assistant.ask(question).calculation
+    assert calc is not None and calc.eligible is False
+
+
+def test_the_asker_s_own_kind_names_no_measure_and_may_be_the_kind_served(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是一家科技型总部企业，去年鲁科贷付息60万，能贴多少？")
+    assert [c.clause_id for c in answer.citations][:1] == ["sd-2023-155#1"] and len(answer.calculations) == 1
+    calc = answer.calculation  # a 总部企业 is not defined by size: 科技型中小企业 stays to confirm
+    assert calc is not None and calc.amount == 240_000 and calc.eligible is not False
