@@ -76,8 +76,10 @@ class Assistant:
         # The provinces the corpus has documents for (山东省青岛市 is in 山东省).
         provinces = [r for d in index.corpus.documents for r in vocab.places.provinces_in(d.region)]
         function_chars = (w for w in index.analyzer.lexicon.stopwords if len(w) == 1)  # 是, 的, 在
-        # Place names are misspelt too (深镇 → 深圳): the scope decision reads whose policy is asked.
-        misspellable = [*self.retriever.measure_words, *vocab.places.short_names()]
+        # Place names are misspelt too (深镇 → 深圳): the scope decision reads whose policy is asked; so are
+        # documents' titles (…监督管理条列 → 条例), by which a question names its document.
+        titles = [d.title for d in index.corpus.documents]
+        misspellable = [*self.retriever.measure_words, *vocab.places.short_names(), *titles]
         self.reader = Reader(vocab, spelled, index.analyzer.is_word, provinces, function_chars, misspellable)
         concepts = EmbeddingCache(settings.cache_dir, index.embedder)
         self.facts = FactMatcher(vocab, index.embedder.passages, lambda words: concepts.vectors(list(words)))

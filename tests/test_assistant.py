@@ -1215,3 +1215,14 @@ def test_the_asker_s_own_kind_names_no_measure_and_may_be_the_kind_served(assist
     assert [c.clause_id for c in answer.citations][:1] == ["sd-2023-155#1"] and len(answer.calculations) == 1
     calc = answer.calculation  # a 总部企业 is not defined by size: 科技型中小企业 stays to confirm
     assert calc is not None and calc.amount == 240_000 and calc.eligible is not False
+
+
+def test_what_a_body_may_not_do_asked_in_everyday_words(assistant: Assistant) -> None:
+    answer = assistant.ask("融资担保公司不能干哪些业务？")
+    assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"  # 不得从事下列活动
+
+
+def test_a_title_typed_with_a_slip_names_its_document(assistant: Assistant) -> None:
+    answer = assistant.ask("融资担保公司监督管理条列对注册资本有什么要求")
+    assert answer.citations[0].clause_id.startswith("cn-rzdbgsjdgltl-20170802#")
+    assert "按“融资担保公司监督管理条例”理解" in answer.answer.split("\n")[0]  # the reading is said
