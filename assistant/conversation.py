@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -74,7 +75,7 @@ class Conversation:
     context: str = ""  # the in-scope turns so far, most recent last
 
     def ask(self, question: str) -> Answer:
-        answer, pending = self.assistant.respond(question, self.pending)
+        answer, pending = self._within_last_document(question) or self.assistant.respond(question, self.pending)
         unsure = not answer.in_scope or answer.confidence == "low"
         if unsure and self.context and not answer.calculations:
             again, again_pending = self.assistant.respond(question, self.pending, self.context)
@@ -90,3 +91,18 @@ class Conversation:
             self.context = f"{self.context}，{question}"[-CONTEXT_CHARS:] if self.context else question
         self.history.append(answer)
         return answer
+
+    def _within_last_document(self, question: str) -> tuple[Answer, Pending | MatchPending | None] | None:
+        """A turn about the earlier one that names nothing of its own (融资担保公司能不能吸收存款？— 那要是违反了，
+        会有什么处罚？) is asked of the document the last answer quoted first, by its title."""
+        last = self.history[-1] if self.history else None
+        if last is None or not last.citations or not self.assistant.refers_back(question):
+            return None
+        doc_id = self.assistant.clause(last.citations[0].clause_id).doc_id
+        # 中华人民共和国 would find the clauses that say it (…政府发展同外国政府…合作).
+        title = self.assistant.index.corpus.document(doc_id).title.removeprefix("中华人民共和国")
+        # The earlier question says what is asked about, as a setting (its question marks would make it a
+        # question of its own, answered again).
+        earlier = re.sub(r"[？?]+", "，", last.question).strip("，")
+        answer, pending = self.assistant.respond(question, self.pending, f"{title}，{earlier}")
+        return (answer, pending) if answer.in_scope else None

@@ -168,6 +168,14 @@ class Assistant:
         """The subject a text says is asking (a conversation's turns so far), if it says."""
         return self.askers.of(self.reader.read(text[-MAX_QUESTION_CHARS:]))
 
+    def refers_back(self, question: str) -> bool:
+        """Whether a turn opens as about the earlier ones (那要是违反了…) and names no policy term, region,
+        document or clause of its own: it is read after them first."""
+        u = self.reader.read(validate_question(question))
+        opens = u.text.lstrip().startswith(self.vocab.refer_back)
+        own = self.retriever.policy_terms(u.text) or u.regions or u.clause_numbers or self.retriever.titled(u)
+        return opens and not own
+
     def _check_profile(self, profile: Profile) -> None:
         """A region the corpus has no document for, or an input no rule takes, is an error, not nothing."""
         regions = sorted({d.region for d in self.index.corpus.documents})

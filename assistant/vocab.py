@@ -138,6 +138,7 @@ class Vocabulary:
     concepts: Mapping[str, tuple[str, ...]]  # fact concept → its words (corpus/lexicon/facts.toml)
     joiners: tuple[str, ...]  # words joining two questions in one
     list_joiners: tuple[str, ...]  # words listing the things each asked for (和, 、)
+    refer_back: tuple[str, ...]  # words opening a turn about the earlier ones (那要是违反了…)
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
     definition_marks: tuple[str, ...]  # how a text defines a term ("所称{term}")
     document_kinds: tuple[str, ...]  # how titles end (条例, 意见): a title said loosely keeps its kind
@@ -231,6 +232,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             concepts={k: _words(v, f"facts.toml concepts.{k}") for k, v in facts["concepts"].items()},
             joiners=_words(intents["compound"]["joiners"], "intents.toml compound.joiners"),
             list_joiners=_words(intents["compound"]["list_joiners"], "intents.toml compound.list_joiners"),
+            refer_back=_words(intents["compound"]["refer_back"], "intents.toml compound.refer_back"),
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
             definition_marks=_words(intents["definition"]["marks"], "intents.toml definition.marks"),
             document_kinds=_words(intents["definition"]["document_kinds"], "intents.toml definition.document_kinds"),

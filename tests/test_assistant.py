@@ -1226,3 +1226,11 @@ def test_a_title_typed_with_a_slip_names_its_document(assistant: Assistant) -> N
     answer = assistant.ask("融资担保公司监督管理条列对注册资本有什么要求")
     assert answer.citations[0].clause_id.startswith("cn-rzdbgsjdgltl-20170802#")
     assert "按“融资担保公司监督管理条例”理解" in answer.answer.split("\n")[0]  # the reading is said
+
+
+def test_a_turn_about_the_last_one_is_asked_of_its_document(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("融资担保公司可以做受托投资吗？")
+    answer = conversation.ask("那如果做了，会怎么罚？")  # names nothing: the 条例's penalty for 受托投资
+    assert answer.confidence == "high" and answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#39"
+    assert conversation.ask("那鲁科保呢？").citations[0].clause_id == "sd-2023-155#4"  # a measure of its own
