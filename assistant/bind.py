@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from assistant.facts import FactMatcher
 from assistant.money import Fewer, dec, fmt, round_yuan
 from assistant.quantities import Quantity, phrase_span
-from assistant.rules import FOUNDED_BEFORE_CUE, OUTSIDE_PLACE_CUE, REGION_CUE, REGISTERED_OUTSIDE_CUE, InputSpec, Rule
+from assistant.rules import (
+    FOUNDED_BEFORE_CUE,
+    INPUT_LIMITS,
+    OUTSIDE_PLACE_CUE,
+    REGION_CUE,
+    REGISTERED_OUTSIDE_CUE,
+    InputSpec,
+    Rule,
+)
 from assistant.understand import Understanding
 from assistant.vocab import Derivation, Negation, Vocabulary, spans
 
@@ -90,14 +98,41 @@ def bind(
         if derived is not None:
             derivation, missing = derived
             derived_value = None if missing else _derive(derivation, roles, vocab)
-            if derived_value is not None:
+            unfit = _range_note(spec, (derived_value[0],)) if derived_value is not None else None
+            if unfit is not None:  # 担保费 ÷ a misread 担保金额 = 4000%: not used, asked again
+                notes.append(unfit)
+            elif derived_value is not None:
                 values[spec.name], step = derived_value
                 estimates.append(step)
                 notes.append(derivation.note)
             elif missing:
                 wanting += missing
     unclear = tuple(q for q in unroled if any(unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
+    notes += _out_of_range(rule, values)
     return Binding(values, roles, tuple(estimates), tuple(notes), unclear, tuple(dict.fromkeys(wanting)))
+
+
+def _out_of_range(rule: Rule, values: dict[str, object]) -> list[str]:
+    """Figures no input can hold (费率150%) are dropped, so the input is asked for again, with a note saying
+    why: a question is answered, never failed on a figure."""
+    notes = []
+    for spec in rule.inputs:
+        value = values.get(spec.name)
+        note = _range_note(spec, value if isinstance(value, tuple) else (value,))
+        if note is not None:
+            del values[spec.name]
+            notes.append(note)
+    return notes
+
+
+def _range_note(spec: InputSpec, figures: Sequence[object]) -> str | None:
+    """Why these figures cannot be the input (beyond what its unit allows), or None when they can."""
+    limit = INPUT_LIMITS.get(spec.unit)
+    numbers = [f for f in figures if isinstance(f, int | float) and not isinstance(f, bool)]
+    if limit is None or not numbers or all(0 <= f <= limit for f in numbers):
+        return None
+    shown = "、".join(fmt(f, spec.unit) for f in numbers)
+    return f"所述{spec.label}{shown}超出可能的范围（{fmt(0, spec.unit)}至{fmt(limit, spec.unit)}），未采用，请核对"
 
 
 def _figure(q: Quantity) -> float:
