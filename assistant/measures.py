@@ -66,7 +66,8 @@ class SeveralMeasures:
         # A measure named in everyday words (科技保险 → 鲁科保) counts where the question names its region.
         anchored = {t for r in u.regions for t in self.vocab.anchors.get(r, ())} if everyday else set()
         # The asker's own kind said of itself (我们是科技型总部企业) names who asks, not a measure asked about.
-        terms = [t for t in self.retriever.naming_terms if t not in self._self_described(u.text)]
+        described = self._self_described(u.text)
+        terms = [t for t in self.retriever.naming_terms if t not in described]
         spoken = [t for t in self.index.analyzer.expansions(u.text) if t in terms and t in anchored]
         return named_measures(u, hits, self.retriever.holds, self.rules, terms, self.vocab.derived, role_words, spoken)
 
