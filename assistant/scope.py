@@ -69,7 +69,7 @@ def judge(
     # A term inside what a topic's words span asks nothing either (买点科创板的股票).
     within = [span for w in topics for span in spans(text, w)]
     free = [i for i, c in enumerate(text) if c == "＿" and not any(a <= i < b for a, b in within)]
-    if topics and not (asked_terms and free):
+    if topics and not (asked_terms and free) and not any(w in u.text for w in vocab.asks_the_law):
         return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)
     procedure = [w for w in vocab.procedure if says(text, w)]
     applying = names_measure and all(w in vocab.apply for w in procedure)

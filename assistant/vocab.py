@@ -115,6 +115,7 @@ class Vocabulary:
     outside_regions: tuple[str, ...]
     abroad: tuple[str, ...]
     outside_topics: tuple[str, ...]
+    asks_the_law: tuple[str, ...]  # what a document allows (条例允许吗): asked of the documents, whatever the topic
     outside_topics_always: tuple[str, ...]  # declined whatever policy term the question names
     criteria: Criteria
     statistics: tuple[str, ...]
@@ -203,6 +204,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             outside_regions=_words(outside["regions"], "scope.toml outside.regions"),
             abroad=_words(outside["abroad"], "scope.toml outside.abroad"),
             outside_topics=_words(outside["topics"], "scope.toml outside.topics"),
+            asks_the_law=_words(outside["asks_the_law"], "scope.toml outside.asks_the_law"),
             outside_topics_always=_words(outside["topics_always"], "scope.toml outside.topics_always"),
             criteria=Criteria(
                 _words(criteria["subjects"], "criteria.subjects"),

@@ -1249,3 +1249,9 @@ def test_a_figure_no_input_can_hold_is_not_used_and_the_question_is_still_answer
     calc = assistant.ask(question).calculation
     assert calc is not None and "fee_rate" not in calc.inputs
     assert any("超出可能的范围" in n for n in calc.notes)
+
+
+def test_what_a_regulation_allows_is_asked_of_it_whatever_topic_it_names(assistant: Assistant) -> None:
+    answer = assistant.ask("融资担保公司想拿闲钱帮客户理财、顺便放贷，条例允许吗？")
+    assert answer.in_scope and answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"
+    assert assistant.ask("买银行理财产品合法吗？").in_scope is False  # no document asked about
