@@ -1220,6 +1220,8 @@ def test_the_asker_s_own_kind_names_no_measure_and_may_be_the_kind_served(assist
 def test_what_a_body_may_not_do_asked_in_everyday_words(assistant: Assistant) -> None:
     answer = assistant.ask("融资担保公司不能干哪些业务？")
     assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"  # 不得从事下列活动
+    answer = assistant.ask("融资担保公司能不能放点贷款？")
+    assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"  # （二）自营贷款
 
 
 def test_a_title_typed_with_a_slip_names_its_document(assistant: Assistant) -> None:
