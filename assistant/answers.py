@@ -198,7 +198,9 @@ class Writer:
         closing = next((s for s in doc.statements if s.kind == "closing" and "有效期" in s.text), None)
         if validity and closing and closing.id != clause.id:
             sentence = next(s.text for s in closing.sentences if "有效期" in s.text)
-            citations.append(compose.citation(closing, sentence, score))
+            # The period asked, not an amount: the sentence stating it is the first evidence.
+            at = 0 if not u.wants_amount else len(citations)
+            citations.insert(at, compose.citation(closing, sentence, score))
             lines += [f"> {sentence}（{closing.label}）"]
         if u.wants_amount and clause.kind != "closing" and not self.rules.for_clause(clause.id):
             lines += ["", "本条未写明具体金额或计算标准，金额文件未明确。"]

@@ -221,9 +221,13 @@ def conclusion_for_lookup(clause: Clause, u: Understanding, doc: Document) -> st
         return f"**结论**：所问时间{cn_date(u.dates[0])}在本文件施行期（{doc.in_force.describe()}）内。"
     if "validity" in u.intents and clause.kind == "closing":
         return f"**结论**：本文件施行期为{doc.in_force.describe()}。"
-    if "validity" in u.intents and not u.wants_amount:  # 鲁科贷的政策到哪年结束: its document's period
+    if ("validity" in u.intents or u.dates) and not u.wants_amount:  # 鲁科贷的政策到哪年结束: its document's period
         named = f"“{clause.heading}”" if clause.kind == "item" else clause.label
-        return f"**结论**：{named}所在文件的施行期为{doc.in_force.describe()}，条文见下。"
+        period = f"{named}所在文件的施行期为{doc.in_force.describe()}"
+        if u.dates:  # 2026年6月的鲁科担业务在不在政策期内
+            within = "在" if doc.in_force.contains(u.dates[0]) else "不在"
+            return f"**结论**：所问时间{cn_date(u.dates[0])}{within}施行期内：{period}，条文见下。"
+        return f"**结论**：{period}，条文见下。"
     if "units" in u.intents and clause.units:
         if clause.lead_units:
             others = f"，{'、'.join(clause.other_units)}按职责分工负责" if clause.other_units else ""

@@ -906,6 +906,9 @@ def test_a_measure_named_by_its_brand_beats_a_clause_the_self_description_matche
 def test_the_period_of_a_named_measure_is_the_conclusion(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科担的政策哪年到期")
     assert "施行期为2024年1月1日至2028年12月31日" in answer.answer.split("\n")[0]
+    assert answer.citations[0].clause_id == "sd-2023-155#closing"  # the sentence stating the period first
+    answer = assistant.ask("2027年3月做的鲁科保业务，还在政策有效期里吗")
+    assert answer.answer.split("\n")[0].startswith("**结论**：所问时间2027年3月1日在施行期内")
 
 
 def test_implementing_a_result_is_no_question_of_when_a_law_applies(assistant: Assistant) -> None:
