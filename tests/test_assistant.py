@@ -1260,3 +1260,5 @@ def test_what_a_regulation_allows_is_asked_of_it_whatever_topic_it_names(assista
     answer = assistant.ask("融资担保公司想拿闲钱帮客户理财、顺便放贷，条例允许吗？")
     assert answer.in_scope and answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"
     assert assistant.ask("买银行理财产品合法吗？").in_scope is False  # no document asked about
+    answer = assistant.ask("融资担保公司能不能发理财产品？")  # 融资担保公司, the 条例's own term, is asked about
+    assert answer.in_scope and answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"
