@@ -98,7 +98,7 @@ def bind(
         if derived is not None:
             derivation, missing = derived
             derived_value = None if missing else _derive(derivation, roles, vocab)
-            unfit = _range_note(spec, (derived_value[0],)) if derived_value is not None else None
+            unfit = _range_note(spec, derived_value[0]) if derived_value is not None else None
             if unfit is not None:  # 担保费 ÷ a misread 担保金额 = 4000%: not used, asked again
                 notes.append(unfit)
             elif derived_value is not None:
@@ -108,31 +108,18 @@ def bind(
             elif missing:
                 wanting += missing
     unclear = tuple(q for q in unroled if any(unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
-    notes += _out_of_range(rule, values)
     return Binding(values, roles, tuple(estimates), tuple(notes), unclear, tuple(dict.fromkeys(wanting)))
 
 
-def _out_of_range(rule: Rule, values: dict[str, object]) -> list[str]:
-    """Figures no input can hold (费率150%) are dropped, so the input is asked for again, with a note saying
-    why: a question is answered, never failed on a figure."""
-    notes = []
-    for spec in rule.inputs:
-        value = values.get(spec.name)
-        note = _range_note(spec, value if isinstance(value, tuple) else (value,))
-        if note is not None:
-            del values[spec.name]
-            notes.append(note)
-    return notes
-
-
-def _range_note(spec: InputSpec, figures: Sequence[object]) -> str | None:
-    """Why these figures cannot be the input (beyond what its unit allows), or None when they can."""
+def _range_note(spec: InputSpec, value: float) -> str | None:
+    """Why a derived value cannot be the input (beyond what its unit allows), or None when it can. A figure
+    the asker states beyond it is the asker's to correct (calculate raises a clear InputError); one derived
+    here (担保费 ÷ a misread 担保金额 = 4000%) is ours: it is not used, and what it decides stays unknown."""
     limit = INPUT_LIMITS.get(spec.unit)
-    numbers = [f for f in figures if isinstance(f, int | float) and not isinstance(f, bool)]
-    if limit is None or not numbers or all(0 <= f <= limit for f in numbers):
+    if limit is None or 0 <= value <= limit:
         return None
-    shown = "、".join(fmt(f, spec.unit) for f in numbers)
-    return f"所述{spec.label}{shown}超出可能的范围（{fmt(0, spec.unit)}至{fmt(limit, spec.unit)}），未采用，请核对"
+    shown, bound = fmt(value, spec.unit), fmt(limit, spec.unit)
+    return f"按所述数额估算的{spec.label}为{shown}，超出可能的范围（不超过{bound}），未采用，请核对所述数额"
 
 
 def _figure(q: Quantity) -> float:
