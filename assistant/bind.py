@@ -97,16 +97,15 @@ def bind(
         derived = _best_derivation(spec, roles, unroled, vocab, carried.asked, u)
         if derived is not None:
             derivation, missing = derived
-            derived_value = None if missing else _derive(derivation, roles, vocab)
-            unfit = _range_note(spec, derived_value[0]) if derived_value is not None else None
-            if unfit is not None:  # 担保费 ÷ a misread 担保金额 = 4000%: not used, asked again
-                notes.append(unfit)
-            elif derived_value is not None:
-                values[spec.name], step = derived_value
-                estimates.append(step)
-                notes.append(derivation.note)
-            elif missing:
-                wanting += missing
+            outcome = None if missing else _derive(derivation, roles, vocab)
+            wanting += missing
+            if outcome is not None:
+                value, step = outcome
+                unfit = _range_note(spec, value)  # 担保费 ÷ a misread 担保金额 = 4000%: not used
+                if unfit is None:
+                    values[spec.name] = value
+                    estimates.append(step)
+                notes.append(unfit or derivation.note)
     unclear = tuple(q for q in unroled if any(unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
     return Binding(values, roles, tuple(estimates), tuple(notes), unclear, tuple(dict.fromkeys(wanting)))
 

@@ -123,7 +123,8 @@ class SeveralMeasures:
         placed = u.regions
         for part in parts:
             read = self.reader.read(part)
-            if part.startswith(self.vocab.self_markers) and not read.intents and not self._naming(part, kinds=False):
+            own_kind = self._self_described(part)
+            if part.startswith(self.vocab.self_markers) and not read.intents and set(self._naming(part)) <= own_kind:
                 continue  # "我们是科技型总部企业，…": who asks, not a measure asked about (我们明年想发科创债 is)
             # So is each measure a question lists to be answered one by one (A和B分别…).
             listed = each and named[part]
@@ -150,16 +151,16 @@ class SeveralMeasures:
         return list(found.items())
 
     def _self_described(self, text: str) -> set[str]:
-        """The names of subjects a self-description phrase (我们是…, to the next punctuation) says."""
+        """The names of subjects a self-description phrase (我们是…, to the next punctuation) says: who asks
+        (总部企业), though a measure's trigger too."""
         phrases = [p.strip() for p in PHRASE_END.split(text)]
         said = [p for p in phrases if p.startswith(self.vocab.self_markers)]
         return {w for w in self._subject_words if any(w in p for p in said)}
 
-    def _naming(self, part: str, kinds: bool = True) -> list[str]:
-        """The terms naming a measure that a phrase says, in the texts' words or everyday ones (科创债);
-        without ``kinds``, not the names of subjects (总部企业 names who asks, though a measure's trigger)."""
+    def _naming(self, part: str) -> list[str]:
+        """The terms naming a measure that a phrase says, in the texts' words or everyday ones (科创债)."""
         said = [*self.retriever.policy_terms(part), *self.index.analyzer.expansions(part)]
-        return [t for t in said if t in self.retriever.naming_terms and (kinds or t not in self._subject_words)]
+        return [t for t in said if t in self.retriever.naming_terms]
 
     def _names_measure(self, part: str, clause_id: str) -> bool:
         return any(self.retriever.holds(clause_id, t) for t in self._naming(part))

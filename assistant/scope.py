@@ -43,8 +43,7 @@ def judge(
         return Verdict("criteria", "收录文件只规定对已认定、已上市企业的支持措施，未规定认定或上市的标准、条件", True)
     if any(says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
-    advice = [w for w in vocab.advice if says(u.text, w)]
-    if advice:
+    if any(says(u.text, w) for w in vocab.advice):
         return Verdict("other_topic", "收录文件是政策条文，不提供投资建议（如买卖哪只股票）", False)
     if any(says(text, w) for w in vocab.forecast):
         return Verdict("forecast", "收录文件是已发布的政策条文，不含尚未发布的政策，也不预测政策走向", True)
