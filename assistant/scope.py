@@ -40,13 +40,17 @@ def judge(
     # 能拿多少上市奖励 asks for support; 高企申报要满足哪些指标？研发费用占比要多少 asks the criteria
     asks_support = u.has(*AMOUNT_INTENTS) and any(w in u.text for w in vocab.criteria.support)
     if not asks_support and _asks_criteria(u.text, vocab):
-        return Verdict("criteria", "收录文件只规定对已认定、已上市企业的支持措施，未规定认定或上市的标准、条件", True)
+        reason = "收录文件只规定对已认定、已上市、已备案主体的支持措施，未规定认定、上市、登记或备案的标准、条件"
+        return Verdict("criteria", reason, True)
     if any(says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
     if any(says(u.text, w) for w in vocab.advice):
         return Verdict("other_topic", "收录文件是政策条文，不提供投资建议（如买卖哪只股票）", False)
     if any(says(text, w) for w in vocab.forecast):
         return Verdict("forecast", "收录文件是已发布的政策条文，不含尚未发布的政策，也不预测政策走向", True)
+    bodies = [w for w in vocab.bodies if w in text] + _other_products(text, vocab)
+    # A region word inside a body's name (齐鲁银行, 青岛银行) places the body, not the question.
+    anchored = anchored and not (bodies and _placed_by(bodies, u, vocab))
     elsewhere = _asked_elsewhere(u, vocab)
     if elsewhere:
         return Verdict("other_region", f"所问地区（{'、'.join(elsewhere)}）的政策不在收录范围内", True)
@@ -54,7 +58,6 @@ def judge(
         places = [p.name for p in u.places if not p.activity]
         if places:
             return Verdict("other_region", f"所问地区（{'、'.join(dict.fromkeys(places))}）的政策不在收录范围内", True)
-        bodies = [w for w in vocab.bodies if w in text] + _other_products(text, vocab)
         if bodies:
             named = "、".join(dict.fromkeys(bodies))
             return Verdict("other_body", f"所问的{named}不是收录文件中的政策或产品", True)
@@ -63,12 +66,15 @@ def judge(
         reason = f"收录文件未规定所问的税务事项（{'、'.join(taxes)}），以税务部门的规定为准"
         return Verdict("other_topic", reason, True)
     # A topic's words may hold a policy term (员工社保 holds 社保): the term then asks nothing of its own.
-    topics = [w for w in vocab.outside_topics if says(text, w) or (w in u.text and any(t in w for t in policy_terms))]
-    asked_terms = [t for t in policy_terms if t in u.text and not any(t in w for w in topics)]  # 天气 in 呼和浩特
+    # Where sentences end in question marks, a topic in the others is the asker's setting (…影响到我们发工资
+    # 了。促进法对拖欠账款有什么规定？).
+    text, said = _asked(text), _asked(u.text)
+    topics = [w for w in vocab.outside_topics if says(text, w) or (w in said and any(t in w for t in policy_terms))]
+    asked_terms = [t for t in policy_terms if t in said and not any(t in w for w in topics)]  # 天气 in 呼和浩特
     # A term inside what a topic's words span asks nothing either (买点科创板的股票).
     within = [span for w in topics for span in spans(text, w)]
     free = [i for i, c in enumerate(text) if c == "＿" and not any(a <= i < b for a, b in within)]
-    if topics and not (asked_terms and free) and not any(w in u.text for w in vocab.asks_the_law):
+    if topics and not (asked_terms and free) and not any(w in said for w in vocab.asks_the_law):
         return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)
     procedure = [w for w in vocab.procedure if says(text, w)]
     applying = names_measure and all(w in vocab.apply for w in procedure)
@@ -102,10 +108,26 @@ def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
     return False
 
 
+def _our_places(vocab: Vocabulary) -> list[str]:
+    """The words naming a corpus region or a measure only one region has (鲁科贷)."""
+    return [w for words in (*vocab.regions.values(), *vocab.anchors.values()) for w in words] + list(vocab.regions)
+
+
+def _placed_by(names: list[str], u: Understanding, vocab: Vocabulary) -> bool:
+    """Whether every word placing the question in a corpus region stands inside one of ``names``."""
+    if u.clause_id or u.doc_hint:
+        return False
+    ours = _our_places(vocab)
+    rest = u.text
+    for name in names:
+        rest = rest.replace(name, "＿")
+    return not any(w in rest for w in ours)
+
+
 def _asked_elsewhere(u: Understanding, vocab: Vocabulary) -> list[str]:
     """Places named as whose policy is asked ("北京中关村那边对…的政策"), in a phrase naming no corpus
     region or measure, though another phrase may ("听说山东有鲁科贷，想问问北京那边…")."""
-    ours = [w for words in (*vocab.regions.values(), *vocab.anchors.values()) for w in words] + list(vocab.regions)
+    ours = _our_places(vocab)
     asked = []
     for phrase in PHRASE_END.split(u.text):
         if any(w in phrase for w in ours):
@@ -121,11 +143,19 @@ def _asks_more(text: str, procedure: list[str], vocab: Vocabulary) -> bool:
     """Whether the question, its procedure words set aside (电话是多少 is no amount), asks what a clause answers.
     Where sentences end in question marks only they ask: "老板说我们符合鲁科贷贴息的条件，让我去办。申报要准备
     哪些材料？" asks for paperwork alone."""
-    asked = [s for s in _SENTENCE.findall(text) if s.endswith(("？", "?"))]
-    text = "".join(asked) or text
+    text = _asked(text)
     for word in procedure:
         text = text.replace(word, "＿")
-    return any(w in text for intent in _ANSWERABLE for w in vocab.words(intent))
+    words = [w for intent in _ANSWERABLE for w in vocab.words(intent)]
+    # An ask word right before the procedure item asks for that item (有没有咨询电话).
+    for word in words:
+        text = text.replace(word + "＿", "＿")
+    return any(w in text for w in words)
+
+
+def _asked(text: str) -> str:
+    """The sentences that end in a question mark, where some do; else the whole text."""
+    return "".join(s for s in _SENTENCE.findall(text) if s.endswith(("？", "?"))) or text
 
 
 def _other_products(text: str, vocab: Vocabulary) -> list[str]:

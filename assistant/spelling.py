@@ -40,15 +40,23 @@ class Speller:
     """Corrects runs of a question to lexicon terms by sound; ``is_word`` says what is a real word."""
 
     def __init__(
-        self, terms: Iterable[str], is_word: Callable[[str], bool], function_chars: Iterable[str] = ()
+        self,
+        terms: Iterable[str],
+        is_word: Callable[[str], bool],
+        function_chars: Iterable[str] = (),
+        strict: Iterable[str] = (),
     ) -> None:
+        """``strict``: more words, read only where a run sounds exactly like them (资询电话 → 咨询电话): everyday
+        phrases (会不会变, 利率多少) are one fuzzy slip from many a question's words (会不会帮, 里拿多少)."""
+        own = set(terms)
+        self._strict = frozenset(t for t in strict if t not in own)
         self._is_word = is_word
         self._function_chars = frozenset(function_chars)
         self._sound: dict[str, str] = {}  # fuzzy-folded pinyin
         self._exact: dict[str, str] = {}  # plain toneless pinyin
         # (length, position, character) → terms: a run is compared only with terms it shares characters with.
         self._by_char: dict[tuple[int, int, str], list[str]] = {}
-        for term in sorted({t for t in terms if len(t) >= 2 and all(_CJK.match(c) for c in t)}):
+        for term in sorted({t for t in (*own, *self._strict) if len(t) >= 2 and all(_CJK.match(c) for c in t)}):
             self._exact[term] = " ".join(lazy_pinyin(term))
             self._sound[term] = " ".join(_fuzzy(p) for p in lazy_pinyin(term))
             for at, char in enumerate(term):
@@ -98,7 +106,9 @@ class Speller:
                     return near[0]
                 continue
             sound = " ".join(sounds[i : i + length])
+            exact = " ".join(plain[i : i + length])
             near = [t for t, n in shared.items() if n * 2 >= length and self._sounds_like(sound, t)]
+            near = [t for t in near if t not in self._strict or self._exact[t] == exact]
             short = length < SLIP_CHARS  # a three-character run may be the tail of a word: 银|行设立 is no 新设立
             if (
                 len(near) == 1
@@ -109,9 +119,7 @@ class Speller:
                 return near[0]
         return None
 
-    def _misspelt_tail(
-        self, text: str, plain: list[str], sounds: list[str], i: int, found: str
-    ) -> int | None:
+    def _misspelt_tail(self, text: str, plain: list[str], sounds: list[str], i: int, found: str) -> int | None:
         """Where a misspelt term starts inside the term ``found`` spelt right at ``i`` and runs past its end."""
         end = i + len(found)
         for j in range(i + 1, end):

@@ -92,7 +92,10 @@ class Reader:
         self.terms = tuple(sorted(set(terms), key=len, reverse=True))
         # ``misspellable``: more words the speller reads (measure words: 保费补帖 → 保费补贴) that are no terms.
         self.is_word = is_word
-        self.speller = Speller([*self.terms, *misspellable], is_word, function_chars)
+        # What a question is declined for is spelt too (资询电话 → 咨询电话): a slip must not make it answerable.
+        declined = [w for ws in (vocab.procedure, vocab.statistics, vocab.forecast, vocab.advice) for w in ws]
+        strict = [w for w in declined if "…" not in w]
+        self.speller = Speller([*self.terms, *misspellable], is_word, function_chars, strict)
         known = [*self.terms, *misspellable, *vocab.romanised_words, *(w for ws in vocab.intents.values() for w in ws)]
         known += [w for role in vocab.roles.values() for w in role.words]
         known += [w for ws in vocab.concepts.values() for w in ws] + [*vocab.first_year, *vocab.later_year]
@@ -129,9 +132,7 @@ class Reader:
         at = {(start, end) for start, end, _, _ in places if self._moved_to(text, start)}
         named_regions = {p for start, end, _, p in places if p in self.regions and (start, end) not in at}
         localities = tuple(
-            name
-            for start, end, name, p in places
-            if p in self.regions and (start, end) not in at and name not in p
+            name for start, end, name, p in places if p in self.regions and (start, end) not in at and name not in p
         )
         named_regions |= {r for r, names in v.anchors.items() if any(self._anchors(text, n) for n in names)}
         if any(w in text for w in v.both_regions):

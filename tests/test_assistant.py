@@ -220,7 +220,7 @@ def test_search_puts_a_named_clause_first(assistant: Assistant) -> None:
 
 def test_recognition_criteria_are_declined_even_with_a_policy_term(assistant: Assistant) -> None:
     answer = assistant.ask("高新技术企业认定标准是什么？")
-    assert answer.in_scope is False and "未规定认定或上市的标准" in answer.answer
+    assert answer.in_scope is False and "未规定认定、上市、登记或备案的标准" in answer.answer
     assert assistant.ask("首次认定的国家高新技术企业有奖补吗？").in_scope is True
 
 
@@ -343,6 +343,11 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("后年鲁科担的补贴比例会不会下调？", "forecast"),
         ("创业板哪几只股票最近能涨？", "other_topic"),  # investment advice, whatever board it names
         ("威海市对鲁科贷有没有自己的配套贴息？", "other_region"),
+        ("鲁科担有没有资询电话？", "procedure"),  # typed by sound; 有没有 asks for the number itself
+        ("鲁科保有没有办事指南？", "procedure"),
+        ("青岛银行的科创贷单户最高额度多少？", "other_body"),  # 青岛 names the bank, not the policy's region
+        ("2029年以后还会接着出台贴息政策吗？", "forecast"),
+        ("鲁科贷合作银行里哪家放款最多？", "statistic"),
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
@@ -922,6 +927,16 @@ def test_a_business_no_measure_serves_asking_in_general_is_told_so(assistant: As
     assert answer.in_scope is False and "不在其支持范围内" in answer.answer
     named = assistant.ask("我们是餐饮企业，鲁科贷能用吗")  # a measure named: its condition decides
     assert named.calculation is not None and named.calculation.eligible is False
+
+
+def test_a_topic_in_the_setting_of_the_question_does_not_decline_it(assistant: Assistant) -> None:
+    answer = assistant.ask("货款被拖了半年，员工工资都发不出来了。法律对大企业拖欠小企业的款项有什么规定？")
+    assert answer.in_scope and answer.citations[0].clause_id == "cn-zxqycjf-20170901#53"
+
+
+def test_everyday_words_are_not_spelt_into_words_that_decline(assistant: Assistant) -> None:
+    answer = assistant.ask("企业还不上贷款，省里会不会帮银行分担点损失？")  # 会不会帮 is not 会不会变
+    assert answer.in_scope and answer.citations
 
 
 def test_a_topic_word_beside_a_covered_matter_does_not_decline_it(assistant: Assistant) -> None:
