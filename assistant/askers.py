@@ -9,9 +9,8 @@ from assistant.facts import FactMatcher
 from assistant.match import Profile
 from assistant.retrieve import Retriever
 from assistant.subjects import Subjects
-from assistant.understand import Understanding
+from assistant.understand import SELF_WORDS, Understanding
 
-SELF_WORDS = ("我们", "我司", "我行", "咱们")  # "我们创投…": the subject right after one is the asker
 OBJECT_BEFORE = ("给", "向", "帮", "替", "让", "为", "对", "和", "跟")  # 银行给我们放贷: 我们 is not the one acting
 
 

@@ -27,7 +27,7 @@ _CLAUSE_NO = re.compile(r"第\s*[（(]?([一二三四五六七八九十百]+|\d{
 _MEASURE_NO = re.compile(r"[（(]([一二三四五六七八九十]{1,3})[)）]")
 _DOC_NO = re.compile(r"(?<![月\d])(\d{2,3})\s*号")  # 155号, not the day of 12月31号
 AMOUNT_INTENTS = frozenset({"calc", "total"})  # a question asking for an amount (one, or a total)
-
+SELF_WORDS = ("我们", "我司", "我行", "咱们")  # "我们创投…": the subject right after one is the asker
 
 @dataclass(frozen=True)
 class Place:
@@ -206,7 +206,12 @@ class Reader:
         北京有分公司)."""
         v = self.vocab
         after = text[end : end + 6]
-        return text[:start].endswith(v.registered_before) and not any(w in after for w in v.activity_after)
+        if any(w in after for w in v.activity_after):
+            return False
+        # The asker's own phrase naming where it registered, the place before 注册 (我们担保公司在安徽注册的).
+        phrase = text[phrase_span(text, start, end)[0] : start]
+        registers = after.startswith(v.registered_after) and phrase.startswith(v.self_markers + SELF_WORDS)
+        return text[:start].endswith(v.registered_before) or (registers and phrase.endswith("在"))
 
     def _anchors(self, text: str, name: str) -> bool:
         """Whether a measure's name places the question in its region: named, and not only as a likeness."""

@@ -129,6 +129,7 @@ class Vocabulary:
     product_suffixes: tuple[str, ...]
     activity_before: tuple[str, ...]
     registered_before: tuple[str, ...]
+    registered_after: tuple[str, ...]  # after the place, in the asker's own phrase (我们在安徽注册的)
     likeness_before: tuple[str, ...]  # 类似鲁科贷: a measure named as a comparison
     activity_at: tuple[str, ...]
     investee_at: tuple[str, ...]  # before a place: where a firm is (…企业在河南)
@@ -224,6 +225,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             product_suffixes=_words(outside["products"]["suffixes"], "scope.toml outside.products.suffixes"),
             activity_before=_words(scope["place_roles"]["activity_before"], "place_roles.activity_before"),
             registered_before=_words(scope["place_roles"]["registered_before"], "place_roles.registered_before"),
+            registered_after=_words(scope["place_roles"]["registered_after"], "place_roles.registered_after"),
             likeness_before=_words(scope["place_roles"]["likeness_before"], "place_roles.likeness_before"),
             activity_at=_words(scope["place_roles"]["activity_at"], "place_roles.activity_at"),
             investee_at=_words(scope["place_roles"]["investee_at"], "place_roles.investee_at"),

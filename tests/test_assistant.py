@@ -952,6 +952,8 @@ def test_a_topic_word_beside_a_covered_matter_does_not_decline_it(assistant: Ass
         ("投了烟台一家种子期企业400万，投资还不到2年，奖励能拿多少", "满2年以上"),
         ("我们投的那家早期企业在安徽，投了800万满3年了，山东奖励多少", "投资我省"),
         ("我们这只基金2018年就在青岛注册了，这两年投了山东企业4亿，落户奖励怎么算", "新设立或新迁入"),
+        ("那笔科技贷款是借新还旧用的，鲁科贷还能贴息吗", "科技成果转化贷款"),
+        ("公司股票在新三板创新层挂牌了，山东的IPO补助能拿吗", "符合条件首次公开发行股票（IPO）的科技型企业"),
     ],
 )
 def test_a_stated_fact_said_in_other_words_breaks_its_condition(
@@ -966,6 +968,18 @@ def test_a_figure_below_a_floor_it_exceeds_leaves_the_condition_to_confirm(assis
     answer = assistant.ask("投了济南一家初创企业500万，持有不到5年，投早投小奖励多少")
     assert answer.calculation is not None and answer.calculation.amount == 250000
     assert {c.text: c.status for c in answer.calculation.conditions}["满2年以上"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "本人作为个人投资者投了300万到一家初创企业，有奖励吗？",  # 作为 describes the asker; 有奖励吗 asks if it may
+        "我们担保公司在安徽注册的，能拿鲁科担的补助吗？",  # registered before 注册; 能拿…的…吗 asks if it may
+    ],
+)
+def test_an_asker_the_measure_does_not_serve_is_told_so(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.calculation is not None and answer.calculation.eligible is False
 
 
 def test_a_firm_based_in_another_province_gets_no_region_s_enterprise_measure(assistant: Assistant) -> None:
