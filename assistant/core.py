@@ -231,7 +231,7 @@ class Assistant:
         if numbered:
             return self.several.answer(question, u, [c.id for c in numbered])
         hits = self.retriever.prefer_rules(u, self.retriever.prefer_definition(u, self.retriever.hits(u)))
-        hits = self._for_the_measure(u, self._for_the_asker(u, hits))
+        hits = self._for_the_measure(u, self._for_the_asker(u, self._past_who_asks(u, hits)))
         named = self.retriever.named_clause(u) or self.decider.period_clause(u, hits)
         if named is None and self._both_regions(u, hits):
             compared = self._compare(question, u, first=self.index.corpus.document(hits[0].doc_id).region)
@@ -295,6 +295,25 @@ class Assistant:
         defined = u.has("define") and any(t in clause.heading for t in self.retriever.policy_terms(u.text))
         quotes = [clause.text] if named else self.writer.quotes(clause, u.text, whole=defined)
         return self.writer.lookup(question, u, clause, quotes, score), None
+
+    def _past_who_asks(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """A first clause that only the asker's description of itself names (我们集团是科技型总部企业，发了5亿
+        科创债…: the HQ listing reward) yields to one of the first few naming what the rest of the question
+        says (科创债 → 科技创新公司债券)."""
+        described = self.facts.descriptions(u.text)
+        if not described or not hits:
+            return hits
+        rest = u.text
+        for phrase in described:
+            rest = rest.replace(phrase, "＿")
+        rest = self.retriever.said(dataclasses.replace(u, text=rest))
+        held = [t for t in self.retriever.specific_terms if self.retriever.holds(hits[0].clause_id, t)]
+        if not any(t in u.text for t in held) or any(t in rest for t in held):
+            return hits
+        for i, hit in enumerate(hits[1:ASKER_REACH], start=1):
+            if any(t in rest and self.retriever.holds(hit.clause_id, t) for t in self.retriever.specific_terms):
+                return [hit, *hits[:i], *hits[i + 1 :]]
+        return hits
 
     def _for_the_asker(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """A clause whose money reaches the asker, among the first few, before one whose money never does

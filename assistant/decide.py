@@ -65,7 +65,8 @@ class Decider:
         return self.index.best_bm25(words) >= MIN_EVIDENCE
 
     def sure(self, u: Understanding, hits: list[Hit], clause: Clause) -> bool:
-        if any(t in u.text and t in clause.text for t in self.retriever.specific_terms):
+        said = self.retriever.said(u)  # a term said in everyday words counts (科创债 → 科技创新公司债券)
+        if any(t in said and t in clause.text for t in self.retriever.specific_terms):
             return True
         rivals = hits[1:]
         if hits and hits[0].doc_id in self.retriever.policy_docs and not u.has("law"):

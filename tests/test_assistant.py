@@ -982,6 +982,20 @@ def test_an_asker_the_measure_does_not_serve_is_told_so(assistant: Assistant, qu
     assert answer.calculation is not None and answer.calculation.eligible is False
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["我们集团是科技型总部企业，今年发了3亿科创债，省里能补多少？", "我们是科技型总部企业，去年发了科创债，有补贴吗？"],
+)
+def test_who_asks_does_not_name_the_measure_asked_about(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)  # the bonds' clause, not the HQ listing reward the asker's kind names
+    assert answer.confidence == "high" and answer.citations[0].clause_id == "sd-2023-155#11"
+
+
+def test_two_measures_asked_whether_both_may_be_had_are_each_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("IPO补助和鲁科贷贴息能同时享受吗？")
+    assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#10"}
+
+
 def test_a_firm_based_in_another_province_gets_no_region_s_enterprise_measure(assistant: Assistant) -> None:
     away = assistant.ask("我们公司在安徽合肥，在深交所创业板首发上市，山东的上市补助能拿吗")
     assert away.calculation is not None and away.calculation.eligible is False
