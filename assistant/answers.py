@@ -198,8 +198,9 @@ class Writer:
         closing = next((s for s in doc.statements if s.kind == "closing" and "有效期" in s.text), None)
         if validity and closing and closing.id != clause.id:
             sentence = next(s.text for s in closing.sentences if "有效期" in s.text)
-            # The period asked, not an amount: the sentence stating it is the first evidence.
-            at = 0 if not u.wants_amount else len(citations)
+            # The period asked, not an amount: the sentence stating it is the first evidence (也在有效期内，
+            # 能申请吗: whether one may, on those days, is the period's to say).
+            at = 0 if not u.has("calc") else len(citations)
             citations.insert(at, compose.citation(closing, sentence, score))
             lines += [f"> {sentence}（{closing.label}）"]
         if u.wants_amount and clause.kind != "closing" and not self.rules.for_clause(clause.id):

@@ -88,10 +88,11 @@ class Decider:
         measure named, and no policy term beyond the words of a document's name."""
         if u.clause_number is not None or u.clause_id or any(t in u.text for t in self.retriever.specific_terms):
             return False
-        if u.has("docmeta"):
-            return True
         titles = "".join(name for name, _ in self.retriever.doc_names)  # 科技成果转化 in a title names the document
+        # A policy term beyond a title's words is what is asked about (经营许可证是谁发的: not the document's issuer).
         topical = [t for t in self.retriever.policy_terms(u.text) if t not in titles]
+        if u.has("docmeta"):
+            return not topical
         return u.has("validity") and not u.has("calc") and not topical  # 有没有有效期 asks for no amount
 
     def period_clause(self, u: Understanding, hits: list[Hit]) -> Clause | None:

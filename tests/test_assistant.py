@@ -996,6 +996,16 @@ def test_two_measures_asked_whether_both_may_be_had_are_each_answered(assistant:
     assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#10"}
 
 
+def test_who_issues_a_licence_is_asked_of_the_clause_not_the_document(assistant: Assistant) -> None:
+    answer = assistant.ask("担保公司的经营许可证是谁发的？")  # 谁发的 of a 许可证, not of a document
+    assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#8"
+
+
+def test_whether_days_fall_within_the_period_cites_the_period_first(assistant: Assistant) -> None:
+    answer = assistant.ask("2024年5月到2026年5月付的成果转化贷款利息，都在鲁科贷的有效期内吗，都能申请贴息吗？")
+    assert [c.clause_id for c in answer.citations][:2] == ["sd-2023-155#closing", "sd-2023-155#1"]
+
+
 def test_a_firm_based_in_another_province_gets_no_region_s_enterprise_measure(assistant: Assistant) -> None:
     away = assistant.ask("我们公司在安徽合肥，在深交所创业板首发上市，山东的上市补助能拿吗")
     assert away.calculation is not None and away.calculation.eligible is False
