@@ -362,15 +362,13 @@ class Retriever:
     def _prefer_local(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """The documents of a city the question names (青岛的担保机构…) rank ahead of the province's on a
         close call: a city's own rules are what its enterprises ask about, the province's apply too. Asked
-        of the province's own (省条例, 省里) with no city named, a city's documents rank behind."""
+        of the province (山东高校…, 省条例, 省里) with no city named, a city's documents rank behind."""
         local = self._local_docs(u)
         if local:
-            boosted = [(h.score + LOCAL_BOOST * (h.doc_id in local), h) for h in hits]
-        elif any(w in u.text for words in self.vocab.unnamed.values() for w in words):
-            boosted = [(h.score - LOCAL_BOOST * (h.doc_id in self.city_docs), h) for h in hits]
-        else:
-            return hits
-        return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
+            return _demoted(hits, {h.doc_id for h in hits} - local, LOCAL_BOOST)
+        if (u.regions and not u.localities) or any(w in u.text for ws in self.vocab.unnamed.values() for w in ws):
+            return _demoted(hits, set(self.city_docs), LOCAL_BOOST)
+        return hits
 
     def _retrieve(self, query: str, filters: Filters, named: list[str]) -> list[Hit]:
         """Clause hits (numbered items only). In hybrid mode a decisive BM25 ranking is taken as it is,
@@ -391,21 +389,42 @@ class Retriever:
         """Clauses retrieval missed whose rule several of the question's numbers fill (月息3‰，借了100万一年:
         principal, rate and term make an interest the 贴息 rule takes, though no word of the clause is said);
         with no place named, a national law's whose rule takes any of them (作价1000万元入股: the law's
-        floor stands beside the provinces')."""
+        floor stands beside the provinces'); with one named, the rule of that region alone taking one of them
+        (山东…作价1000万入股: the 山东 条例's share of the equity)."""
         ranked = {h.clause_id for h in hits}
         regions = set(u.regions)
+        corpus = self.index.corpus
+        region_of = {r.clause_id: corpus.document(self.clause(r.clause_id).doc_id).region for r in self.rules.rules}
+        takers: dict[str, set[str]] = {}  # role → the clauses of the named regions whose rules take it
+        for rule in self.rules.rules:
+            if region_of[rule.clause_id] in regions:
+                for role in roles_complete(rule, u, self.vocab.derived):
+                    takers.setdefault(role, set()).add(rule.clause_id)
         found: list[Hit] = []
         for rule in self.rules.rules:
             clause = self.clause(rule.clause_id)
-            elsewhere = regions and self.index.corpus.document(clause.doc_id).region not in regions
+            elsewhere = regions and region_of[rule.clause_id] not in regions
             if rule.clause_id in ranked or elsewhere:
                 continue
-            least = 1 if not regions and clause.doc_id in self.national_docs else TAKER_MIN_ROLES
-            if len(roles_complete(rule, u, self.vocab.derived)) >= least:
+            filled = roles_complete(rule, u, self.vocab.derived)
+            alone = any(takers.get(role) == {rule.clause_id} for role in filled)
+            least = 1 if (not regions and clause.doc_id in self.national_docs) or alone else TAKER_MIN_ROLES
+            if len(filled) >= least:
                 ranked.add(rule.clause_id)
                 start = max(clause.text.find(rule.quote), 0)
                 found.append(Hit(clause.id, clause.doc_id, 0.0, rule.quote, (start, start + len(rule.quote)), ()))
         return found
+
+
+def _demoted(hits: list[Hit], lowered: set[str], by: float) -> list[Hit]:
+    """The hits with those of the ``lowered`` documents scored ``by`` less; each group keeps its order (the
+    measures' precedence over laws, already applied, stays)."""
+    kept = [h for h in hits if h.doc_id not in lowered]
+    low = [h for h in hits if h.doc_id in lowered]
+    out: list[Hit] = []
+    while kept or low:
+        out.append(low.pop(0) if low and (not kept or low[0].score - by > kept[0].score) else kept.pop(0))
+    return out
 
 
 def _in_regions(doc: Document, u: Understanding) -> bool:

@@ -996,6 +996,17 @@ def test_two_measures_asked_whether_both_may_be_had_are_each_answered(assistant:
     assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#10"}
 
 
+def test_the_province_named_ranks_its_own_documents_before_a_city_s(assistant: Assistant) -> None:
+    answer = assistant.ask("山东对技术转让给科研人员的奖励比例是多少？")  # the 山东 条例, not 青岛's
+    assert answer.citations[0].clause_id == "sd-cjkjcgzhtl-20171201#34"
+
+
+def test_the_one_rule_of_the_region_named_taking_a_number_is_found_beyond_the_ranking(assistant: Assistant) -> None:
+    u = assistant.reader.read("山东一所大学拿专利作价600万入股公司，发明人团队至少能拿多少股份？")
+    missed = [h for h in assistant.retriever.hits(u) if h.clause_id != "sd-cjkjcgzhtl-20171201#34"]
+    assert assistant.retriever.prefer_rules(u, missed)[0].clause_id == "sd-cjkjcgzhtl-20171201#34"
+
+
 def test_who_issues_a_licence_is_asked_of_the_clause_not_the_document(assistant: Assistant) -> None:
     answer = assistant.ask("担保公司的经营许可证是谁发的？")  # 谁发的 of a 许可证, not of a document
     assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#8"
