@@ -127,7 +127,10 @@ class Writer:
         ``stated``: the asker said what it is (我是个人天使投资人), so asked whether it may, a measure for another
         subject is not eligible for it, as with one measure; otherwise it is only left out of the total."""
         lines = [*compose.corrections_line([(c.typed, c.term) for c in u.corrections])]
-        lines += [f"**结论**：您的问题涉及{len(measures)}项措施，逐项说明如下。", ""]
+        # Articles of laws are provisions, not measures (科技人员的激励有哪些规定: 第三十八条…).
+        articles = all(clause.kind == "article" for clause, _, _ in measures)
+        kind = "条规定，逐条" if articles else "项措施，逐项"
+        lines += [f"**结论**：您的问题涉及{len(measures)}{kind}说明如下。", ""]
         citations: list[Citation] = []
         computed: list[tuple[Rule, CalcResult]] = []
         docs: dict[str, Document] = {}

@@ -28,7 +28,7 @@ from assistant.route import CALCULATE, PARAMETER, answer_mode, breaks_a_conditio
 from assistant.rules import Rule, RuleBook, load_rules
 from assistant.scope import Verdict, judge
 from assistant.subjects import Subjects, load_subjects
-from assistant.understand import MAX_QUESTION_CHARS, Reader, Understanding
+from assistant.understand import AMOUNT_INTENTS, MAX_QUESTION_CHARS, Reader, Understanding
 from assistant.vocab import Vocabulary, load_vocabulary
 from index.errors import InputError
 from index.model import Clause, Status
@@ -38,6 +38,7 @@ from index.store import EmbeddingCache, open_index
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNCERTAIN_PICKS = 3  # clauses offered as possibly related when retrieval is unsure
+LIST_MAX = 3  # articles of one document quoted for a question asking what it provides (…有哪些规定)
 ASKER_REACH = 4  # ranks within which a clause whose money reaches the asker goes first
 # A region's clause scoring this share of its best is compared too (山东's 上市培育 and 上市奖励): at most
 # COMPARED_PER_REGION, so that a comparison stays one the reader can take in.
@@ -253,6 +254,9 @@ class Assistant:
         provisions = [] if named else self.several.provisions_asked(u, hits[0].clause_id)
         if provisions:
             return self.several.answer(question, u, [], {r.id: Carried() for r in provisions})
+        listed = [] if named else self._listed(u, hits)
+        if len(listed) >= 2:
+            return self.several.answer(question, u, listed)
         return self._answer_one(question, u, hits, named)
 
     def _answer_one(
@@ -295,6 +299,16 @@ class Assistant:
         defined = u.has("define") and any(t in clause.heading for t in self.retriever.policy_terms(u.text))
         quotes = [clause.text] if named else self.writer.quotes(clause, u.text, whole=defined)
         return self.writer.lookup(question, u, clause, quotes, score), None
+
+    def _listed(self, u: Understanding, hits: list[Hit]) -> list[str]:
+        """Asked as a list what a document provides (…对科技人员的激励有哪些规定), no amount asked: the first
+        clause and the next of its document ranked behind it (BM25 may leave them far behind: a decisive
+        first says nothing of what else the document provides)."""
+        if not u.has("listing") or u.has(*AMOUNT_INTENTS) or not hits:
+            return []
+        first = hits[0]
+        close = [h.clause_id for h in hits if h.doc_id == first.doc_id]
+        return close[:LIST_MAX]
 
     def _past_who_asks(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """A first clause that only the asker's description of itself names (我们集团是科技型总部企业，发了5亿

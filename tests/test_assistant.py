@@ -1007,6 +1007,13 @@ def test_the_one_rule_of_the_region_named_taking_a_number_is_found_beyond_the_ra
     assert assistant.retriever.prefer_rules(u, missed)[0].clause_id == "sd-cjkjcgzhtl-20171201#34"
 
 
+def test_what_a_document_provides_asked_as_a_list_quotes_several_of_its_articles(assistant: Assistant) -> None:
+    answer = assistant.ask("中小企业促进法对小微企业融资有哪些规定？")
+    docs = {c.clause_id.split("#")[0] for c in answer.citations}
+    assert len(answer.citations) >= 2 and docs == {"cn-zxqycjf-20170901"}
+    assert "条规定，逐条说明" in answer.answer
+
+
 def test_who_issues_a_licence_is_asked_of_the_clause_not_the_document(assistant: Assistant) -> None:
     answer = assistant.ask("担保公司的经营许可证是谁发的？")  # 谁发的 of a 许可证, not of a document
     assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#8"
