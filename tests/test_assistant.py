@@ -1014,6 +1014,11 @@ def test_what_a_document_provides_asked_as_a_list_quotes_several_of_its_articles
     assert "条规定，逐条说明" in answer.answer
 
 
+def test_a_stage_of_a_listing_names_the_staged_listing_reward(assistant: Assistant) -> None:
+    answer = assistant.ask("辅导验收通过了，能领什么奖励？")  # 辅导验收: a stage of the 上市进程
+    assert answer.citations[0].clause_id == "sd-2023-155#10"
+
+
 def test_who_issues_a_licence_is_asked_of_the_clause_not_the_document(assistant: Assistant) -> None:
     answer = assistant.ask("担保公司的经营许可证是谁发的？")  # 谁发的 of a 许可证, not of a document
     assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#8"
