@@ -10,6 +10,7 @@ summed in float32 as the engine sums them, so a near tie falls the same way.
 from __future__ import annotations
 
 import re
+from array import array
 
 import numpy as np
 
@@ -17,27 +18,25 @@ from index.e5_weights import TokenizerData
 
 METASPACE = "\u2581"
 _SPACES = re.compile(" {2,}")
-_UNKNOWN_PENALTY = np.float32(10.0)
-_UNREACHED = np.float32(-1e30)
+_UNREACHED = float(np.float32(-1e30))
 
 
 class UnigramTokenizer:
     def __init__(self, data: TokenizerData) -> None:
         self.bos, self.eos, self.unk = data.bos, data.eos, data.unk
         self._normalise = data.normalisation  # a str.translate table
-        # float32 scalars, so that sums round as the engine's floats do; the unknown piece itself is
-        # never matched by its text ("<unk>"), only used as the fallback.
-        self._pieces: dict[str, tuple[int, np.float32]] = {}
+        # The unknown piece itself is never matched by its text ("<unk>"), only used as the fallback.
+        self._pieces: dict[str, int] = {}
         for i, raw in enumerate(data.pieces):
             if i == data.unk or not raw:
                 continue
             try:
-                text = raw.decode("utf-8")
+                self._pieces.setdefault(raw.decode("utf-8"), i)  # the engine's hash finds the first id
             except UnicodeDecodeError:  # cannot match well-formed text
                 continue
-            self._pieces.setdefault(text, (i, data.scores[i]))  # the engine's hash finds the first id
         self._longest = max(map(len, self._pieces), default=1)
-        self._unknown_score = np.float32(data.scores.min()) - _UNKNOWN_PENALTY
+        self._scores = array("f", data.scores.tobytes())  # read back as Python floats holding float32 values
+        self._unknown_score = float(np.float32(data.scores.min()) - np.float32(10.0))
 
     def content_ids(self, text: str) -> list[int]:
         """The piece ids of ``text`` (prefix included by the caller), without bos and eos."""
@@ -47,9 +46,11 @@ class UnigramTokenizer:
         return self._viterbi(normal.replace(" ", METASPACE))
 
     def _viterbi(self, s: str) -> list[int]:
-        n, pieces, longest, unknown = len(s), self._pieces, self._longest, self._unknown_score
+        n, pieces, scores, longest, unknown = len(s), self._pieces, self._scores, self._longest, self._unknown_score
+        # Each sum is stored in a float32 array, rounded as the engine's float addition, before it is compared.
+        rounded = array("f", [0.0])
         best = [_UNREACHED] * (n + 1)
-        best[0] = np.float32(0.0)
+        best[0] = 0.0
         piece = [0] * (n + 1)  # the id ending at each position (-1: unknown)
         start = [0] * (n + 1)
         for i in range(n):
@@ -59,12 +60,12 @@ class UnigramTokenizer:
             for end in range(i + 1, min(n, i + longest) + 1):
                 found = pieces.get(s[i:end])
                 if found is not None:
-                    score = here + found[1]
-                    if score > best[end]:  # strictly greater, as the engine: on a tie the first found stays
-                        best[end], piece[end], start[end] = score, found[0], i
-            score = here + unknown
-            if score > best[i + 1]:
-                best[i + 1], piece[i + 1], start[i + 1] = score, -1, i
+                    rounded[0] = here + scores[found]
+                    if rounded[0] > best[end]:  # strictly greater, as the engine: on a tie the first found stays
+                        best[end], piece[end], start[end] = rounded[0], found, i
+            rounded[0] = here + unknown
+            if rounded[0] > best[i + 1]:
+                best[i + 1], piece[i + 1], start[i + 1] = rounded[0], -1, i
         ids: list[int] = []
         position = n
         while position > 0:

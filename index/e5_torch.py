@@ -47,7 +47,7 @@ class E5TorchEmbedder:
         self._torch = torch
         weights = E5Weights(path or bundled_model_path())
         self._weights = weights
-        self._tokenizer = UnigramTokenizer(weights.tokenizer)
+        self._tokenizer = UnigramTokenizer(weights.read_tokenizer())
         self._model = _bert(weights)
         self.dim: int = weights.config.hidden
         self._window = weights.config.max_positions - 2  # content pieces a window holds besides bos and eos
@@ -115,6 +115,11 @@ def _bert(weights: E5Weights):  # type: ignore[no-untyped-def]  # transformers' 
     import torch
     from transformers import BertConfig, BertModel
 
+    try:  # transformers 5; in 4.x it lived in modeling_utils
+        from transformers.initialization import no_init_weights
+    except ImportError:
+        from transformers.modeling_utils import no_init_weights
+
     c = weights.config
     config = BertConfig(
         vocab_size=1,
@@ -150,7 +155,8 @@ def _bert(weights: E5Weights):  # type: ignore[no-untyped-def]  # transformers' 
         for part, name in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
             state[f"{theirs}{name}.weight"] = weights.f32(f"{ours}{part}.w", (h,))
             state[f"{theirs}{name}.bias"] = weights.f32(f"{ours}{part}.b", (h,))
-    model = BertModel(config, add_pooling_layer=False)
+    with no_init_weights():  # every weight is assigned below: random ones would cost 0.15 s and 80 MB
+        model = BertModel(config, add_pooling_layer=False)
     # strict: a name that does not fit the model is a bug here, not something to skip; assign: the
     # dequantised arrays become the parameters, with no copy (copying them took 0.46 s)
     model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()}, strict=True, assign=True)

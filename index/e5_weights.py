@@ -68,7 +68,7 @@ class _Tensor:
 
 
 class E5Weights:
-    """The model file, memory-mapped: the config, the tokenizer and each tensor as float32 on demand.
+    """The model file, memory-mapped: the config, and the tokenizer and each tensor on demand.
 
     The 250k × 384 word matrix stays 4-bit in the mapping; ``word_rows`` dequantises only the rows asked.
     """
@@ -82,11 +82,16 @@ class E5Weights:
             raise ConfigError(f"e5 model file {path} cannot be read: {err}") from None
         self._cursor = 0
         try:
-            self.config, self.tokenizer, self._tensors = self._parse()
+            self.config, self._tensors = self._parse()
         except struct.error:
             raise self._error("truncated") from None
         self._check_tensors()
         self._word = self._q4_blocks("emb.word").reshape(self.config.vocabulary, self.config.hidden // QK)
+
+    def read_tokenizer(self) -> TokenizerData:
+        """The tokenizer's data, read anew: its 250k pieces are garbage once a tokenizer is built from them."""
+        self._cursor = self._tokenizer_offset
+        return self._parse_tokenizer()
 
     # ----- the tensors ---------------------------------------------------------------------------------
     def f32(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
@@ -104,7 +109,7 @@ class E5Weights:
         return _dequantise(self._word[ids])
 
     # ----- parsing -------------------------------------------------------------------------------------
-    def _parse(self) -> tuple[E5Config, TokenizerData, dict[str, _Tensor]]:
+    def _parse(self) -> tuple[E5Config, dict[str, _Tensor]]:
         if self._take("4s") != MAGIC:
             raise self._error(f"not an {MAGIC.decode()} model file (wrong magic)")
         version = self._take("I")
@@ -117,7 +122,9 @@ class E5Weights:
         if hidden % heads or hidden % QK or intermediate % QK or not 0 < eps < 1:
             raise self._error(f"inconsistent header (hidden {hidden}, heads {heads}, eps {eps})")
         config = E5Config(hidden, layers, heads, intermediate, vocabulary, positions, types, eps)
-        return config, self._parse_tokenizer(), self._parse_directory()
+        self._tokenizer_offset = self._cursor
+        self._parse_tokenizer()  # checked now, kept nowhere (read_tokenizer)
+        return config, self._parse_directory()
 
     def _parse_tokenizer(self) -> TokenizerData:
         n, bos, eos, pad, unk = (self._take("i") for _ in range(5))

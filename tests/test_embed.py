@@ -90,7 +90,7 @@ def test_e5_torch_tokenizes_as_the_c_engine() -> None:
     from index.e5_weights import E5Weights
 
     engine = E5()
-    tokenizer = UnigramTokenizer(E5Weights(bundled_model_path()).tokenizer)
+    tokenizer = UnigramTokenizer(E5Weights(bundled_model_path()).read_tokenizer())
     for text in [*VARIED_TEXTS, *LONG_TEXTS, "", "<s> </s> <unk>"]:
         for prefix, is_query in (("query: ", True), ("passage: ", False)):
             assert len(tokenizer.content_ids(prefix + text)) + 2 == engine.token_count(text, is_query), text
