@@ -85,6 +85,8 @@ class E5Weights:
             self.config, self._tensors = self._parse()
         except struct.error:
             raise self._error("truncated") from None
+        except ValueError as err:  # e.g. a code point beyond Unicode in the normalisation map
+            raise self._error(f"malformed ({err})") from None
         self._check_tensors()
         self._word = self._q4_blocks("emb.word").reshape(self.config.vocabulary, self.config.hidden // QK)
 
