@@ -26,6 +26,7 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 _INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
 SLIP_CHARS = 4  # shorter terms must sound exactly alike: one slip in three syllables is another word
+WORD_REACH = 3  # a word running across a run's edge is looked for up to this many characters past it
 # Spaced-out typing ("鲁 科 贷 8 0 万"): most characters stand alone between spaces.
 _SPACED_SHARE = 0.3
 
@@ -100,7 +101,7 @@ class Speller:
                 if (
                     near
                     and not self._is_word(typed)
-                    and not self._function_chars.intersection(typed)
+                    and not self._changes_function_char(typed, near[0])
                     and not self._crosses_word(text, i, length)
                 ):
                     return near[0]
@@ -140,6 +141,11 @@ class Speller:
             return False
         return Levenshtein.distance(sound, self._sound[term], score_cutoff=1) <= 1
 
+    def _changes_function_char(self, typed: str, term: str) -> bool:
+        """Whether a character to change is a function character (在保 is "at 保", not 再保); one kept is
+        no slip (上事 → 上市 keeps 上)."""
+        return any(a != b and a in self._function_chars for a, b in zip(typed, term, strict=True))
+
     def _function_char_beside_word(self, typed: str, term: str) -> bool:
         """Whether the one character to change is a function character standing before or after a word:
         在|贷款 is "at the loan", not 再贷款."""
@@ -150,9 +156,11 @@ class Speller:
         return bool(rest) and self._is_word(rest)
 
     def _crosses_word(self, text: str, i: int, length: int) -> bool:
-        """Whether a dictionary word runs across either edge of ``text[i : i + length]`` (银|行设, 银|行设立)."""
-        left = i > 0 and self._is_word(text[i - 1 : i + 1])
-        return left or (i + length < len(text) and self._is_word(text[i + length - 1 : i + length + 1]))
+        """Whether a dictionary word runs across either edge of ``text[i : i + length]`` (银|行设, 有|小规模)."""
+        end = i + length
+        left = any(self._is_word(text[j : i + 1]) for j in range(max(0, i - WORD_REACH), i))
+        right = any(self._is_word(text[end - 1 : k]) for k in range(end + 1, min(len(text), end + WORD_REACH) + 1))
+        return left or right
 
 
 def unspace(text: str) -> str:

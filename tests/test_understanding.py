@@ -116,6 +116,14 @@ def test_a_function_character_beside_a_word_is_left_alone() -> None:
     assert speller.correct("用好再代款工具")[0] == "用好再贷款工具"
 
 
+def test_a_two_character_slip_beside_a_kept_function_character_is_read() -> None:
+    words = {"小规模", "上市", "有效"}.__contains__
+    speller = Speller(["上市", "有效", "再保"], words, function_chars="上有在")
+    assert speller.correct("科技企业上事融资")[0] == "科技企业上市融资"  # 上 kept, 事 → 市
+    assert speller.correct("我们在保期间") == ("我们在保期间", ())  # 在 itself would change
+    assert speller.correct("我们有小规模基金") == ("我们有小规模基金", ())  # 小规模 runs across the edge
+
+
 def test_measure_words_are_spelt_without_becoming_terms(vocab: Vocabulary) -> None:
     reader = Reader(vocab, ["鲁科贷"], lambda w: False, misspellable=["投资奖励"])
     assert reader.clean("投资奖厉多少")[0] == "投资奖励多少" and "投资奖励" not in reader.terms
