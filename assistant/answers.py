@@ -98,11 +98,12 @@ class Writer:
         clause = self.clause(rule.clause_id)
         doc = self.document(clause)
         description = result.steps[0] if result.steps else "文件未明确金额或计算标准"
+        quote = self.asked_with_rule(clause, rule)
         lines = [
             *compose.corrections_line([(c.typed, c.term) for c in u.corrections]),
             compose.conclusion_for_parameter(rule, description),
             "",
-            *compose.clause_block(clause, [rule.quote]),
+            *compose.clause_block(clause, [quote]),
             *[f"- 注：{n}" for n in result.notes],
             *compose.conditions_block(result),
             *compose.offer_to_compute(rule, result.missing),
@@ -111,8 +112,14 @@ class Writer:
             "",
             compose.DISCLAIMER,
         ]
-        citations = (compose.citation(clause, rule.quote, score),)
+        citations = (compose.citation(clause, quote, score),)
         return self.finish(question, lines, citations, (result,), None, [doc])
+
+    def asked_with_rule(self, clause: Clause, rule: Rule) -> str:
+        """A short clause's whole body, as a lookup quotes it (怎么要求的: the cap sentence after the subsidy's
+        is part of the answer); a long one's rule sentence."""
+        body = self.quotes(clause, "")[0]
+        return body if rule.quote in body and len(body) <= WHOLE_BODY_CHARS else rule.quote
 
     def several(
         self,

@@ -72,6 +72,14 @@ def test_calculation_answer_quotes_the_clause_verbatim(assistant: Assistant) -> 
     assert "以责任部门的解释为准" in answer.answer
 
 
+def test_a_rules_figures_quote_a_short_clause_whole(assistant: Assistant) -> None:
+    """The premium subsidy states no amount; the cap on the risk compensation beside it is the same provision."""
+    answer = assistant.ask("内蒙古给担保公司的保费补助标准是多少？")
+    assert answer.calculation is not None and answer.calculation.rule_id == "nm-guarantee-premium"
+    quote = answer.citations[0].quote
+    assert quote in assistant.clause("nm-2025-15#4").text and "每家每年风险补偿上限不超500万元" in quote
+
+
 @pytest.mark.parametrize(
     ("question", "rule_id", "amount"),
     [
