@@ -49,6 +49,8 @@ def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None
     to = f"（给予{rule.recipient}）" if rule.recipient and rule.kind not in LIMITS else ""
     unknown = [c for c in result.conditions if c.status == "unknown"]
     tail = "，须满足下列待确认条件" if unknown else ""
+    if rule.kind in CEILINGS and rule.args.get("used") in result.inputs:  # and what is already taken of it
+        tail = f"（{result.steps[-1]}）{tail}"
     return f"**结论**：{rule.label}按本条规定，{who} **{shown}**{to}{tail}。"
 
 

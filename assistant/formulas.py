@@ -97,30 +97,54 @@ def rate_floor(base: Quantity, rate: float) -> Outcome:
 
 
 def multiple_cap(
-    base: Quantity, multiple: float, flag: Quantity | None = None, multiple_if: float | None = None
+    base: Quantity,
+    multiple: float,
+    flag: Quantity | None = None,
+    multiple_if: float | None = None,
+    used: Quantity | None = None,
 ) -> Outcome:
     """base × multiple as the most a text allows ("担保责任余额不得超过其净资产的10倍"); ``multiple_if`` where
-    ``flag`` holds ("…可以提高至15倍"); unknown, the general limit, with the other in a note."""
-    return _limit(base, multiple, "倍", flag, multiple_if)
+    ``flag`` holds ("…可以提高至15倍"); unknown, the general limit, with the other in a note. ``used``: what
+    is already taken of the limit (在保余额已经12亿): the amount stays the limit, what remains is a step."""
+    return _limit(base, multiple, "倍", flag, multiple_if, used)
 
 
-def share_cap(base: Quantity, rate: float, flag: Quantity | None = None, rate_if: float | None = None) -> Outcome:
+def share_cap(
+    base: Quantity,
+    rate: float,
+    flag: Quantity | None = None,
+    rate_if: float | None = None,
+    used: Quantity | None = None,
+) -> Outcome:
     """base × rate as the most a text allows ("对同一被担保人的担保责任余额与净资产的比例不得超过10%"),
-    ``rate_if`` where ``flag`` holds ("对同一被担保人及其关联方的…不得超过15%")."""
-    return _limit(base, rate, "ratio", flag, rate_if)
+    ``rate_if`` where ``flag`` holds ("对同一被担保人及其关联方的…不得超过15%"); ``used`` as in multiple_cap."""
+    return _limit(base, rate, "ratio", flag, rate_if, used)
 
 
-def _limit(base: Quantity, factor: float, unit: str, flag: Quantity | None, factor_if: float | None) -> Outcome:
+def _limit(
+    base: Quantity, factor: float, unit: str, flag: Quantity | None, factor_if: float | None, used: Quantity | None
+) -> Outcome:
     raised = f"（{flag.label}的，为{fmt(factor_if, unit)}）" if flag and factor_if else ""
     if base.value is None:
         return _needs(base, f"{base.label} × {fmt(factor, unit)}{raised}")
     chosen = factor_if if flag and flag.value is True and factor_if else factor
-    amount = _times(base.value, chosen)
-    steps = (f"{yuan(base.value)} × {fmt(chosen, unit)} = {yuan(amount)}（上限）",)
+    limit = _times(base.value, chosen)
+    steps = (f"{yuan(base.value)} × {fmt(chosen, unit)} = {yuan(limit)}（上限）",)
+    notes: tuple[str, ...] = ()
     if flag and factor_if and flag.value is None:
-        other = yuan(_times(base.value, factor_if))
-        return Outcome(amount, steps, notes=(f"若{flag.label}，上限为{fmt(factor_if, unit)}，即{other}",))
-    return Outcome(amount, steps)
+        other = _times(base.value, factor_if)
+        left = f"，尚可新增{yuan(_remaining(other, used))}" if used and used.value is not None else ""
+        notes = (f"若{flag.label}，上限为{fmt(factor_if, unit)}，即{yuan(other)}{left}",)
+    if used is None or used.value is None:
+        return Outcome(limit, steps, notes=notes)
+    step = f"{yuan(limit)} − {used.label}{yuan(used.value)} = 尚可新增{yuan(_remaining(limit, used))}"
+    if used.value > limit:
+        step = f"{used.label}{yuan(used.value)}已超过上限{yuan(limit)}，不得新增"
+    return Outcome(limit, (*steps, step), notes=notes)
+
+
+def _remaining(limit: float, used: Quantity) -> float:
+    return max(0.0, float(dec(limit) - dec(used.value or 0)))
 
 
 def conditional_rate(
@@ -227,6 +251,7 @@ def percentage_points(base: Quantity, points: float) -> Outcome:
 class Param:
     role: str  # see ROLES
     required: bool = True
+    group: str = ""  # optional params of one group are given together or not at all
 
 
 # What a rule file gives for each role: an input name of that unit, a constant name of that unit,
@@ -239,7 +264,7 @@ ROLES = (*INPUT_ROLES, *CONSTANT_ROLES, "caps", "tiers", "shares", "text")
 @dataclass(frozen=True)
 class Kind:
     function: Callable[..., Outcome]
-    params: Mapping[str, Param]  # optional params come as a group: all given or none
+    params: Mapping[str, Param]
     unit: str  # of the amount
 
 
@@ -256,8 +281,9 @@ KINDS: Mapping[str, Kind] = {
         {
             "base": _BASE,
             "multiple": Param("multiple"),
-            "flag": Param("flag_input", required=False),
-            "multiple_if": Param("multiple", required=False),
+            "flag": Param("flag_input", required=False, group="raised"),
+            "multiple_if": Param("multiple", required=False, group="raised"),
+            "used": Param("money_input", required=False, group="used"),
         },
         "元",
     ),
@@ -266,8 +292,9 @@ KINDS: Mapping[str, Kind] = {
         {
             "base": _BASE,
             "rate": _RATE,
-            "flag": Param("flag_input", required=False),
-            "rate_if": Param("rate", required=False),
+            "flag": Param("flag_input", required=False, group="raised"),
+            "rate_if": Param("rate", required=False, group="raised"),
+            "used": Param("money_input", required=False, group="used"),
         },
         "元",
     ),

@@ -73,10 +73,16 @@ def fit(rules: Sequence[Rule], u: Understanding, said: str, derived: Sequence[De
 
 
 def _numbers_fit(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> int:
-    taken = roles_taken(rule, u, derived)
+    # What is already taken of a limit (担保余额30亿) says how much remains, not which limit is asked.
+    taken = roles_taken(rule, u, derived) - _used_roles(rule)
     first = {s.roles[0] for s in rule.inputs if s.roles}
     preferred = first | {source for d in derived if d.role in first for source in d.sources}
     return sum(_ROLE_WEIGHT if role in preferred else _ROLE_WEIGHT - 1 for role in taken)
+
+
+def _used_roles(rule: Rule) -> set[str]:
+    used = rule.args.get("used")
+    return {role for s in rule.inputs if s.name == used for role in s.roles}
 
 
 def accepted_roles(rules: Sequence[Rule], derived: Sequence[Derivation]) -> set[str]:

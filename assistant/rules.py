@@ -594,9 +594,10 @@ def _args(
     unknown = set(table) - set(kind.params)
     if unknown:
         raise RuleError(f"{where}: unknown argument(s) {sorted(unknown)} (arguments: {', '.join(kind.params)})")
-    optional = [name for name, p in kind.params.items() if not p.required]
-    if any(name in table for name in optional) and not all(name in table for name in optional):
-        raise RuleError(f"{where}: {', '.join(optional)} are given together or not at all")
+    for group in {p.group for p in kind.params.values() if not p.required}:
+        optional = [name for name, p in kind.params.items() if not p.required and p.group == group]
+        if any(name in table for name in optional) and not all(name in table for name in optional):
+            raise RuleError(f"{where}: {', '.join(optional)} are given together or not at all")
     args: dict[str, Any] = {}
     for name, param in kind.params.items():
         if name not in table:

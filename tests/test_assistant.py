@@ -1068,6 +1068,16 @@ def test_the_guarantee_balance_asked_plainly_is_the_leverage_cap(assistant: Assi
     assert one.calculation is not None and one.calculation.rule_id == "cn-guarantee-single-party-cap"
 
 
+def test_a_guarantee_balance_stated_is_set_against_the_limit(assistant: Assistant) -> None:
+    """The balance is no 鲁科担 amount guaranteed: nothing is computed on it but the room left."""
+    answer = assistant.ask("我们担保公司净资产2亿元，目前在保余额15亿，按条例还能新增多少担保？")
+    assert [c.rule_id for c in answer.calculations] == ["cn-guarantee-leverage-cap"]
+    assert answer.calculation is not None and answer.calculation.amount == 2e9  # the limit, as DESIGN.md says
+    assert "尚可新增5亿元" in answer.answer.split("**依据**")[0]  # said in the conclusion
+    one = assistant.ask("融资担保公司净资产5亿，担保余额30亿，对同一家企业最多能担保多少")
+    assert one.calculation is not None and one.calculation.rule_id == "cn-guarantee-single-party-cap"
+
+
 def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
     assert answer.calculation is not None and answer.calculation.amount == 240000

@@ -265,6 +265,14 @@ def test_bind_lists_several_items_after_a_cue(reader, vocab) -> None:  # type: i
     assert bind(rule, one, vocab).values["first_round_loss"] == 10_000_000
 
 
+def test_a_limit_less_what_is_taken_of_it_is_shown_beside_it() -> None:
+    left = multiple_cap(q(2e8), 10, used=q(1.5e9, "现有担保责任余额"))
+    assert left.amount == 2e9 and left.steps[-1] == "20亿元 − 现有担保责任余额15亿元 = 尚可新增5亿元"
+    over = share_cap(q(2e8), 0.1, used=q(3e7, "现有余额"))
+    assert over.amount == 2e7 and "已超过上限" in over.steps[-1]
+    assert multiple_cap(q(None, "净资产"), 10, used=q(1e9)).amount is None
+
+
 def test_share_cap_is_a_limit_as_a_share_of_its_base() -> None:
     assert share_cap(q(2e8), 0.1).steps == ("2亿元 × 10% = 2000万元（上限）",)
     assert share_cap(q(5e7), 0.1, q(True), 0.15).amount == 7.5e6
