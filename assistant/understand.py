@@ -129,7 +129,7 @@ class Reader:
             clause_match = _MEASURE_NO.search(text)
         # A place something moves to or deals with (搬去浙江, 投了一家江苏的企业) does not place the question
         # there; a corpus region where something happens does (企业在山东发债和上市: 山东's support).
-        at = {(start, end) for start, end, _, _ in places if self._moved_to(text, start)}
+        at = {(s, e) for s, e, _, _ in places if self._moved_to(text, s) and not self._moved_into(text, s)}
         named_regions = {p for start, end, _, p in places if p in self.regions and (start, end) not in at}
         localities = tuple(
             name for start, end, name, p in places if p in self.regions and (start, end) not in at and name not in p
@@ -218,6 +218,13 @@ class Reader:
         likened = self.vocab.likeness_before
         starts = [m.start() for m in re.finditer(re.escape(name), text)]
         return any(not text[max(0, at - 3) : at].endswith(likened) for at in starts)
+
+    def _moved_into(self, text: str, start: int) -> bool:
+        """The asker moving into the place (我们搬到山东), not a firm it invested in (投的那家公司搬去浙江)."""
+        lo, _ = phrase_span(text, start, start)
+        if any(w in text[lo:start] for w in self.vocab.investee_marks):
+            return False
+        return any(text[max(0, start - 5) : start].endswith(w) for w in self.vocab.moving_into)
 
     def _moved_to(self, text: str, start: int) -> bool:
         """A place something goes to or comes from, or that a firm dealt with is in (去/投了一家/注册在…)."""

@@ -128,6 +128,7 @@ class Vocabulary:
     product_prefixes: tuple[str, ...]
     product_suffixes: tuple[str, ...]
     activity_before: tuple[str, ...]
+    moving_into: tuple[str, ...]  # 搬到山东: a corpus region moved into is whose policy (新迁入) is asked
     registered_before: tuple[str, ...]
     registered_after: tuple[str, ...]  # after the place, in the asker's own phrase (我们在安徽注册的)
     likeness_before: tuple[str, ...]  # 类似鲁科贷: a measure named as a comparison
@@ -224,6 +225,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             product_prefixes=_words(outside["products"]["prefixes"], "scope.toml outside.products.prefixes"),
             product_suffixes=_words(outside["products"]["suffixes"], "scope.toml outside.products.suffixes"),
             activity_before=_words(scope["place_roles"]["activity_before"], "place_roles.activity_before"),
+            moving_into=_words(scope["place_roles"]["moving_into"], "place_roles.moving_into"),
             registered_before=_words(scope["place_roles"]["registered_before"], "place_roles.registered_before"),
             registered_after=_words(scope["place_roles"]["registered_after"], "place_roles.registered_after"),
             likeness_before=_words(scope["place_roles"]["likeness_before"], "place_roles.likeness_before"),

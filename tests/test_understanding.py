@@ -124,6 +124,12 @@ def test_a_two_character_slip_beside_a_kept_function_character_is_read() -> None
     assert speller.correct("我们有小规模基金") == ("我们有小规模基金", ())  # 小规模 runs across the edge
 
 
+def test_a_corpus_region_moved_into_is_the_region_asked(reader: Reader) -> None:
+    assert reader.read("我们是浙江的基金管理人，打算迁到山东，有奖励吗").regions == ("山东省",)
+    assert reader.read("我们想从山东迁到浙江，有奖励吗").regions == ()  # the region left is not asked
+    assert reader.read("我们投的那家企业搬去浙江了，奖励还有吗").regions == ()  # the investee moved, not the asker
+
+
 def test_measure_words_are_spelt_without_becoming_terms(vocab: Vocabulary) -> None:
     reader = Reader(vocab, ["鲁科贷"], lambda w: False, misspellable=["投资奖励"])
     assert reader.clean("投资奖厉多少")[0] == "投资奖励多少" and "投资奖励" not in reader.terms
