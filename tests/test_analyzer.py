@@ -43,6 +43,12 @@ def test_synonyms_add_the_policy_word(tmp_path: Path) -> None:
     assert analyzer.expansions("员工期权") == ["股权激励"]
 
 
+def test_a_policy_word_said_apart_stands_for_itself(tmp_path: Path) -> None:
+    analyzer = _analyzer(tmp_path)
+    assert analyzer.expansions("这笔能贴多少息") == ["贴息"] and "贴息" in analyzer("贴了多少息")
+    assert "贴息" not in analyzer.expansions("补贴，息差")  # not across a punctuation mark
+
+
 def test_a_word_negated_inside_a_term_stands_for_nothing(tmp_path: Path) -> None:
     analyzer = _analyzer(tmp_path)
     assert "首次公开发行" not in analyzer.expansions("投了三家非上市科技企业")  # 非上市 is no listing
