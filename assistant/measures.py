@@ -67,9 +67,30 @@ class SeveralMeasures:
         anchored = {t for r in u.regions for t in self.vocab.anchors.get(r, ())} if everyday else set()
         # The asker's own kind said of itself (我们是科技型总部企业) names who asks, not a measure asked about.
         described = self._self_described(u.text)
-        terms = [t for t in self.retriever.naming_terms if t not in described]
+        terms = [t for t in self.retriever.naming_terms if t not in described and not self._only_a_time(t, u.text)]
         spoken = [t for t in self.index.analyzer.expansions(u.text) if t in terms and t in anchored]
         return named_measures(u, hits, self.retriever.holds, self.rules, terms, self.vocab.derived, role_words, spoken)
+
+    def _names_only_a_time(self, part: str, clause_id: str) -> bool:
+        """Whether the part names the clause's measure only as a time it sets (IPO前还有一笔转化贷款: the
+        part is about the loan), in the texts' words or everyday ones (IPO → 首次公开发行)."""
+        everyday = self.index.analyzer.lexicon.synonyms
+        said = [w for w in {*self.retriever.naming_terms, *everyday} if w in part]
+        timed = [w for w in said if self._only_a_time(w, part)]
+        if not timed:
+            return False
+        # Named otherwise too, it is asked (上市前的辅导备案阶段: 辅导备案 names the listing stages).
+        rest = [w for w in said if not any(w in t for t in timed)]
+
+        def named_by(words: list[str]) -> bool:
+            return any(self.retriever.holds(clause_id, t) for w in words for t in (w, *everyday.get(w, ())))
+
+        return named_by(timed) and not named_by(rest)
+
+    def _only_a_time(self, term: str, text: str) -> bool:
+        """Whether each time the term is said it sets a time (IPO前还有一笔贷款), naming no measure asked."""
+        ends = [m.end() for m in re.finditer(re.escape(term), text)]
+        return bool(ends) and all(text.startswith(self.vocab.time_around, at) for at in ends)
 
     def provisions_asked(self, u: Understanding, clause_id: str) -> list[Rule]:
         """Several provisions of one clause asked for a total (（六）'s 投早投小 reward for one investment
@@ -134,7 +155,7 @@ class SeveralMeasures:
             asked = read.intents | (u.intents & AMOUNT_INTENTS)
             read = dataclasses.replace(read, regions=read.regions or placed, intents=asked)
             hits = self.retriever.prefer_rules(read, self.retriever.hits(read))
-            if not hits or hits[0].clause_id in found:
+            if not hits or hits[0].clause_id in found or self._names_only_a_time(part, hits[0].clause_id):
                 continue
             # A part asking an amount is settled by a rule that fits it, as a whole question would be.
             said = self.retriever.said(read)

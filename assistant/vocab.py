@@ -99,6 +99,7 @@ class Vocabulary:
     spoken: Mapping[str, str]  # spoken asking words → their standard form (咋 → 怎么)
     parties: Mapping[str, tuple[str, ...]]
     first_year: tuple[str, ...]
+    time_around: tuple[str, ...]  # IPO前: a time a measure's name sets
     later_year: tuple[str, ...]
     founded: tuple[str, ...]
     founded_relative: tuple[str, ...]
@@ -186,6 +187,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             spoken=_spoken(intents["spoken"]),
             parties={k: _words(v, f"intents.toml parties.{k}") for k, v in intents["parties"].items()},
             first_year=_words(intents["years"]["first"], "intents.toml years.first"),
+            time_around=_words(intents["years"]["around"], "intents.toml years.around"),
             later_year=_words(intents["years"]["later"], "intents.toml years.later"),
             founded=_words(intents["years"]["founded"], "intents.toml years.founded"),
             founded_relative=_words(intents["years"]["founded_relative"], "intents.toml years.founded_relative"),

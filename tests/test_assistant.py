@@ -1078,6 +1078,13 @@ def test_a_guarantee_balance_stated_is_set_against_the_limit(assistant: Assistan
     assert one.calculation is not None and one.calculation.rule_id == "cn-guarantee-single-party-cap"
 
 
+def test_a_measure_named_as_a_time_is_not_asked(assistant: Assistant) -> None:
+    """IPO前 sets when the loan was taken: the interest subsidy is asked, not the listing subsidy."""
+    answer = assistant.ask("我们IPO前还有一笔成果转化贷款，本金600万，年利率5%，一年，能贴多少息？")
+    assert [c.rule_id for c in answer.calculations] == ["sd-lukedai-interest"]
+    assert answer.calculation is not None and answer.calculation.amount == 120000
+
+
 def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
     assert answer.calculation is not None and answer.calculation.amount == 240000

@@ -246,6 +246,7 @@ def test_a_measure_number_alone_is_read_only_beside_a_document_number(reader: Re
         ("hello, what is this", "hello, what is this"),  # no run divides into known words
         ("size 10亿的子基金，guidance fund出资多少", "规模10亿的子基金,引导基金出资多少"),  # English among Chinese
         ("sizeable的基金", "sizeable的基金"),  # only whole English words
+        ("一笔loan，principal 800万，rate 5%", "一笔贷款,本金800万,利率5%"),  # a loan's figures in English
     ],
 )
 def test_a_question_typed_in_pinyin_is_read_as_the_words_it_spells(reader: Reader, typed: str, read: str) -> None:
