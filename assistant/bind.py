@@ -11,6 +11,7 @@ cue ``@region`` for any word naming the rule's region.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -37,6 +38,13 @@ class Carried:
     inputs: Mapping[str, object] = field(default_factory=dict)
     roles: Mapping[str, float] = field(default_factory=dict)  # number facts by role, for derivations
     asked: tuple[str, ...] = ()  # inputs or roles the last answer asked for
+
+
+# An application for a status: its applying word up to this many characters before the status's name,
+# and a word of failure up to this many after it, within the sentence (申请科技型中小企业评价，结果…没通过).
+APPLIED_REACH = 6
+FAILED_REACH = 40
+SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
 @dataclass(frozen=True)
@@ -220,7 +228,7 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
     """Yes when a cue is stated, no when it is negated or a no-cue is stated (a negated no-cue is a yes)."""
     text, negation, region = u.text, vocab.negation, rule.region
     cues = cue_words(spec.cues, vocab, region)
-    votes = [_stated(text, at, negation) for cue in cues for at in _starts(cue, text)]
+    votes = [_stated(text, a, negation, b - a) for cue in cues for a, b in spans(text, cue)]
     # Where the deal happens, not where the asker is registered (注册在江苏的创投投了山东企业).
     votes += [False for p in u.places if p.activity and not p.registered] if OUTSIDE_PLACE_CUE in spec.no_cues else []
     # Registered in another province, or set up before the rule's period began (2019年就设立了 for a measure
@@ -257,8 +265,12 @@ def _starts(word: str, text: str) -> list[int]:
     return [start for start, _ in spans(text, word)]
 
 
-def _stated(text: str, at: int, negation: Negation) -> bool:
-    """False when a negator stands right before ``at``, or before bridging words only (没有出现过逾期)."""
+def _stated(text: str, at: int, negation: Negation, length: int = 0) -> bool:
+    """False when a negator stands right before ``at``, or before bridging words only (没有出现过逾期); or
+    when the ``length`` characters there name a status applied for and not granted (正在申请…评价,
+    申请科技型中小企业评价，结果没通过)."""
+    if _not_granted(text, at, at + length, negation):
+        return False
     end = at
     while True:
         bridge = next((w for w in sorted(negation.bridge, key=len, reverse=True) if text.endswith(w, 0, end)), None)
@@ -271,6 +283,19 @@ def _stated(text: str, at: int, negation: Negation) -> bool:
         if bridge is None:
             return True
         end -= len(bridge)
+
+
+def _not_granted(text: str, start: int, end: int, negation: Negation) -> bool:
+    """Whether the status named at ``text[start:end]`` is assessed (…评价, …认定) and not granted: applied
+    for and pending (正在申请), or failed later in the sentence (结果没通过)."""
+    if not text.startswith(negation.assessed, end):
+        return False
+    before = text[max(0, start - APPLIED_REACH) : start]
+    applying = max((before.rfind(w) for w in negation.applied), default=-1)
+    if applying >= 0 and before[:applying].endswith(negation.pending):
+        return True
+    sentence = SENTENCE_END.split(text[end : end + FAILED_REACH], maxsplit=1)[0]
+    return any(w in sentence for w in negation.failed)
 
 
 def _choice(spec: InputSpec, text: str) -> str | None:

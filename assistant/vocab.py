@@ -54,6 +54,10 @@ class Negation:
     words: tuple[str, ...]
     exceptions: tuple[str, ...]  # words that start with a negator but do not negate (不仅, 不超过)
     bridge: tuple[str, ...]  # words that may stand between a negator and what it denies (出现过)
+    applied: tuple[str, ...] = ()  # 申请: a status applied for, before it (申请科技型中小企业评价)
+    assessed: tuple[str, ...] = ()  # 评价: the assessment of a status, after it
+    pending: tuple[str, ...] = ()  # 正在: before the applying word, the application is not decided
+    failed: tuple[str, ...] = ()  # 没通过: later in the sentence, the application failed
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,10 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
                 _words(intents["negation"]["words"], "intents.toml negation.words"),
                 _words(intents["negation"]["not_negation"], "intents.toml negation.not_negation"),
                 _words(intents["negation"]["bridge"], "intents.toml negation.bridge"),
+                _words(intents["negation"]["applied"], "intents.toml negation.applied"),
+                _words(intents["negation"]["assessed"], "intents.toml negation.assessed"),
+                _words(intents["negation"]["pending"], "intents.toml negation.pending"),
+                _words(intents["negation"]["failed"], "intents.toml negation.failed"),
             ),
             roles=_roles(roles_data.get("roles", {})),
             fewer=_words(roles_data["bounds"]["fewer"], "roles.toml bounds.fewer"),

@@ -1085,6 +1085,27 @@ def test_a_measure_named_as_a_time_is_not_asked(assistant: Assistant) -> None:
     assert answer.calculation is not None and answer.calculation.amount == 120000
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "公司还没入库科技型中小企业，鲁科贷利息付了20万，能贴多少",
+        "我们去年申报了科技型中小企业评价，可惜没通过，鲁科贷利息付了20万，能贴多少",
+        "我们正在申请科技型中小企业评价，鲁科贷利息付了20万，能贴多少",
+    ],
+)
+def test_a_status_not_granted_breaks_its_condition(assistant: Assistant, question: str) -> None:
+    calc = assistant.ask(question).calculation
+    assert calc is not None and calc.eligible is False
+    assert [c.status for c in calc.conditions if c.text == "科技型中小企业"] == ["unmet"]
+
+
+def test_a_status_granted_or_only_named_still_holds(assistant: Assistant) -> None:
+    granted = assistant.ask("我们的科技型中小企业评价已经通过了，鲁科贷利息付了20万，能贴多少").calculation
+    assert granted is not None and granted.amount == 80000
+    named = assistant.ask("我们是科技型中小企业，申请鲁科贷时银行没批，利息20万能贴吗").calculation
+    assert named is None or [c.status for c in named.conditions if c.text == "科技型中小企业"] != ["unmet"]
+
+
 def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
     assert answer.calculation is not None and answer.calculation.amount == 240000
