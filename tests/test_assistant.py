@@ -1099,6 +1099,22 @@ def test_a_status_not_granted_breaks_its_condition(assistant: Assistant, questio
     assert [c.status for c in calc.conditions if c.text == "科技型中小企业"] == ["unmet"]
 
 
+@pytest.mark.parametrize(
+    ("question", "unmet"),
+    [
+        ("我是个体户，开了家修车铺，贷款利息付了10万，能贴多少", "科技型中小企业"),  # no enterprise at all
+        ("公司的房贷利息一年付了20万，能申请贴息吗", "科技成果转化贷款"),  # a mortgage is no conversion loan
+        ("我们拿贷款买了一层写字楼，利息付了20万，能贴吗", "科技成果转化贷款"),
+    ],
+)
+def test_a_loan_or_an_asker_of_another_kind_breaks_the_interest_subsidy(
+    assistant: Assistant, question: str, unmet: str
+) -> None:
+    calc = assistant.ask(question).calculation
+    assert calc is not None and calc.eligible is False
+    assert unmet in [c.text for c in calc.conditions if c.status == "unmet"]
+
+
 def test_a_status_granted_or_only_named_still_holds(assistant: Assistant) -> None:
     granted = assistant.ask("我们的科技型中小企业评价已经通过了，鲁科贷利息付了20万，能贴多少").calculation
     assert granted is not None and granted.amount == 80000
