@@ -104,7 +104,7 @@ class Retriever:
         """Ranked clauses: within the one document the question names by title (of ``region``, when one is
         given), else the one region it names (its policy measures first), else the corpus (its policy
         measures first)."""
-        titled = [d for d in self.titled(u) if region is None or region in d.region]
+        titled = [d for d in self.titled(u) if region is None or region in d.region] or self._numbered(u, region)
         if region is None and len(u.regions) == 1:
             region = u.regions[0]
         query = text or u.search_text
@@ -216,6 +216,11 @@ class Retriever:
             if named and doc not in found:
                 found.append(doc)
         return found
+
+    def _numbered(self, u: Understanding, region: str | None) -> list[Document]:
+        """The one document whose 文号 the question gives (内党金办发〔2025〕15号, 155号文), else none."""
+        docs = [d for d in self.index.corpus.documents if hinted(d, u.doc_hint)]
+        return docs if len(docs) == 1 and (region is None or region in docs[0].region) else []
 
     def _loosely_named(self, name: str, text: str) -> bool:
         """A title said by its opening words and its kind, a few words apart (管融资担保公司的那个条例 names

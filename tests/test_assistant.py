@@ -1122,6 +1122,12 @@ def test_a_status_granted_or_only_named_still_holds(assistant: Assistant) -> Non
     assert named is None or [c.status for c in named.conditions if c.text == "科技型中小企业"] != ["unmet"]
 
 
+def test_a_document_named_by_its_number_is_searched_alone(assistant: Assistant) -> None:
+    """The 文号 in full-width digits names 内蒙古's document: its guidance-fund measure, not 山东's."""
+    answer = assistant.ask("内党金办发〔２０２５〕１５号对政府引导基金是怎么说的？")
+    assert [c.doc_id for c in answer.citations] == ["nm-2025-15"] * len(answer.citations)
+
+
 def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
     assert answer.calculation is not None and answer.calculation.amount == 240000
