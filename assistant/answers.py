@@ -195,7 +195,10 @@ class Writer:
         return self.finish(question, lines, citations, results, None, docs, total=result.total, counted=counted)
 
     # -- clauses -----------------------------------------------------------------------------
-    def lookup(self, question: str, u: Understanding, clause: Clause, quotes: Sequence[str], score: float) -> Answer:
+    def lookup(
+        self, question: str, u: Understanding, clause: Clause, quotes: Sequence[str], score: float, note: str = ""
+    ) -> Answer:
+        """``note``: a line after the quote (whom else the clause's money goes to)."""
         doc = self.document(clause)
         citations = [compose.citation(clause, "".join(quotes), score)]
         lines = [
@@ -203,6 +206,7 @@ class Writer:
             compose.conclusion_for_lookup(clause, u, doc),
             "",
             *compose.clause_block(clause, quotes),
+            *([f"- 注：{note}"] if note else []),
         ]
         validity = u.has("validity") or bool(u.dates)
         closing = next((s for s in doc.statements if s.kind == "closing" and "有效期" in s.text), None)

@@ -287,6 +287,10 @@ class Assistant:
         )
         if not sure:
             return self._uncertain(question, u, hits), None
+        served = self._serving_the_asker(u, clause, rule, binding) if mode in (CALCULATE, PARAMETER) else None
+        if served is not None:
+            quotes, note = served
+            return self.writer.lookup(question, u, clause, quotes, score, note), None
         if rule is not None and binding is not None and mode in (CALCULATE, PARAMETER):
             if mode == CALCULATE:
                 excluded = self._asker_excluded(u, rule)
@@ -382,6 +386,30 @@ class Assistant:
             if breaks_a_condition(rule, binding) or (u.has("eligibility") and self._asker_excluded(u, rule)):
                 return rule, binding
         return None, None
+
+    def _serving_the_asker(
+        self, u: Understanding, clause: Clause, rule: Rule | None, binding: Binding | None
+    ) -> tuple[list[str], str] | None:
+        """An asker the rule's money does not reach, asking what support the clause offers it, with no figure
+        of its own (我们是保险公司，鲁科保对我们有什么支持): the sentences naming the asker's kind are the answer
+        (支持保险机构开发…产品、组建共保体), with the rule's recipient said; none when no sentence names it."""
+        if rule is None or rule.recipient is None or _gives_numbers(binding) or u.has("parameter"):
+            return None
+        if not any(w in u.text for w in self.vocab.offered):  # 这笔贴息能给银行吗 asks for the money itself
+            return None
+        # The asker says what it is (我们是财险公司), or asks for a kind (对保险机构有什么支持).
+        asker = self.askers.stated(u) or self.subjects.named_after(u.text, self.vocab.asked_for)
+        if asker is None or self.subjects.may_receive(asker, rule.recipient):
+            return None
+        words = self.subjects.types[asker].words if asker in self.subjects.types else ()
+        naming = [n for n in clause.body if any(w in clause.sentences[n].text for w in words)]
+        if not naming:
+            return None
+        asked = self.writer.quotes(clause, u.text)[0]
+        first, last = clause.sentences[naming[0]], clause.sentences[naming[-1]]
+        start = min(first.start, clause.text.find(asked)) if asked in clause.text else first.start
+        end = max(last.end, clause.text.find(asked) + len(asked)) if asked in clause.text else last.end
+        return [clause.text[start:end]], f"本条{rule.label}给予{rule.recipient}，不给予{asker}。"
 
     def _asker_excluded(self, u: Understanding, rule: Rule) -> str | None:
         """Why the rule's money never reaches the asker, from what it says of itself: it is another kind of

@@ -157,6 +157,8 @@ class Vocabulary:
     english: Mapping[str, str]  # English words of a Latin-typed question → Chinese (loan → 贷款)
     support_words: tuple[str, ...]  # words of support naming no topic (政策, 奖励)
     topic_words: tuple[str, ...]  # everyday words naming a topic (贷款, 上市)
+    asked_for: tuple[str, ...]  # 对保险机构有什么支持: the subject asked for, after one of these
+    offered: tuple[str, ...]  # 支持, 要求: what a clause offers a subject, its money unnamed
 
     def words(self, intent: str) -> tuple[str, ...]:
         return self.intents.get(intent, ())
@@ -259,6 +261,8 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             english=_spoken(intents["english"], "intents.toml english"),
             support_words=_words(intents["matching"]["support"], "intents.toml matching.support"),
             topic_words=_words(intents["matching"]["topics"], "intents.toml matching.topics"),
+            asked_for=_words(intents["matching"]["asked_for"], "intents.toml matching.asked_for"),
+            offered=_words(intents["matching"]["offered"], "intents.toml matching.offered"),
         )
     except KeyError as err:
         raise CorpusError(f"{where}: a vocabulary is missing '{err.args[0]}'") from None

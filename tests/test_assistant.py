@@ -1128,6 +1128,17 @@ def test_a_document_named_by_its_number_is_searched_alone(assistant: Assistant) 
     assert [c.doc_id for c in answer.citations] == ["nm-2025-15"] * len(answer.citations)
 
 
+def test_a_kind_the_money_does_not_reach_is_told_what_the_clause_offers_it(assistant: Assistant) -> None:
+    """An insurer asking what support it gets: the sentences naming 保险机构 (products, the 共保体), and the
+    premium subsidy said to be the enterprises'; not "不符合" nor the subsidy's formula."""
+    answer = assistant.ask("我们是人寿保险公司，想在山东开发科技保险产品，政府能给我们什么支持？")
+    quote = answer.citations[0].quote
+    assert answer.citations[0].clause_id == "sd-2023-155#4" and "山东科创保险共保体" in quote
+    assert "不给予保险机构" in answer.answer and "不符合" not in answer.answer
+    asked = assistant.ask("我们是保险公司，客户买鲁科保的保费补贴能给我们吗？")  # the money itself asked for
+    assert asked.calculation is not None and asked.calculation.rule_id == "sd-lukebao-premium"
+
+
 def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
     assert answer.calculation is not None and answer.calculation.amount == 240000
