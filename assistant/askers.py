@@ -31,7 +31,7 @@ class Askers:
 
     def of(self, u: Understanding) -> str | None:
         """The subject the asker says it is, else the one the question names."""
-        return self.stated(u) or self.subjects.named_in(u.text)
+        return self.stated(u) or self.subjects.named_as_asker(u.text)
 
     def stated(self, u: Understanding) -> str | None:
         """The subject the asker says it is ("我们是新迁入的创投，投了省内科技企业…": the 创投, not the

@@ -4,6 +4,7 @@ serves (corpus/subjects/<doc id>.toml), each proven by a verbatim part of the cl
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from index.errors import CorpusError
 
 SUBJECTS_DIR = "subjects"
 ACT_GAP = 6  # characters "…" stands for in an act ("给…做担保": 给一家软件企业做担保)
+INVESTED_REACH = 12  # characters between a word of investing and the 的 before the kind invested in
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Served:
 class Subjects:
     types: Mapping[str, SubjectType]
     served: Mapping[str, tuple[Served, ...]]  # clause id → the subjects it serves
+    invested_by: tuple[str, ...] = ()  # 投…的科技型企业: a kind named as what is invested in, no asker
 
     def kinds_of(self, subject: str) -> set[str]:
         """The subject and every broader kind it belongs to."""
@@ -96,6 +99,25 @@ class Subjects:
         """The subject named right after one of ``after`` ("我们创投…"), if any."""
         return self._longest(text, after)
 
+    def named_as_asker(self, text: str) -> str | None:
+        """The subject a text names, not counting one named as what another invests in (创投机构投种子期
+        的科技型企业: the 创投机构)."""
+        words = sorted({w for t in self.types.values() for w in t.words}, key=len, reverse=True)
+        if not self.invested_by or not words:
+            return self.named_in(text)
+        verbs = "|".join(map(re.escape, self.invested_by))
+        kinds = "|".join(map(re.escape, words))
+        stop = "".join(dict.fromkeys("，。,？?；;！!" + "".join(self.invested_by)))
+        pattern = rf"(?:{verbs})([^{re.escape(stop)}]{{0,{INVESTED_REACH}}})的(?:{kinds})"
+
+        # 投资科技型企业的创投机构: a kind between the two is what is invested in, the one after invests.
+        def invested(m: re.Match[str]) -> str:
+            if not any(w in m.group(1) for w in words):
+                return "＿"
+            return m.group(0).replace(m.group(1), re.sub(kinds, "＿", m.group(1)), 1)
+
+        return self.named_in(re.sub(pattern, invested, text))
+
     def _longest(self, text: str, after: Sequence[str] = ("",)) -> str | None:
         found = [(len(w), name) for name, t in self.types.items() for w in t.words for a in after if a + w in text]
         return max(found)[1] if found else None
@@ -107,7 +129,8 @@ def load_subjects(corpus_dir: Path, corpus: Corpus) -> Subjects:
     for path in sorted((corpus_dir / SUBJECTS_DIR).glob("*.toml")):
         for clause_id, entry in _read(path).items():
             served[clause_id] = _served(path, clause_id, entry, corpus, types)
-    return Subjects(types, served)
+    invested_by = _read(corpus_dir / "lexicon" / "subjects.toml").get("invested_by", [])
+    return Subjects(types, served, tuple(invested_by))
 
 
 def _types(path: Path) -> dict[str, SubjectType]:

@@ -1139,6 +1139,15 @@ def test_a_kind_the_money_does_not_reach_is_told_what_the_clause_offers_it(assis
     assert asked.calculation is not None and asked.calculation.rule_id == "sd-lukebao-premium"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["风投投天使轮的科技型企业，在山东有哪些支持措施？", "投资初创科技型企业的创投机构，在山东有哪些支持措施？"],
+)
+def test_a_kind_named_as_what_is_invested_in_is_not_the_asker(assistant: Assistant, question: str) -> None:
+    cited = {c.clause_id for c in assistant.ask(question).citations}
+    assert "sd-2023-155#6" in cited and "sd-2023-155#1" not in cited  # the investor's measures, not the firm's
+
+
 def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
     assert answer.calculation is not None and answer.calculation.amount == 240000
