@@ -14,7 +14,7 @@ from assistant.formulas import NOT_STATED
 from assistant.retrieve import Retriever
 from assistant.route import fit
 from assistant.rules import Rule
-from assistant.scope import Verdict
+from assistant.scope import Verdict, asked
 from assistant.understand import Understanding
 from index.model import POLICY_TYPE, Clause
 from index.search import Hit
@@ -30,6 +30,9 @@ SURE_MARGIN = 0.12
 
 # A measure named by what it pays for: a noun right before a word of support (房租补贴, 电费补助).
 _NAMED_MEASURE = re.compile(r"([\u4e00-\u9fff]{2})(补贴|补助|奖励|奖补|补偿|贴息)")
+# A time limit a clause states (满2年, 30日内, 3个月, 之日起); a date (2023年9月28日) is none.
+TIME_LIMIT = re.compile(r"(?:\d{1,3}|[一二两三四五六七八九十百]+)个?(?:工作日|日|天|周|月|年)|之日起|期限|时限|届满")
+_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年")
 _NOUNS = ("n", "vn", "nz")  # jieba's part-of-speech flags of common nouns (房租, 招工), not 省里 or 还给
 
 
@@ -118,6 +121,18 @@ class Decider:
             if self.index.analyzer.part_of_speech(word) in _NOUNS:
                 return Verdict("not_covered", f"收录文件未规定所问的{word}{m.group(2)}", True)
         return None
+
+    def time_not_stated(self, u: Understanding, hits: list[Hit]) -> Verdict | None:
+        """How long something takes asked (贴息申请交上去多久能到账), where the clause found states no time
+        limit: the documents set no processing or payment times."""
+        v, said = self.vocab, asked(u.text)
+        if not any(w in said for w in v.duration_asks) or not any(w in said for w in v.duration_of):
+            return None
+        if any(w in said for w in v.duration_not):
+            return None
+        if not hits or TIME_LIMIT.search(_DATE.sub("", self.retriever.clause(hits[0].clause_id).text)):
+            return None
+        return Verdict("procedure", "收录文件未规定办理、审批或拨付到账的时间，以责任单位发布的通知为准", True)
 
     def local_level(self, u: Understanding) -> Verdict | None:
         """A city's own level of policy asked (鄂尔多斯市级配套奖励) where the corpus holds no document of that

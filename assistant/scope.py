@@ -68,7 +68,7 @@ def judge(
     # A topic's words may hold a policy term (员工社保 holds 社保): the term then asks nothing of its own.
     # Where sentences end in question marks, a topic in the others is the asker's setting (…影响到我们发工资
     # 了。促进法对拖欠账款有什么规定？).
-    text, said = _asked(text), _asked(u.text)
+    text, said = asked(text), asked(u.text)
     topics = [w for w in vocab.outside_topics if says(text, w) or (w in said and any(t in w for t in policy_terms))]
     asked_terms = [t for t in policy_terms if t in said and not any(t in w for w in topics)]  # 天气 in 呼和浩特
     # A term inside what a topic's words span asks nothing either (买点科创板的股票).
@@ -143,7 +143,7 @@ def _asks_more(text: str, procedure: list[str], vocab: Vocabulary) -> bool:
     """Whether the question, its procedure words set aside (电话是多少 is no amount), asks what a clause answers.
     Where sentences end in question marks only they ask: "老板说我们符合鲁科贷贴息的条件，让我去办。申报要准备
     哪些材料？" asks for paperwork alone."""
-    text = _asked(text)
+    text = asked(text)
     for word in procedure:
         text = text.replace(word, "＿")
     words = [w for intent in _ANSWERABLE for w in vocab.words(intent)]
@@ -153,7 +153,7 @@ def _asks_more(text: str, procedure: list[str], vocab: Vocabulary) -> bool:
     return any(w in text for w in words)
 
 
-def _asked(text: str) -> str:
+def asked(text: str) -> str:
     """The sentences that end in a question mark, where some do; else the whole text."""
     return "".join(s for s in _SENTENCE.findall(text) if s.endswith(("？", "?"))) or text
 

@@ -128,6 +128,9 @@ class Vocabulary:
     advice: tuple[str, ...]  # investment advice (哪几只股票值得买), declined whatever term it names
     local_level: tuple[str, ...]  # a city's own level of policy (市级配套, 市本级)
     procedure: tuple[str, ...]
+    duration_asks: tuple[str, ...]  # 多久能到账: how long something takes
+    duration_not: tuple[str, ...]  # 多久一次, 有效期: how often, or the period in force
+    duration_of: tuple[str, ...]  # 到账, 审批: a step of handling whose time is asked
     apply: tuple[str, ...]  # how to apply: answered for a measure the corpus names (鲁科保怎么申请)
     bodies: tuple[str, ...]
     product_prefixes: tuple[str, ...]
@@ -232,6 +235,9 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             advice=_words(outside["advice"]["words"], "scope.toml outside.advice"),
             local_level=_words(outside["local_level"]["words"], "scope.toml outside.local_level"),
             procedure=_words(outside["procedure"]["words"], "scope.toml outside.procedure"),
+            duration_asks=_words(outside["duration"]["asks"], "scope.toml outside.duration.asks"),
+            duration_not=_words(outside["duration"]["not_when"], "scope.toml outside.duration.not_when"),
+            duration_of=_words(outside["duration"]["process"], "scope.toml outside.duration.process"),
             apply=_words(outside["procedure"]["apply"], "scope.toml outside.procedure.apply"),
             bodies=_words(outside["bodies"]["words"], "scope.toml outside.bodies"),
             product_prefixes=_words(outside["products"]["prefixes"], "scope.toml outside.products.prefixes"),

@@ -1138,6 +1138,15 @@ def test_a_kind_named_as_what_is_invested_in_is_not_the_asker(assistant: Assista
     assert "sd-2023-155#6" in cited and "sd-2023-155#1" not in cited  # the investor's measures, not the firm's
 
 
+def test_how_long_a_step_takes_is_declined_where_the_clause_states_no_time(assistant: Assistant) -> None:
+    declined = assistant.ask("鲁科担的风险补偿报上去以后，多长时间能拨下来？")
+    assert not declined.in_scope and "时间" in declined.answer
+    # A time the clause states (满2年), or a duration only told, is answered.
+    assert assistant.ask("创投投早投小，投资要满多久才能拿奖励？").in_scope
+    told = assistant.ask("我们有两期还款晚了几天。鲁科贷贴息还能拿吗？利息10万")
+    assert told.calculation is not None and told.calculation.eligible is False
+
+
 def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
     assert answer.calculation is not None and answer.calculation.amount == 240000
