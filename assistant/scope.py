@@ -147,9 +147,10 @@ def _asks_more(text: str, procedure: list[str], vocab: Vocabulary) -> bool:
     for word in procedure:
         text = text.replace(word, "＿")
     words = [w for intent in _ANSWERABLE for w in vocab.words(intent)]
-    # An ask word right before the procedure item asks for that item (有没有咨询电话).
+    # An ask word right before the procedure item, or right after it (有没有咨询电话, 网址是多少), asks for that
+    # item.
     for word in words:
-        text = text.replace(word + "＿", "＿")
+        text = text.replace(word + "＿", "＿").replace("＿是" + word, "＿").replace("＿" + word, "＿")
     return any(w in text for w in words)
 
 

@@ -352,6 +352,7 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("创业板哪几只股票最近能涨？", "other_topic"),  # investment advice, whatever board it names
         ("威海市对鲁科贷有没有自己的配套贴息？", "other_region"),
         ("鲁科担有没有资询电话？", "procedure"),  # typed by sound; 有没有 asks for the number itself
+        ("鲁科担的网上申报平台网址是多少？", "procedure"),  # 是多少 after the item asks for the item
         ("鲁科保有没有办事指南？", "procedure"),
         ("青岛银行的科创贷单户最高额度多少？", "other_body"),  # 青岛 names the bank, not the policy's region
         ("2029年以后还会接着出台贴息政策吗？", "forecast"),
