@@ -24,7 +24,8 @@ _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docme
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # other_region | other_body | criteria | statistic | forecast | procedure | other_topic | unrelated
+    # other_region | other_body | criteria | statistic | forecast | procedure | task | other_topic | unrelated
+    kind: str
     reason: str  # why, in Chinese, as the answer states it
     related: bool  # whether the nearest clause is worth offering as related
 
@@ -46,6 +47,8 @@ def judge(
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
     if any(says(u.text, w) for w in vocab.advice):
         return Verdict("other_topic", "收录文件是政策条文，不提供投资建议（如买卖哪只股票）", False)
+    if any(says(u.text, w) for w in vocab.tasks):
+        return Verdict("task", "本助手依据收录的政策文件回答问题、测算金额，不代写申请书、商业计划书等材料", True)
     if any(says(text, w) for w in vocab.forecast):
         return Verdict("forecast", "收录文件是已发布的政策条文，不含尚未发布的政策，也不预测政策走向", True)
     bodies = [w for w in vocab.bodies if w in text] + _other_products(text, vocab)

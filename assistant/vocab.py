@@ -128,6 +128,7 @@ class Vocabulary:
     advice: tuple[str, ...]  # investment advice (哪几只股票值得买), declined whatever term it names
     local_level: tuple[str, ...]  # a city's own level of policy (市级配套, 市本级)
     procedure: tuple[str, ...]
+    tasks: tuple[str, ...]  # 帮我们写一份: a task, not a question
     duration_asks: tuple[str, ...]  # 多久能到账: how long something takes
     duration_not: tuple[str, ...]  # 多久一次, 有效期: how often, or the period in force
     duration_of: tuple[str, ...]  # 到账, 审批: a step of handling whose time is asked
@@ -235,6 +236,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             advice=_words(outside["advice"]["words"], "scope.toml outside.advice"),
             local_level=_words(outside["local_level"]["words"], "scope.toml outside.local_level"),
             procedure=_words(outside["procedure"]["words"], "scope.toml outside.procedure"),
+            tasks=_words(outside["tasks"]["words"], "scope.toml outside.tasks"),
             duration_asks=_words(outside["duration"]["asks"], "scope.toml outside.duration.asks"),
             duration_not=_words(outside["duration"]["not_when"], "scope.toml outside.duration.not_when"),
             duration_of=_words(outside["duration"]["process"], "scope.toml outside.duration.process"),

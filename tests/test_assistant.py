@@ -353,6 +353,9 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("威海市对鲁科贷有没有自己的配套贴息？", "other_region"),
         ("鲁科担有没有资询电话？", "procedure"),  # typed by sound; 有没有 asks for the number itself
         ("鲁科担的网上申报平台网址是多少？", "procedure"),  # 是多少 after the item asks for the item
+        ("麻烦帮我起草一份鲁科担的申请报告", "task"),  # a task, not a question
+        ("鲁科保今年的补贴名额还有吗？", "statistic"),  # what is left of a quota
+        ("你预计明年鲁科贷的贴息比例会怎么变？", "forecast"),
         ("鲁科保有没有办事指南？", "procedure"),
         ("青岛银行的科创贷单户最高额度多少？", "other_body"),  # 青岛 names the bank, not the policy's region
         ("2029年以后还会接着出台贴息政策吗？", "forecast"),
