@@ -215,9 +215,11 @@ class Reader:
 
     def _anchors(self, text: str, name: str) -> bool:
         """Whether a measure's name places the question in its region: named, and not only as a likeness."""
-        likened = self.vocab.likeness_before
-        starts = [m.start() for m in re.finditer(re.escape(name), text)]
-        return any(not text[max(0, at - 3) : at].endswith(likened) for at in starts)
+        before, after = self.vocab.likeness_before, self.vocab.likeness_after
+        found = [m.span() for m in re.finditer(re.escape(name), text)]
+        return any(
+            not text[max(0, at - 3) : at].endswith(before) and not text.startswith(after, end) for at, end in found
+        )
 
     def _moved_into(self, text: str, start: int) -> bool:
         """The asker moving into the place (我们搬到山东), not a firm it invested in (投的那家公司搬去浙江)."""

@@ -141,6 +141,7 @@ class Vocabulary:
     registered_before: tuple[str, ...]
     registered_after: tuple[str, ...]  # after the place, in the asker's own phrase (我们在安徽注册的)
     likeness_before: tuple[str, ...]  # 类似鲁科贷: a measure named as a comparison
+    likeness_after: tuple[str, ...]  # 跟鲁科贷差不多的: the same, said after the name
     activity_at: tuple[str, ...]
     investee_at: tuple[str, ...]  # before a place: where a firm is (…企业在河南)
     investee_marks: tuple[str, ...]  # earlier in the phrase: the firm is one invested in (投的那家企业在河南)
@@ -249,6 +250,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             registered_before=_words(scope["place_roles"]["registered_before"], "place_roles.registered_before"),
             registered_after=_words(scope["place_roles"]["registered_after"], "place_roles.registered_after"),
             likeness_before=_words(scope["place_roles"]["likeness_before"], "place_roles.likeness_before"),
+            likeness_after=_words(scope["place_roles"]["likeness_after"], "place_roles.likeness_after"),
             activity_at=_words(scope["place_roles"]["activity_at"], "place_roles.activity_at"),
             investee_at=_words(scope["place_roles"]["investee_at"], "place_roles.investee_at"),
             investee_marks=_words(scope["place_roles"]["investee_marks"], "place_roles.investee_marks"),

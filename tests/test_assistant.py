@@ -354,6 +354,7 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("鲁科担有没有资询电话？", "procedure"),  # typed by sound; 有没有 asks for the number itself
         ("鲁科担的网上申报平台网址是多少？", "procedure"),  # 是多少 after the item asks for the item
         ("麻烦帮我起草一份鲁科担的申请报告", "task"),  # a task, not a question
+        ("安徽有没有和鲁科担一样的担保产品？", "other_region"),  # 鲁科担 named as a likeness, said after it
         ("鲁科保今年的补贴名额还有吗？", "statistic"),  # what is left of a quota
         ("你预计明年鲁科贷的贴息比例会怎么变？", "forecast"),
         ("鲁科保有没有办事指南？", "procedure"),
