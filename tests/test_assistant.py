@@ -215,6 +215,7 @@ def test_number_guard_holds_on_every_public_eval_answer(assistant: Assistant) ->
         ("鲁科贷贷款本金损失100万元，市财政承担多少？", "市财政承担 **35万元**"),
         ("鲁科贷贷款本金损失100万元，省财政承担多少？", "省财政承担 **35万元**"),
         ("鲁科贷贷款本金损失100万元，政府能补偿多少？", "省市财政合计承担 **70万元**"),
+        ("鲁科贷贷款本金损失100万元，省里和市里加起来分担多少？", "省市财政合计承担 **70万元**"),  # both named
     ],
 )
 def test_split_conclusion_names_the_party_asked_about(assistant: Assistant, question: str, who: str) -> None:
