@@ -1153,6 +1153,12 @@ def test_how_long_a_step_takes_is_declined_where_the_clause_states_no_time(assis
     assert told.calculation is not None and told.calculation.eligible is False
 
 
+def test_a_sub_fund_s_contribution_is_the_guidance_fund_s_clause(assistant: Assistant) -> None:
+    """子基金 names （八）: the long-term capital reward's rule, taking the 出资 figure, does not displace it."""
+    answer = assistant.ask("省里的引导基金给一支规模8亿的子基金出资1.6亿，出资比例有没有上限？")
+    assert answer.citations[0].clause_id == "sd-2023-155#8"
+
+
 def test_a_pinyin_typed_calculation_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("lukedai lixi 60wan neng tiexi duoshao")
     assert answer.calculation is not None and answer.calculation.amount == 240000
