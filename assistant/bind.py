@@ -269,7 +269,7 @@ def _stated(text: str, at: int, negation: Negation, length: int = 0) -> bool:
     """False when a negator stands right before ``at``, or before bridging words only (没有出现过逾期); or
     when the ``length`` characters there name a status applied for and not granted (正在申请…评价,
     申请科技型中小企业评价，结果没通过)."""
-    if _not_granted(text, at, at + length, negation):
+    if length and _not_granted(text, at, at + length, negation):
         return False
     end = at
     while True:

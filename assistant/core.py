@@ -405,10 +405,12 @@ class Assistant:
         naming = [n for n in clause.body if any(w in clause.sentences[n].text for w in words)]
         if not naming:
             return None
+        # From the first sentence naming the asker's kind, or asked about, to the last of either.
         asked = self.writer.quotes(clause, u.text)[0]
-        first, last = clause.sentences[naming[0]], clause.sentences[naming[-1]]
-        start = min(first.start, clause.text.find(asked)) if asked in clause.text else first.start
-        end = max(last.end, clause.text.find(asked) + len(asked)) if asked in clause.text else last.end
+        start, end = clause.sentences[naming[0]].start, clause.sentences[naming[-1]].end
+        at = clause.text.find(asked)
+        if at >= 0:
+            start, end = min(start, at), max(end, at + len(asked))
         return [clause.text[start:end]], f"本条{rule.label}给予{rule.recipient}，不给予{asker}。"
 
     def _asker_excluded(self, u: Understanding, rule: Rule) -> str | None:

@@ -4,6 +4,7 @@ serves (corpus/subjects/<doc id>.toml), each proven by a verbatim part of the cl
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -102,21 +103,28 @@ class Subjects:
     def named_as_asker(self, text: str) -> str | None:
         """The subject a text names, not counting one named as what another invests in (创投机构投种子期
         的科技型企业: the 创投机构)."""
-        words = sorted({w for t in self.types.values() for w in t.words}, key=len, reverse=True)
-        if not self.invested_by or not words:
+        if self._invested is None:
             return self.named_in(text)
-        verbs = "|".join(map(re.escape, self.invested_by))
-        kinds = "|".join(map(re.escape, words))
-        stop = "".join(dict.fromkeys("，。,？?；;！!" + "".join(self.invested_by)))
-        pattern = rf"(?:{verbs})([^{re.escape(stop)}]{{0,{INVESTED_REACH}}})的(?:{kinds})"
+        pattern, kinds = self._invested
 
         # 投资科技型企业的创投机构: a kind between the two is what is invested in, the one after invests.
         def invested(m: re.Match[str]) -> str:
-            if not any(w in m.group(1) for w in words):
+            if not kinds.search(m.group(1)):
                 return "＿"
-            return m.group(0).replace(m.group(1), re.sub(kinds, "＿", m.group(1)), 1)
+            return m.group(0).replace(m.group(1), kinds.sub("＿", m.group(1)), 1)
 
-        return self.named_in(re.sub(pattern, invested, text))
+        return self.named_in(pattern.sub(invested, text))
+
+    @functools.cached_property
+    def _invested(self) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        """A word of investing, up to 的, then a kind's name; and the kinds' names alone."""
+        words = sorted({w for t in self.types.values() for w in t.words}, key=len, reverse=True)
+        if not self.invested_by or not words:
+            return None
+        verbs = "|".join(map(re.escape, self.invested_by))
+        kinds = "|".join(map(re.escape, words))
+        stop = re.escape("".join(dict.fromkeys("，。,？?；;！!" + "".join(self.invested_by))))
+        return re.compile(rf"(?:{verbs})([^{stop}]{{0,{INVESTED_REACH}}})的(?:{kinds})"), re.compile(kinds)
 
     def _longest(self, text: str, after: Sequence[str] = ("",)) -> str | None:
         found = [(len(w), name) for name, t in self.types.items() for w in t.words for a in after if a + w in text]
@@ -124,17 +132,22 @@ class Subjects:
 
 
 def load_subjects(corpus_dir: Path, corpus: Corpus) -> Subjects:
-    types = _types(corpus_dir / "lexicon" / "subjects.toml")
+    lexicon = corpus_dir / "lexicon" / "subjects.toml"
+    table = _read(lexicon)
+    types = _types(lexicon, table.get("types", {}))
     served: dict[str, tuple[Served, ...]] = {}
     for path in sorted((corpus_dir / SUBJECTS_DIR).glob("*.toml")):
         for clause_id, entry in _read(path).items():
             served[clause_id] = _served(path, clause_id, entry, corpus, types)
-    invested_by = _read(corpus_dir / "lexicon" / "subjects.toml").get("invested_by", [])
+    invested_by = table.get("invested_by", [])
+    if not isinstance(invested_by, list) or not all(isinstance(w, str) and w for w in invested_by):
+        raise CorpusError(f"{lexicon}: invested_by must list words")
     return Subjects(types, served, tuple(invested_by))
 
 
-def _types(path: Path) -> dict[str, SubjectType]:
-    table = _read(path).get("types", {})
+def _types(path: Path, table: object) -> dict[str, SubjectType]:
+    if not isinstance(table, dict):
+        raise CorpusError(f"{path}: types must be a table")
     types = {}
     for name, entry in table.items():
         words, is_a, may_be = entry.get("words"), entry.get("is_a", []), entry.get("may_be", [])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant import numbers
@@ -226,11 +226,11 @@ class Reader:
         lo, _ = phrase_span(text, start, start)
         if any(w in text[lo:start] for w in self.vocab.investee_marks):
             return False
-        return any(text[max(0, start - 5) : start].endswith(w) for w in self.vocab.moving_into)
+        return _right_after(text, start, self.vocab.moving_into)
 
     def _moved_to(self, text: str, start: int) -> bool:
         """A place something goes to or comes from, or that a firm dealt with is in (去/投了一家/注册在…)."""
-        return any(text[max(0, start - 5) : start].endswith(w) for w in self.vocab.activity_before)
+        return _right_after(text, start, self.vocab.activity_before)
 
     def _activity(self, text: str, start: int, end: int) -> bool:
         v = self.vocab
@@ -243,6 +243,11 @@ class Reader:
         lo, _ = phrase_span(text, start, end)
         invested = any(w in text[lo:start] for w in v.investee_marks)
         return invested and any(before.endswith(w) for w in v.investee_at)
+
+
+def _right_after(text: str, start: int, words: Sequence[str]) -> bool:
+    """Whether one of ``words`` (at most five characters) ends right where ``start`` is."""
+    return text[max(0, start - 5) : start].endswith(tuple(words))
 
 
 @functools.lru_cache(maxsize=4)
