@@ -13,7 +13,7 @@ from assistant.answers import Writer
 from assistant.askers import Askers
 from assistant.bind import Binding, Carried, bind
 from assistant.conversation import Measure, Pending
-from assistant.decide import Decider
+from assistant.decide import MIN_EVIDENCE, Decider
 from assistant.facts import FactMatcher
 from assistant.quantities import PHRASE_END
 from assistant.route import fit, pick_rule, roles_taken
@@ -122,9 +122,10 @@ class SeveralMeasures:
         pattern = "|".join(re.escape(j) for j in joiners)
         # A part is a question of its own when it names a policy term or shares enough with the corpus
         # ("自治区有啥说法" does neither); a measure listed to be answered each may be short ("发债增信和…分别").
-        # A part names a policy term; one of a list asked each may name it in everyday words (上市 → 首次公开发行).
+        # A part names a policy term; one of a list asked each may name it in everyday words (上市 → 首次公开发行),
+        # or be one word the documents use (贷款、保险、上市分别有什么支持: 保险 asks for the insurance measure).
         named = {
-            p: bool(self.retriever.policy_terms(p) or (each and self.index.analyzer.expansions(p)))
+            p: bool(self.retriever.policy_terms(p) or (each and self._listed_measure(p)))
             for p in re.split(pattern, u.text)
         }
         parts = [
@@ -171,6 +172,12 @@ class SeveralMeasures:
                 found[hits[0].clause_id] = u.text.find(part)
                 placed = placed or self._region_of(hits[0].doc_id)
         return list(found.items())
+
+    def _listed_measure(self, part: str) -> bool:
+        """An item of a list that names a measure in everyday words, or is one word the documents use."""
+        analyzer = self.index.analyzer
+        used = analyzer.is_word(part) and self.index.best_bm25(part) >= MIN_EVIDENCE
+        return bool(analyzer.expansions(part)) or used
 
     def _self_described(self, text: str) -> set[str]:
         """The names of subjects a self-description phrase (我们是…, to the next punctuation) says: who asks

@@ -1173,6 +1173,12 @@ def test_things_listed_with_what_policies_serve_them_are_answered_each(assistant
     assert len({c.clause_id for c in listed.citations if c.clause_id.startswith("nm-")}) >= 2
 
 
+def test_a_bare_word_of_a_measure_in_a_list_asked_each_is_answered(assistant: Assistant) -> None:
+    # 保险 names no measure by itself, but listed beside 贷款 and 上市 it asks for the insurance measure.
+    answer = assistant.ask("我们是济南的科技型中小企业，贷款、保险、上市这几块，山东分别有什么支持？")
+    assert {"sd-2023-155#1", "sd-2023-155#4", "sd-2023-155#10"} <= {c.clause_id for c in answer.citations}
+
+
 def test_a_guarantee_share_stated_is_checked_against_the_single_party_limit(assistant: Assistant) -> None:
     over = assistant.ask("给同一家客户的担保余额占公司净资产12%，有没有违规")
     assert over.calculation is not None and over.calculation.eligible is False
