@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant import money
 from assistant.answer import Citation, Total
-from assistant.formulas import CEILINGS, FLOOR, LIMITS, MINIMUM
+from assistant.formulas import CEILINGS, FLOOR, LIMITS, MINIMUM, SAVING
 from assistant.match import ELIGIBLE, NO_AMOUNT, NOT_ELIGIBLE, STATUSES, TO_CONFIRM, MatchItem, MatchResult
 from assistant.rules import CalcResult, Rule
 from assistant.understand import Understanding
@@ -41,12 +41,14 @@ def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None
     if result.amount is None:
         return f"**结论**：{rule.label}的具体金额文件未明确。"
     shown = money.fmt(result.amount, result.unit)
-    who = {FLOOR: "至少可获", MINIMUM: "最低限额为"}.get(rule.kind, "上限为" if rule.kind in CEILINGS else "最高可获")
+    who = {FLOOR: "至少可获", MINIMUM: "最低限额为", SAVING: "估算至少少交"}.get(
+        rule.kind, "上限为" if rule.kind in CEILINGS else "最高可获"
+    )
     if len(result.parts) > 1:
         named = next((p.party for p in result.parts if party and p.party == party), None)
         who = f"{named}承担" if named else "省市财政合计承担"
     # Whom the money goes to, said each time: the 鲁科贷 loss sharing is the lending bank's, not the borrower's.
-    to = f"（给予{rule.recipient}）" if rule.recipient and rule.kind not in LIMITS else ""
+    to = f"（给予{rule.recipient}）" if rule.recipient and rule.kind not in (*LIMITS, SAVING) else ""
     unknown = [c for c in result.conditions if c.status == "unknown"]
     tail = "，须满足下列待确认条件" if unknown else ""
     if rule.kind in CEILINGS and rule.args.get("used") in result.inputs:  # and what is already taken of it

@@ -85,6 +85,7 @@ CEILINGS = ("multiple_cap", "share_cap")
 MINIMUM = "minimum"
 LIMITS = (*CEILINGS, MINIMUM)
 NOT_STATED = "not_stated"  # the kind of a measure whose amount the text leaves open
+SAVING = "rate_saving"  # the kind whose amount is what a capped rate saves the payer: no money paid to anyone
 CAP_ONLY = "cap_only"  # the kind of a text that states a ceiling and no scale
 
 
@@ -94,6 +95,20 @@ def rate_floor(base: Quantity, rate: float) -> Outcome:
         return _needs(base, f"{base.label} × {percent(rate)}（不低于）")
     amount = _times(base.value, rate)
     return Outcome(amount, (f"{yuan(base.value)} × {percent(rate)} = {yuan(amount)}（不低于此数）",))
+
+
+def rate_saving(base: Quantity, charged: Quantity, ceiling: float) -> Outcome:
+    """base × (charged − ceiling): what a measure capping the rate ("实际收取企业担保费率不超过0.5%/年")
+    saves at least against the rate charged before; the rate under the measure may be lower still."""
+    if base.value is None or charged.value is None:
+        formula = f"{base.label} × （{charged.label} − {percent(ceiling)}）"
+        return Outcome(None, (formula,), missing=tuple(q.name for q in (base, charged) if q.value is None))
+    rate = float(charged.value)
+    if rate <= ceiling:
+        return Outcome(0.0, (f"{charged.label}{percent(rate)}已不高于{percent(ceiling)}，按上限计不会少交",))
+    amount = round_yuan(dec(base.value) * (dec(rate) - dec(ceiling)))
+    step = f"{yuan(base.value)} × （{percent(rate)} − {percent(ceiling)}） = {yuan(amount)}"
+    return Outcome(amount, (step,), notes=(f"按费率上限{percent(ceiling)}估算，至少少交此数；以实际收取的费率为准",))
 
 
 def multiple_cap(
@@ -256,7 +271,7 @@ class Param:
 
 # What a rule file gives for each role: an input name of that unit, a constant name of that unit,
 # a list of 元 constants, tier or share tables, or plain text.
-INPUT_ROLES = {"money_input": "元", "percent_input": "%", "flag_input": "bool"}
+INPUT_ROLES = {"money_input": "元", "percent_input": "%", "ratio_input": "ratio", "flag_input": "bool"}
 CONSTANT_ROLES = {"rate": "ratio", "money": "元", "points": "个百分点", "multiple": "倍"}
 ROLES = (*INPUT_ROLES, *CONSTANT_ROLES, "caps", "tiers", "shares", "text")
 
@@ -276,6 +291,7 @@ KINDS: Mapping[str, Kind] = {
         "元",
     ),
     FLOOR: Kind(rate_floor, {"base": _BASE, "rate": _RATE}, "元"),
+    SAVING: Kind(rate_saving, {"base": _BASE, "charged": Param("ratio_input"), "ceiling": _RATE}, "元"),
     "multiple_cap": Kind(
         multiple_cap,
         {

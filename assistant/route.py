@@ -35,16 +35,18 @@ def pick_rule(
 ) -> Rule | None:
     """The rule of ``clause`` the question is about, or None when it asks about another sentence.
 
-    A rule taking the question's numbers (by role, or to derive an input) is the one. Otherwise only
-    rules whose trigger words are in ``said`` (the question and the policy words its everyday words
-    stand for) compete, rated by the best sentence their quote touches (``scores`` rate the clause's
-    sentences against the question) plus their triggers; a sentence outside every rule competes alone.
+    A rule taking the question's numbers (by role, or to derive an input) is the one; of several, the one
+    filling more of its inputs with them, then the one more named (原担保费率1.2% and 少交 pick the fee saved
+    over the fee subsidy, though both take the 担保金额). Otherwise only rules whose trigger words are in
+    ``said`` (the question and the policy words its everyday words stand for) compete, rated by the best
+    sentence their quote touches (``scores`` rate the clause's sentences against the question) plus their
+    triggers; a sentence outside every rule competes alone.
     """
     if not rules:
         return None
     by_roles = [r for r in rules if roles_taken(r, u, derived)]
     if by_roles:
-        return max(by_roles, key=lambda r: _trigger_score(r, said))
+        return max(by_roles, key=lambda r: (_inputs_given(r, u, derived), _trigger_score(r, said)))
     covered: set[int] = set()
     best_rule: tuple[float, int, Rule] | None = None
     for i, rule in enumerate(rules):
@@ -103,6 +105,15 @@ def roles_complete(rule: Rule, u: Understanding, derived: Sequence[Derivation]) 
 def roles_taken(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> set[str]:
     """The roles of the question's numbers that the rule takes, directly or to derive an input."""
     return _given_roles(u) & accepted_roles([rule], derived)
+
+
+def _inputs_given(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> int:
+    """How many of the rule's inputs the question's numbers fill, directly or as a source of a derivation
+    with all its sources given (an input taking a total as its fallback is one input, however many of its
+    roles are given)."""
+    given = _given_roles(u)
+    reachable = given | {d.role for d in derived if set(d.sources) <= given}
+    return sum(1 for s in rule.inputs if reachable & set(s.roles))
 
 
 def _input_roles(rules: Sequence[Rule]) -> set[str]:

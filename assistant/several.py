@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answer import Total
-from assistant.formulas import CAP_ONLY, LIMITS
+from assistant.formulas import CAP_ONLY, LIMITS, SAVING
 from assistant.money import dec, round_yuan, yuan
 from assistant.route import accepted_roles
 from assistant.rules import CalcResult, Rule, RuleBook
@@ -112,11 +112,16 @@ def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subject
             unmet = "；".join(c.text for c in result.conditions if c.status == "unmet") or "；".join(result.steps[-1:])
             excluded.append((rule.id, f"不符合条件：{unmet}"))
         elif result.amount is None:
-            excluded.append((rule.id, "缺少计算所需的数额" if result.missing else "金额文件未明确"))
+            labels = {s.name: s.label for s in rule.inputs}
+            lacking = "、".join(labels.get(name, name) for name in result.missing)
+            why = f"缺少{lacking}" if result.missing else "金额文件未明确"
+            excluded.append((rule.id, f"{rule.label}{why}"))
         elif rule.kind == CAP_ONLY:  # the most the text allows, not an amount due: a sum would claim it
             excluded.append((rule.id, f"{rule.label}金额文件未明确（最高{yuan(result.amount)}）"))
         elif rule.kind in LIMITS:  # a limit the law sets, not money anyone receives
             excluded.append((rule.id, f"{rule.label}是法定限额，不是所得金额"))
+        elif rule.kind == SAVING:  # a fee not paid, estimated: no one pays it out
+            excluded.append((rule.id, f"{rule.label}是按费率上限估算的少交费用，不是补贴所得"))
         elif result.unit != "元":
             excluded.append((rule.id, "不是金额"))
         else:

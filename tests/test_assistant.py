@@ -101,6 +101,16 @@ def test_a_broken_condition_makes_it_ineligible(assistant: Assistant) -> None:
     assert calc is not None and calc.eligible is False and calc.amount == 0
 
 
+def test_the_rate_paid_before_a_measure_is_not_the_rate_under_it(assistant: Assistant) -> None:
+    """A guarantee at 1.6% before 鲁科担 breaks no condition of it: it is what the capped rate saves against."""
+    answer = assistant.ask("我们原来的担保费率是1.6%，如果改做鲁科担，一笔两千万的担保一年可以少花多少？")
+    calc = answer.calculation
+    assert calc is not None and calc.rule_id == "sd-lukedan-fee-saving" and calc.eligible is not False
+    assert calc.amount == 220_000 and "给予融资担保机构" not in answer.answer
+    subsidy = assistant.ask("鲁科担担保了两千万，实际费率0.4%，担保公司保费补贴多少").calculation
+    assert subsidy is not None and (subsidy.rule_id, subsidy.amount) == ("sd-lukedan-fee", 100_000)
+
+
 def test_multi_turn_completion_and_new_topic(assistant: Assistant) -> None:
     conversation = assistant.conversation()
     first = conversation.ask("鲁科贷能贴息多少？")
@@ -503,7 +513,7 @@ def test_a_short_follow_up_is_read_in_the_conversation(assistant: Assistant) -> 
 
 
 def test_an_enterprise_total_leaves_out_what_goes_to_the_guarantor(assistant: Assistant) -> None:
-    answer = assistant.ask("鲁科贷付了80万利息，又做了鲁科担，担保金额1000万，一共能省多少？")
+    answer = assistant.ask("鲁科贷付了80万利息，又做了鲁科担，担保金额1000万，一共能拿多少补贴？")
     assert answer.total is not None and answer.total.amount == 320000
     assert answer.total.rule_ids == ("sd-lukedai-interest",)
     assert [rule for rule, _ in answer.total.excluded] == ["sd-lukedan-fee"]

@@ -230,8 +230,9 @@ def test_the_tab_asks_each_subject_for_the_amounts_its_rules_take(service: Polic
     def of(subject: str) -> set[str]:
         return {name for name, labels in asked.items() if subject in labels}
 
-    assert of("科技型中小企业") == {"interest", "premium"}  # its own rule and the 科技型企业 ones
-    assert of("科技型企业") == {"premium"}
+    # its own rule and the 科技型企业 ones (鲁科保's premium, the guarantee 鲁科担's fee cap applies to)
+    assert of("科技型中小企业") == {"interest", "premium", "guaranteed"}
+    assert of("科技型企业") == {"premium", "guaranteed"}
     assert of("创业投资机构") == {"invested", "investment", "first_round_loss"}
     assert of("保险机构") == set()
     assert asked["investment"] == {"创业投资机构": "实际投资额", "科技孵化器": "当年对在孵科技型企业的实际投资额"}
