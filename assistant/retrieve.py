@@ -59,6 +59,14 @@ class Retriever:
         # Terms found in at most two clauses name a measure; the others (科技型企业 …) do not.
         self.specific_terms = tuple(t for t in self.terms if 0 < sum(t in text for text in items) <= 2)
         self.naming_terms = tuple(t for t in self.specific_terms if len(t) >= NAMING_TERM_CHARS)
+        # Naming terms the documents never write in a phrase with a recognition or listing word (尽职免责,
+        # 后备库; not 自治区认定的自治区科技标杆企业, 在科创板上市): how one is 认定 or 入库 is how the measure
+        # works, which its clause tells as far as any document does.
+        phrases = [p for text in items for p in PHRASE_END.split(text)]
+        recognised = vocab.criteria.subjects
+        self.mechanism_terms = tuple(
+            t for t in self.naming_terms if not any(t in p and any(w in p for w in recognised) for p in phrases)
+        )
         # The longer terms holding a naming term (科创板企业培育中心 holds 科创板).
         self._holding = {t: tuple(o for o in self.terms if t in o and o != t) for t in self.naming_terms}
         self.policy_docs = frozenset(d.id for d in corpus.documents if d.doc_type == POLICY_TYPE)

@@ -31,16 +31,23 @@ class Verdict:
 
 
 def judge(
-    u: Understanding, vocab: Vocabulary, anchored: bool, policy_terms: tuple[str, ...], names_measure: bool = False
+    u: Understanding,
+    vocab: Vocabulary,
+    anchored: bool,
+    policy_terms: tuple[str, ...],
+    names_measure: bool = False,
+    names_mechanism: bool = False,
 ) -> Verdict | None:
     """``names_measure``: the question names a measure of the corpus (鲁科保), whose clause tells how to
-    apply as far as any document does (its conditions and responsible units)."""
+    apply as far as any document does (its conditions and responsible units). ``names_mechanism``: it names
+    one the documents never treat as a status recognised elsewhere (尽职免责, 后备库), so 怎么认定 asks how
+    the measure works, not for recognition criteria."""
     text = u.text
     for term in sorted(policy_terms, key=len, reverse=True):  # 名单 inside 白名单, 社保 inside 社保基金
         text = text.replace(term, "＿")
     # 能拿多少上市奖励 asks for support; 高企申报要满足哪些指标？研发费用占比要多少 asks the criteria
     asks_support = u.has(*AMOUNT_INTENTS) and any(w in u.text for w in vocab.criteria.support)
-    if not asks_support and _asks_criteria(u.text, vocab):
+    if not asks_support and not names_mechanism and _asks_criteria(u.text, vocab):
         reason = "收录文件只规定对已认定、已上市、已备案主体的支持措施，未规定认定、上市、登记或备案的标准、条件"
         return Verdict("criteria", reason, True)
     if any(says(text, w) for w in vocab.statistics):

@@ -314,6 +314,15 @@ def test_a_liability_asked_how_it_is_determined_is_no_recognition_criteria(assis
     assert answer.in_scope and answer.citations[0].clause_id in {"sd-2023-155#20", "nm-2025-15#14"}
 
 
+def test_how_a_measure_of_the_documents_is_determined_is_no_recognition_criteria(assistant: Assistant) -> None:
+    # 尽职免责 and 后备库 are mechanisms the documents set up; 科技标杆企业 is a status they say is 认定 elsewhere.
+    exemption = assistant.ask("做科技信贷出了风险，尽职免责要怎么认定才算数？")
+    assert exemption.in_scope and exemption.citations[0].clause_id in {"sd-2023-155#20", "nm-2025-15#14"}
+    pool = assistant.ask("发债项目后备库的企业是怎么评定入库的？")
+    assert pool.in_scope and pool.citations[0].clause_id == "nm-2025-15#5"
+    assert assistant.ask("自治区科技标杆企业要怎么认定？").in_scope is False
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
