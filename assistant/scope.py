@@ -53,7 +53,10 @@ def judge(
     if any(says(text, w) for w in vocab.statistics):
         return Verdict("statistic", "收录文件是政策条文，不含统计数据（如获得支持的企业数量、已发放金额）", True)
     if any(says(u.text, w) for w in vocab.advice):
-        return Verdict("other_topic", "收录文件是政策条文，不提供投资建议（如买卖哪只股票）", False)
+        return Verdict("other_topic", "收录文件是政策条文，不提供投资建议（如买卖哪只股票、企业值多少钱）", False)
+    if any(says(u.text, w) for w in vocab.chat) and not any(t in u.text for t in policy_terms):
+        reason = "本助手只回答收录的科技金融政策文件中的问题（如贴息、担保和保险补贴、创投奖励怎么算）"
+        return Verdict("unrelated", reason, False)
     if any(says(u.text, w) for w in vocab.tasks):
         return Verdict("task", "本助手依据收录的政策文件回答问题、测算金额，不代写申请书、商业计划书等材料", True)
     if any(says(text, w) for w in vocab.forecast):

@@ -381,6 +381,8 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("青岛银行的科创贷单户最高额度多少？", "other_body"),  # 青岛 names the bank, not the policy's region
         ("2029年以后还会接着出台贴息政策吗？", "forecast"),
         ("鲁科贷合作银行里哪家放款最多？", "statistic"),
+        ("想入股一家做芯片的公司，净利润五百万，你帮我估个价，大概值多少钱？", "other_topic"),  # a valuation
+        ("鲁科保的申报表有没有填好的范本？", "procedure"),
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
@@ -389,6 +391,12 @@ def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant,
     if kind != "other_topic" or "税" in question:  # the nearest clause is offered as related, never as the answer
         assert answer.related and "仅供参考，并非对所问事项的答复" in answer.answer
         assert answer.related[0].quote in assistant.clause(answer.related[0].clause_id).text
+
+
+def test_talk_about_the_assistant_itself_is_declined_with_what_it_answers(assistant: Assistant) -> None:
+    answer = assistant.ask("在吗？你是真人还是机器人啊")
+    assert answer.in_scope is False and answer.citations == () and "贴息" in answer.answer
+    assert assistant.ask("你是机器人吗？鲁科贷的贴息比例是多少").in_scope is True  # a policy term said
 
 
 def test_a_city_s_own_level_names_the_city_once(assistant: Assistant) -> None:
