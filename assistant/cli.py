@@ -16,7 +16,7 @@ from assistant.rules import calculate, load_rules
 from index.corpus import Corpus, load_corpus
 from index.errors import InputError, PolicyAssistantError
 from index.ingest import command as add_command
-from index.model import LEVELS, STATUS_LABELS, Clause
+from index.model import LEVELS, STATUS_LABELS, Clause, Document
 from index.search import MODES, Filters
 from index.settings import Settings
 from index.store import build_index, index_dir, open_index
@@ -109,9 +109,17 @@ def _clauses(args: argparse.Namespace) -> None:
     if args.doc:
         corpus.document(args.doc)  # unknown id → NotFoundError
     for doc in (d for d in corpus.documents if filters.admits(d)):
-        for clause in doc.clauses:
+        for clause in _in_reading_order(doc):
             if not args.unit or any(args.unit in u.name for u in clause.units):
                 print(f"{clause.id}\t{clause.heading}")
+
+
+def _in_reading_order(doc: Document) -> list[Clause]:
+    """The cover notice and preamble, the numbered clauses, then the closing lines (附则: the period in
+    force) and annexes: a hotline looks those up as often as a measure."""
+    before = [s for s in doc.statements if s.kind in ("notice", "preamble")]
+    after = [s for s in doc.statements if s.kind not in ("notice", "preamble")]
+    return [*before, *doc.clauses, *after]
 
 
 def _show(args: argparse.Namespace) -> None:

@@ -13,6 +13,14 @@ def test_clauses_filtered_by_unit(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nm-2025-15#4\t扩大科技型企业融资担保覆盖面" in out
 
 
+def test_clauses_of_a_document_list_its_notice_and_closing_lines_in_reading_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["clauses", "--doc", "sd-2023-155"]) == 0
+    ids = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
+    assert ids[0] == "sd-2023-155#notice" and ids[-1] == "sd-2023-155#closing" and "sd-2023-155#1" in ids
+
+
 def test_show_prints_label_units_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", "sd-2023-155#3"]) == 0
     out = capsys.readouterr().out
