@@ -120,14 +120,13 @@ class SeveralMeasures:
         each = u.has("each", "match")
         joiners += self.vocab.list_joiners if each else ()
         pattern = "|".join(re.escape(j) for j in joiners)
+        items = self._list_items(re.split(f"({pattern})", u.text), each)
+        starts = {p: at for p, _, at in reversed(items)}  # where each part is said first
         # A part is a question of its own when it names a policy term or shares enough with the corpus
         # ("自治区有啥说法" does neither); a measure listed to be answered each may be short ("发债增信和…分别").
         # A part names a policy term; one of a list asked each may name it in everyday words (上市 → 首次公开发行),
         # or be one word the documents use (贷款、保险、上市分别有什么支持: 保险 asks for the insurance measure).
-        named = {
-            p: bool(self.retriever.policy_terms(p) or (each and self._listed_measure(p)))
-            for p in re.split(pattern, u.text)
-        }
+        named = {p: bool(self.retriever.policy_terms(p) or (each and self._listed_measure(t))) for p, t, _ in items}
         parts = [
             p
             for p, has_term in named.items()
@@ -169,9 +168,43 @@ class SeveralMeasures:
             if setting and (u.has("total") or part not in questions):
                 continue
             if fits or on_its_own or self.decider.sure(read, hits, self.retriever.clause(hits[0].clause_id)):
-                found[hits[0].clause_id] = u.text.find(part)
+                found[hits[0].clause_id] = starts[part]
                 placed = placed or self._region_of(hits[0].doc_id)
         return list(found.items())
+
+    def _list_items(self, pieces: list[str], each: bool) -> list[tuple[str, str, int]]:
+        """The parts split by joiners (``pieces``: each two parts with the joiner between them), each with the
+        thing it lists and where it starts. In a list asked each, the first item ends the part before a list
+        joiner (、, 和), the last starts the part after it: the part is cut to that phrase ("我们是…企业。想问问
+        贷款、担保、保险、上市这几块，都能享受哪些政策": 想问问贷款 and 上市这几块, without the self-description
+        and the ask around them), and the thing is the longest word the documents or the lexicon know at its
+        edge (贷款, 上市); a phrase without such a word is the thing itself. Where the rest of the phrase names
+        no region, document or policy term, the part is the thing alone."""
+        parts, joiners = pieces[0::2], pieces[1::2]
+        items, at = [], 0
+        for i, part in enumerate(parts):
+            start, at = at, at + len(part) + (len(joiners[i]) if i < len(joiners) else 0)
+            item = part
+            if each and i < len(joiners) and joiners[i] in self.vocab.list_joiners:
+                tail = PHRASE_END.split(part)[-1]
+                start, part = start + len(part) - len(tail), tail
+                item = next((part[k:] for k in range(len(part) - 1) if self._known(part[k:])), part)
+            if each and i > 0 and joiners[i - 1] in self.vocab.list_joiners:
+                part = PHRASE_END.split(part)[0]
+                item = next((item[:k] for k in range(len(item), 1, -1) if self._known(item[:k])), item)
+            if part != item and not self._places(part.replace(item, "", 1)):
+                start, part = start + part.find(item), item  # 想了解 blurs 贷款; 国家对, 促进法对 place it
+            items.append((part, item, start))
+        return items
+
+    def _places(self, text: str) -> bool:
+        """Whether words beside a listed thing name a policy term, a region or a document it is asked of."""
+        read = self.reader.read(text)
+        named = read.regions or read.doc_hint or any(name in text for name, _ in self.retriever.doc_names)
+        return bool(named or self.retriever.policy_terms(text))
+
+    def _known(self, text: str) -> bool:
+        return bool(self.retriever.policy_terms(text)) or self._listed_measure(text)
 
     def _listed_measure(self, part: str) -> bool:
         """An item of a list that names a measure in everyday words, or is one word the documents use."""

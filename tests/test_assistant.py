@@ -293,6 +293,13 @@ def test_the_asker_described_before_a_joiner_of_a_sum_is_no_measure_of_it(assist
     assert answer.total is not None and answer.total.amount == 68000
 
 
+def test_a_list_after_a_self_description_answers_each_thing_listed(assistant: Assistant) -> None:
+    # The first item shares its sentence with the ask word (想了解), the last with the ask (这几方面…哪些政策).
+    question = "我们是青岛的一家科技型中小企业，研发人员四十人。想了解贷款、保险、上市这几方面，省里都有哪些政策？"
+    answer = assistant.ask(question)
+    assert [c.clause_id for c in answer.citations][:3] == ["sd-2023-155#1", "sd-2023-155#4", "sd-2023-155#10"]
+
+
 def test_things_listed_between_commas_are_each_answered(assistant: Assistant) -> None:
     answer = assistant.ask("我们明年想发科创债，后年冲科创板上市，山东这两块分别有什么奖励？")
     assert [c.clause_id for c in answer.citations][:2] == ["sd-2023-155#11", "sd-2023-155#10"]
