@@ -233,6 +233,7 @@ class Assistant:
         if numbered:
             return self.several.answer(question, u, [c.id for c in numbered])
         hits = self.retriever.prefer_rules(u, self.retriever.prefer_definition(u, self.retriever.hits(u)))
+        hits = self.retriever.prefer_penalty(u, hits)  # 比例不符合规定会受到什么处罚: not the ratio's rule
         hits = self._for_the_measure(u, self._for_the_asker(u, self._past_who_asks(u, hits)))
         named = self.retriever.named_clause(u) or self.decider.period_clause(u, hits)
         if named is None and self._both_regions(u, hits):

@@ -34,6 +34,7 @@ CHINA = "中华人民共和国"  # national laws are named without it
 _PLACE_SUFFIX = re.compile(r"^(\w{2,3}?)(?:省|市|自治区)")
 DOC_NAME_CHARS = 5  # a document title shorter than this is no name to find in a question
 DEFINITION_REACH = 8  # ranks within which a clause defining the term asked about is preferred
+PENALTY_REACH = 3  # ranks within which a clause stating a penalty is preferred when one is asked
 # A title is named loosely by its first four characters and its kind (条例, 意见) at most twelve characters on.
 LOOSE_TITLE_CHARS, LOOSE_HEAD_CHARS, LOOSE_GAP = 8, 4, 12
 # A title abbreviated by dropping characters (科技进步法 for 科学技术进步法, 成果转化法): at least this many
@@ -141,6 +142,20 @@ class Retriever:
                 if self._defines(self.clause(hit.clause_id), term):
                     return [hit, *hits[:i], *hits[i + 1 :]]
         return hits
+
+    def prefer_penalty(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """A question asking what befalls a breach goes to the clause of the same document that states a
+        penalty, among the first few ranked, when the first states none (担保责任余额与净资产比例不符合规定会
+        受到什么处罚: 第四十条's 罚款, not 第十五条's ratio)."""
+        if not u.has("penalty") or not hits or self._states_penalty(hits[0].clause_id):
+            return hits
+        for i, hit in enumerate(hits[1:PENALTY_REACH], start=1):
+            if hit.doc_id == hits[0].doc_id and self._states_penalty(hit.clause_id):
+                return [hit, *hits[:i], *hits[i + 1 :]]
+        return hits
+
+    def _states_penalty(self, clause_id: str) -> bool:
+        return any(m in self.clause(clause_id).text for m in self.vocab.penalty_marks)
 
     def defines(self, u: Understanding, clause: Clause) -> bool:
         """Whether ``clause`` defines a term the question asks the meaning of."""

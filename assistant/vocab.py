@@ -155,6 +155,7 @@ class Vocabulary:
     refer_back: tuple[str, ...]  # words opening a turn about the earlier ones (那要是违反了…)
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
     definition_marks: tuple[str, ...]  # how a text defines a term ("所称{term}")
+    penalty_marks: tuple[str, ...]  # how a text states a penalty (罚款, 吊销)
     document_kinds: tuple[str, ...]  # how titles end (条例, 意见): a title said loosely keeps its kind
     document_words: tuple[str, ...]  # words for a document itself (文件, 这套措施): its period is asked
     modified_by: tuple[str, ...]  # heads after a measure's name that make it a product's modifier (研发投入险)
@@ -265,6 +266,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             refer_back=_words(intents["compound"]["refer_back"], "intents.toml compound.refer_back"),
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
             definition_marks=_words(intents["definition"]["marks"], "intents.toml definition.marks"),
+            penalty_marks=_words(intents["definition"]["penalty_marks"], "intents.toml definition.penalty_marks"),
             document_kinds=_words(intents["definition"]["document_kinds"], "intents.toml definition.document_kinds"),
             document_words=_words(intents["definition"]["document_words"], "intents.toml definition.document_words"),
             modified_by=_words(intents["definition"]["modified_by"], "intents.toml definition.modified_by"),

@@ -330,6 +330,13 @@ def test_how_a_measure_of_the_documents_is_determined_is_no_recognition_criteria
     assert assistant.ask("自治区科技标杆企业要怎么认定？").in_scope is False
 
 
+def test_a_penalty_asked_is_answered_by_the_clause_stating_it_not_by_the_rule_broken(assistant: Assistant) -> None:
+    answer = assistant.ask("我们担保公司的担保责任余额和净资产的比例超标了，监管部门会给什么处罚？")
+    assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#40" and "罚款" in answer.citations[0].quote
+    ratio = assistant.ask("融资担保公司的担保责任余额与净资产的比例有什么规定？")  # no penalty asked: the rule
+    assert ratio.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#15"
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
