@@ -337,6 +337,12 @@ def test_a_penalty_asked_is_answered_by_the_clause_stating_it_not_by_the_rule_br
     assert ratio.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#15"
 
 
+def test_a_securities_fund_manager_is_no_private_equity_manager(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是一家证券私募，管理规模60亿，刚迁到济南，私募基金管理机构的落户奖励能拿吗？")
+    calc = answer.calculation
+    assert calc is not None and calc.rule_id == "sd-pe-manager-settle" and calc.eligible is False
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
