@@ -63,7 +63,7 @@ class Writer:
         subsidy of 科技型企业): not eligible, whatever the numbers."""
         party = party if rule.parties else None  # "省财政给多少" names the payer of a non-split rule
         result = calculate(rule, binding.values, on=dates[0] if dates else None, party=party)
-        result = _with_estimates(result, binding)
+        result = self._left_if_asked(_with_estimates(result, binding), u)
         if excluded is not None:
             result = _not_for_the_asker(result, excluded)
         clause = self.clause(rule.clause_id)
@@ -91,6 +91,15 @@ class Writer:
         citations = (compose.citation(clause, rule.quote, score),)
         answer = self.finish(question, lines, citations, (result,), follow_up, [doc])
         return answer, result
+
+    def _left_if_asked(self, result: CalcResult, u: Understanding) -> CalcResult:
+        """What remains of a limit is the amount when the question asks it before any limit (已经12亿了，还能
+        再做多少), not when it asks the limit first (最多能做到多少，还有多少空间)."""
+        left = _first_at(u.text, self.vocab.words("remaining"))
+        limit = _first_at(u.text, self.vocab.words("limit"))
+        if result.left is None or result.eligible is False or left is None or (limit is not None and limit < left):
+            return result
+        return replace(result, amount=result.left, amount_is_left=True)
 
     def parameter(self, question: str, u: Understanding, rule: Rule, binding: Binding, score: float) -> Answer:
         """The figures a rule states (rate, cap, tiers) and its conditions, without computing an amount."""
@@ -151,7 +160,7 @@ class Writer:
                 lines += [f"**{n}. {clause.heading}**", *compose.clause_block(clause, quotes), *units, ""]
                 continue
             on = u.dates[0] if u.dates else None
-            result = _with_estimates(calculate(rule, binding.values, on=on, party=None), binding)
+            result = self._left_if_asked(_with_estimates(calculate(rule, binding.values, on=on), binding), u)
             others = bool(asker and rule.recipient and not subjects.may_receive(asker, rule.recipient))
             if others and stated and u.has("eligibility"):
                 result = _not_for_the_asker(result, f"本项给予{rule.recipient}，您所述为{asker}")
@@ -369,6 +378,10 @@ class Writer:
         return Answer(
             question, True, text, citations, results, follow_up, confidence, total=total, guard_dropped=tuple(dropped)
         )
+
+
+def _first_at(text: str, words: Sequence[str]) -> int | None:
+    return min((at for at in (text.find(w) for w in words) if at >= 0), default=None)
 
 
 def _with_estimates(result: CalcResult, binding: Binding) -> CalcResult:

@@ -41,19 +41,26 @@ def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None
     if result.amount is None:
         return f"**结论**：{rule.label}的具体金额文件未明确。"
     shown = money.fmt(result.amount, result.unit)
-    who = {FLOOR: "至少可获", MINIMUM: "最低限额为", SAVING: "估算至少少交"}.get(
-        rule.kind, "上限为" if rule.kind in CEILINGS else "最高可获"
-    )
+    who, to = _amount_words(rule, result)
     if len(result.parts) > 1:
         named = next((p.party for p in result.parts if party and p.party == party), None)
         who = f"{named}承担" if named else "省市财政合计承担"
-    # Whom the money goes to, said each time: the 鲁科贷 loss sharing is the lending bank's, not the borrower's.
-    to = f"（给予{rule.recipient}）" if rule.recipient and rule.kind not in (*LIMITS, SAVING) else ""
     unknown = [c for c in result.conditions if c.status == "unknown"]
     tail = "，须满足下列待确认条件" if unknown else ""
-    if rule.kind in CEILINGS and rule.args.get("used") in result.inputs:  # and what is already taken of it
-        tail = f"（{result.steps[-1]}）{tail}"
+    if result.amount_is_left or (rule.kind in CEILINGS and rule.args.get("used") in result.inputs):
+        tail = f"（{result.steps[-1]}）{tail}"  # what is already taken of a limit, and what remains
     return f"**结论**：{rule.label}按本条规定，{who} **{shown}**{to}{tail}。"
+
+
+def _amount_words(rule: Rule, result: CalcResult) -> tuple[str, str]:
+    """What the amount is (最高可获, 至少可获, 上限为, 尚可新增…), and whom the money goes to, said each time:
+    the 鲁科贷 loss sharing is the lending bank's, not the borrower's; a limit or a fee saved goes to nobody."""
+    if result.amount_is_left:  # 还能再做多少: what remains of the limit
+        return "尚可新增", ""
+    who = {FLOOR: "至少可获", MINIMUM: "最低限额为", SAVING: "估算至少少交"}.get(
+        rule.kind, "上限为" if rule.kind in CEILINGS else "最高可获"
+    )
+    return who, f"（给予{rule.recipient}）" if rule.recipient and rule.kind not in (*LIMITS, SAVING) else ""
 
 
 def conclusion_for_parameter(rule: Rule, description: str) -> str:
@@ -114,7 +121,8 @@ def measure_outcome(result: CalcResult, rule: Rule) -> str:
         return f"还需要{_labels(rule, result.missing)}；标准：{result.steps[0]}"
     if result.amount is None:
         return "金额文件未明确"
-    return f"最高 **{money.fmt(result.amount, result.unit)}**（给予{rule.recipient or '申请主体'}）"
+    who, to = _amount_words(rule, result)
+    return f"{who} **{money.fmt(result.amount, result.unit)}**{to}"
 
 
 def total_block(total: Total, labels: Mapping[str, str], asker: str | None) -> list[str]:

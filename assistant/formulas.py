@@ -57,6 +57,7 @@ class Outcome:
     parts: tuple[Part, ...] = ()
     notes: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    left: float | None = None  # what remains of a limit after what is already taken of it (尚可新增)
 
 
 def rate_with_cap(base: Quantity, rate: float, caps: tuple[float, ...], total_caps: tuple[float, ...] = ()) -> Outcome:
@@ -155,7 +156,7 @@ def _limit(
     step = f"{yuan(limit)} − {used.label}{yuan(used.value)} = 尚可新增{yuan(_remaining(limit, used))}"
     if used.value > limit:
         step = f"{used.label}{yuan(used.value)}已超过上限{yuan(limit)}，不得新增"
-    return Outcome(limit, (*steps, step), notes=notes)
+    return Outcome(limit, (*steps, step), notes=notes, left=_remaining(limit, used))
 
 
 def _remaining(limit: float, used: Quantity) -> float:

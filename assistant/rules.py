@@ -134,6 +134,9 @@ class CalcResult:
     parts: tuple[Part, ...]
     missing: tuple[str, ...]
     notes: tuple[str, ...]
+    left: float | None = None  # what remains of a limit after what is taken (尚可新增), where that is given
+    # The amount is ``left``, not the limit: the question asks what remains (还能再做多少).
+    amount_is_left: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -199,6 +202,7 @@ def calculate(
         parts=parts,
         missing=() if reasons else outcome.missing,
         notes=tuple(notes),
+        left=None if reasons else outcome.left,
     )
 
 

@@ -1122,11 +1122,16 @@ def test_the_guarantee_balance_asked_plainly_is_the_leverage_cap(assistant: Assi
 
 
 def test_a_guarantee_balance_stated_is_set_against_the_limit(assistant: Assistant) -> None:
-    """The balance is no 鲁科担 amount guaranteed: nothing is computed on it but the room left."""
+    """The balance is no 鲁科担 amount guaranteed: nothing is computed on it but the room left. Asked what
+    remains, the amount is what remains (the most the clause allows for the balance given); asked the limit
+    first, the limit, what remains beside it."""
     answer = assistant.ask("我们担保公司净资产2亿元，目前在保余额15亿，按条例还能新增多少担保？")
     assert [c.rule_id for c in answer.calculations] == ["cn-guarantee-leverage-cap"]
-    assert answer.calculation is not None and answer.calculation.amount == 2e9  # the limit, as DESIGN.md says
-    assert "尚可新增5亿元" in answer.answer.split("**依据**")[0]  # said in the conclusion
+    assert answer.calculation is not None and answer.calculation.amount == 5e8
+    assert "尚可新增 **5亿元**" in answer.answer.split("**依据**")[0] and "20亿元（上限）" in answer.answer
+    limit = assistant.ask("我们担保公司净资产2亿元，在保余额15亿，担保责任余额最多能做到多少，还有多少空间？")
+    assert limit.calculation is not None and limit.calculation.amount == 2e9
+    assert "尚可新增5亿元" in limit.answer.split("**依据**")[0]
     one = assistant.ask("融资担保公司净资产5亿，担保余额30亿，对同一家企业最多能担保多少")
     assert one.calculation is not None and one.calculation.rule_id == "cn-guarantee-single-party-cap"
 
