@@ -72,7 +72,9 @@ def bind(
     for spec in rule.inputs:
         if spec.unit in ("bool", "choice"):
             value = _bool(spec, u, vocab, rule) if spec.unit == "bool" else _choice(spec, u.text)
-            if value is None and spec.unit == "bool" and facts and descriptions and spec.name not in values:
+            # The asker's description of itself says nothing of the firm it invested in.
+            described = descriptions and not spec.of_investee
+            if value is None and spec.unit == "bool" and facts and described and spec.name not in values:
                 value = facts.judge(spec, descriptions)
                 if value is not None:
                     said = "、".join(f"“{d}”" for d in descriptions)
@@ -227,6 +229,8 @@ def _derive(derivation: Derivation, roles: Mapping[str, float], vocab: Vocabular
 def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> bool | None:
     """Yes when a cue is stated, no when it is negated or a no-cue is stated (a negated no-cue is a yes)."""
     text, negation, region = u.text, vocab.negation, rule.region
+    if spec.of_investee:
+        text = _without_the_askers_own(text, vocab)
     cues = cue_words(spec.cues, vocab, region)
     votes = [_stated(text, a, negation, b - a) for cue in cues for a, b in spans(text, cue)]
     # Where the deal happens, not where the asker is registered (注册在江苏的创投投了山东企业).
@@ -245,6 +249,18 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
     if not votes:
         return None
     return all(votes)
+
+
+def _without_the_askers_own(text: str, vocab: Vocabulary) -> str:
+    """The text with what the asker says of itself blanked out: a phrase opening with 我们 (我司, 本机构…) up to
+    its first word of investing ("我们创投成立十年了" all; "我们投的那家公司成立十年了" to 投的)."""
+    for m in re.finditer(r"[^，,。；;！!？?\n]+", text):
+        phrase = m.group()
+        if not phrase.startswith(vocab.first_person):
+            continue
+        at = min((i for i in (phrase.find(w) for w in vocab.investing) if i >= 0), default=len(phrase))
+        text = text[: m.start()] + "＿" * at + text[m.start() + at :]
+    return text
 
 
 def cue_words(cues: Sequence[str], vocab: Vocabulary, region: str) -> list[str]:

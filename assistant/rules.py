@@ -84,6 +84,9 @@ class InputSpec:
     choice_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # choice → words naming it
     many: bool = False  # a 元 input that may list several items (one loss per project)
     sums: bool = False  # a 元 input that is a total (累计): several items stated are added up
+    # A fact of the firm invested in (早期、初创期): what the asker says of itself (我们创投成立十年了) is no
+    # statement of it.
+    of_investee: bool = False
 
 
 @dataclass(frozen=True)
@@ -502,7 +505,14 @@ def _input(table: object, where: str) -> InputSpec:
     if not isinstance(table, dict):
         raise RuleError(f"{where}: must be a table")
     optional = {
-        "cues": list, "roles": list, "choices": list, "no_cues": list, "choice_cues": dict, "many": bool, "sums": bool
+        "cues": list,
+        "roles": list,
+        "choices": list,
+        "no_cues": list,
+        "choice_cues": dict,
+        "many": bool,
+        "sums": bool,
+        "of_investee": bool,
     }
     _fields(table, {"name": str, "label": str, "unit": str}, optional, where)
     if not _NAME.match(table["name"]):
@@ -543,6 +553,7 @@ def _input(table: object, where: str) -> InputSpec:
         choice_cues={c: tuple(choice_cues.get(c, [c])) for c in choices},
         many=table.get("many", False),
         sums=table.get("sums", False),
+        of_investee=table.get("of_investee", False),
     )
 
 

@@ -154,6 +154,8 @@ class Vocabulary:
     list_joiners: tuple[str, ...]  # words listing the things each asked for (和, 、)
     refer_back: tuple[str, ...]  # words opening a turn about the earlier ones (那要是违反了…)
     self_markers: tuple[str, ...]  # words opening a self-description (我们是)
+    first_person: tuple[str, ...]  # how the asker names itself (我们, 我司): a phrase opening so is about it
+    investing: tuple[str, ...]  # words of investing (投的, 被投): after them, a phrase speaks of the firm invested in
     definition_marks: tuple[str, ...]  # how a text defines a term ("所称{term}")
     penalty_marks: tuple[str, ...]  # how a text states a penalty (罚款, 吊销)
     document_kinds: tuple[str, ...]  # how titles end (条例, 意见): a title said loosely keeps its kind
@@ -265,6 +267,8 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             list_joiners=_words(intents["compound"]["list_joiners"], "intents.toml compound.list_joiners"),
             refer_back=_words(intents["compound"]["refer_back"], "intents.toml compound.refer_back"),
             self_markers=_words(facts["self"]["markers"], "facts.toml self.markers"),
+            first_person=_words(facts["self"]["first_person"], "facts.toml self.first_person"),
+            investing=_words(facts["self"]["investing"], "facts.toml self.investing"),
             definition_marks=_words(intents["definition"]["marks"], "intents.toml definition.marks"),
             penalty_marks=_words(intents["definition"]["penalty_marks"], "intents.toml definition.penalty_marks"),
             document_kinds=_words(intents["definition"]["document_kinds"], "intents.toml definition.document_kinds"),

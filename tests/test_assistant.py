@@ -343,6 +343,14 @@ def test_a_securities_fund_manager_is_no_private_equity_manager(assistant: Assis
     assert calc is not None and calc.rule_id == "sd-pe-manager-settle" and calc.eligible is False
 
 
+def test_the_age_of_the_firm_invested_in_is_not_the_investors_own(assistant: Assistant) -> None:
+    old_firm = assistant.ask("我们基金前年投的那家企业都成立十多年了，营收好几个亿，投早投小的奖励还能拿吗？")
+    assert old_firm.calculation is not None and old_firm.calculation.eligible is False
+    old_fund = assistant.ask("我们这家创投成立二十多年了，前年首投了一家刚起步的省内科技企业800万，奖励多少？")
+    assert old_fund.calculation is not None and old_fund.calculation.eligible is not False
+    assert old_fund.calculation.amount == 400_000
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
