@@ -146,11 +146,13 @@ class Retriever:
     def prefer_penalty(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """A question asking what befalls a breach goes to the clause of the same document that states a
         penalty, among the first few ranked, when the first states none (担保责任余额与净资产比例不符合规定会
-        受到什么处罚: 第四十条's 罚款, not 第十五条's ratio)."""
-        if not u.has("penalty") or not hits or self._states_penalty(hits[0].clause_id):
+        受到什么处罚: 第四十条's 罚款, not 第十五条's ratio); one asking what is allowed goes to the rule, not
+        to the penalty that restates it (对关联方担保有什么限制: 第十七条, not 第四十条)."""
+        asked = u.has("penalty")
+        if not hits or self._states_penalty(hits[0].clause_id) == asked:
             return hits
         for i, hit in enumerate(hits[1:PENALTY_REACH], start=1):
-            if hit.doc_id == hits[0].doc_id and self._states_penalty(hit.clause_id):
+            if hit.doc_id == hits[0].doc_id and self._states_penalty(hit.clause_id) == asked:
                 return [hit, *hits[:i], *hits[i + 1 :]]
         return hits
 

@@ -335,6 +335,9 @@ def test_a_penalty_asked_is_answered_by_the_clause_stating_it_not_by_the_rule_br
     assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#40" and "罚款" in answer.citations[0].quote
     ratio = assistant.ask("融资担保公司的担保责任余额与净资产的比例有什么规定？")  # no penalty asked: the rule
     assert ratio.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#15"
+    # Asked what is allowed, the rule answers, not the penalty that restates it.
+    related = assistant.ask("融资担保公司给关联企业提供担保，条例是怎么限制的？")
+    assert related.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#17"
 
 
 def test_a_securities_fund_manager_is_no_private_equity_manager(assistant: Assistant) -> None:
