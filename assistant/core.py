@@ -209,7 +209,7 @@ class Assistant:
         names_measure = any(t in u.text for t in self.retriever.naming_terms)
         names_mechanism = any(t in u.text for t in self.retriever.mechanism_terms)
         verdict = judge(u, self.vocab, is_anchored, self.retriever.terms, names_measure, names_mechanism)
-        verdict = verdict or self.decider.unknown_measure(u)
+        verdict = verdict or self.decider.unknown_measure(u) or self.decider.unknown_program(u)
         verdict = verdict or self.decider.other_trade(u) or self.decider.local_level(u)
         if verdict is not None:
             return self._declined(question, u, verdict), None

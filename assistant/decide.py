@@ -26,6 +26,7 @@ MIN_EVIDENCE = 1.0
 # A retrieval is sure when the best clause leads the second by this much (weighted fusion, 0–1),
 # or the question names a term found in at most two clauses; measured on the dev split.
 SURE_MARGIN = 0.12
+PROGRAM_NAME_CHARS = 4  # a programme's name before 工程/计划 (泰山产业领军人才; 上市计划, 融资计划 are no names)
 
 
 # A measure named by what it pays for: a noun right before a word of support (房租补贴, 电费补助).
@@ -51,6 +52,8 @@ class Decider:
         # What a measure's name may be about and still be covered: the documents' words, the everyday
         # words the lexicon maps to them, and the words questions ask with (多少, 能拿).
         self._corpus_text = "".join(d.text for d in self.index.corpus.documents)
+        # Names as the documents write them, without quotation marks (科技“突围”工程 names 突围工程).
+        self._corpus_names = re.sub(r"[“”‘’\"'《》「」]", "", self._corpus_text)
         self._known = {
             *analyzer.lexicon.stopwords,
             *analyzer.lexicon.synonyms,
@@ -120,6 +123,21 @@ class Decider:
                 continue
             if self.index.analyzer.part_of_speech(word) in _NOUNS:
                 return Verdict("not_covered", f"收录文件未规定所问的{word}{m.group(2)}", True)
+        return None
+
+    def unknown_program(self, u: Understanding) -> Verdict | None:
+        """A programme asked about by its proper name (泰山产业领军人才工程的申报条件), nouns of four characters or
+        more before 工程 or 计划, that no document holds, with no policy term beside it (我们入选了…，能申请
+        鲁科贷吗 asks about 鲁科贷): the documents set no such programme."""
+        if any(t in u.text for t in self.retriever.terms):
+            return None
+        name = ""
+        for word, flag in self.index.analyzer.tagged(u.text):
+            if word in self.vocab.program_heads and len(name) >= PROGRAM_NAME_CHARS:
+                whole = name + word
+                if not any(whole[i:] in self._corpus_names for i in range(len(whole) - len(word) - 1)):
+                    return Verdict("not_covered", f"收录文件未规定所问的{whole}", True)
+            name = name + word if flag.startswith(("n", "vn")) else ""
         return None
 
     def time_not_stated(self, u: Understanding, hits: list[Hit]) -> Verdict | None:

@@ -137,6 +137,10 @@ class Analyzer:
         """jieba's part-of-speech flag of a dictionary word (房租 n, 省里 s, 还给 v); "" for none."""
         return next((w.flag for w in self._tagger.cut(word)), "")
 
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """The words of ``text`` with jieba's part-of-speech flags (泰山 ns, 人才 n, 工程 n)."""
+        return [(w.word, w.flag) for w in self._tagger.cut(text)]
+
     def is_word(self, text: str) -> bool:
         """Whether the dictionary knows ``text`` as a word (spelling correction: 报废 is a word, 路科贷 is not)."""
         return self._jieba.FREQ.get(text, 0) > 0

@@ -430,6 +430,13 @@ def test_talk_about_the_assistant_itself_is_declined_with_what_it_answers(assist
     assert assistant.ask("你是机器人吗？鲁科贷的贴息比例是多少").in_scope is True  # a policy term said
 
 
+def test_a_programme_no_document_holds_is_declined_by_its_name(assistant: Assistant) -> None:
+    answer = assistant.ask("山东的泰山学者计划每年给多少钱？")
+    assert answer.in_scope is False and "泰山学者计划" in answer.answer
+    assert assistant.ask("内蒙古的天骏计划是干什么的？").in_scope is True  # a programme of the documents
+    assert assistant.ask("我们入选过泰山学者计划，公司能申请鲁科贷吗？").in_scope is True  # the asker's setting
+
+
 def test_a_city_s_own_level_names_the_city_once(assistant: Assistant) -> None:
     answer = assistant.ask("威海市对鲁科贷有没有自己的配套贴息？")
     assert "威海市本级" in answer.answer and "威海、" not in answer.answer
