@@ -29,6 +29,9 @@ WHOLE_BODY_CHARS = 200
 # A question asking several things (…？…？) has the sentences for each quoted; a part shorter than this
 # ("是吗？") asks nothing of its own.
 _QUESTION_END = re.compile(r"[？?；;]")
+# An item of a list (（四）未经批准擅自从事…的。), and the line leading into the list (…有下列情形之一的，…：).
+_ITEM = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
+_LEAD_END = "：\n"
 QUESTION_PART_CHARS = 5
 _ARTICLE_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条\s*")
 
@@ -354,7 +357,7 @@ class Writer:
             top = max(body_scores)
             chosen |= {i for i, x in enumerate(body_scores) if x >= QUOTE_SHARE * top} if top > 0 else {0, 1}
         picked = [body[i] for i in sorted(chosen) if i < len(body)]
-        return [clause.text[picked[0].start : picked[-1].end]]
+        return [clause.text[_lead_in(clause, picked[0].start) : picked[-1].end]]
 
     # -- the guard ---------------------------------------------------------------------------
     def finish(
@@ -378,6 +381,21 @@ class Writer:
         return Answer(
             question, True, text, citations, results, follow_up, confidence, total=total, guard_dropped=tuple(dropped)
         )
+
+
+def _lead_in(clause: Clause, start: int) -> int:
+    """Where a quote starting at an item of a list must start: at the line leading into the list (…有下列情形
+    之一的，责令停止相关业务…并处…罚款：), which says what the items are for; an item alone says nothing of
+    it. Elsewhere, ``start``."""
+    text = clause.text
+    if not _ITEM.match(text, start):
+        return start
+    lead = text.rfind(_LEAD_END, 0, start)
+    between = text[lead + len(_LEAD_END) : start].splitlines() if lead >= 0 else ["-"]
+    if not all(_ITEM.match(line) for line in between if line):
+        return start  # the line before the items is not a lead into them
+    paragraph = text.rfind("\n", 0, lead) + 1
+    return next((s.start for s in clause.sentences if s.start <= paragraph < s.end), paragraph)
 
 
 def _first_at(text: str, words: Sequence[str]) -> int | None:

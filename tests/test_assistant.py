@@ -354,6 +354,14 @@ def test_the_age_of_the_firm_invested_in_is_not_the_investors_own(assistant: Ass
     assert old_fund.calculation.amount == 400_000
 
 
+def test_an_item_of_a_list_is_quoted_with_the_line_leading_into_it(assistant: Assistant) -> None:
+    # 第四十八条's fourth item says what is done; the fine is in the line that leads into the list.
+    answer = assistant.ask("在山东没经过批准就搞农民专业合作社信用互助，按地方金融条例要罚多少？")
+    quote = answer.citations[0].quote
+    assert answer.citations[0].clause_id == "sd-dfjrtl-20160330#48" and "信用互助业务" in quote
+    assert "五万元以上十万元以下罚款" in quote and quote in assistant.clause("sd-dfjrtl-20160330#48").text
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead
