@@ -49,6 +49,9 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\
 _ENGLISH_SCALES = {"thousand": Decimal(1000), "million": Decimal(10**6), "billion": Decimal(10**9)}
 _ENGLISH_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.IGNORECASE)
 _SHORTHAND = re.compile(r"(\d)\s*([wWkK])(?![A-Za-z])")
+# A scale typed in pinyin with the input method off: 4.2 yi is 4.2亿, 300 wan 300万.
+_PINYIN_SCALE = re.compile(r"(\d)\s*(yi|wan)(?![A-Za-z])", re.IGNORECASE)
+_PINYIN_SCALES = {"yi": "亿", "wan": "万"}
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 # Capital numerals of cheques and contracts (陆佰万): read only in a run of two or more numeral signs, so
 # 陆续, 大陆 and 登陆 keep their 陆.
@@ -77,11 +80,12 @@ _TO_SIMPLIFIED = opencc.OpenCC("t2s")
 
 def normalise(text: str) -> str:
     """Traditional characters to simplified (``萬`` → ``万``), full-width digits and signs to ASCII (NFKC), and
-    chat shorthand for a figure's scale (``300w`` → ``300万``, ``5k`` → ``5千``)."""
+    chat shorthand for a figure's scale (``300w`` → ``300万``, ``5k`` → ``5千``, ``4.2 yi`` → ``4.2亿``)."""
     text = unicodedata.normalize("NFKC", _TO_SIMPLIFIED.convert(text))
     text = _CAPITAL_RUN.sub(lambda m: m.group(0).translate(_CAPITALS), text)
     text = _ENGLISH_SCALE.sub(_in_wan, text)
     text = _SHORTHAND.sub(lambda m: m.group(1) + ("万" if m.group(2) in "wW" else "千"), text)
+    text = _PINYIN_SCALE.sub(lambda m: m.group(1) + _PINYIN_SCALES[m.group(2).lower()], text)
     text = _TWO_SCALES.sub(_one_scale, text)
     return _PLUS_BP.sub(lambda m: f"{(Decimal(m.group(1)) + Decimal(m.group(2)) / 100).normalize():f}%", text)
 

@@ -362,6 +362,16 @@ def test_an_item_of_a_list_is_quoted_with_the_line_leading_into_it(assistant: As
     assert "五万元以上十万元以下罚款" in quote and quote in assistant.clause("sd-dfjrtl-20160330#48").text
 
 
+def test_penalty_interest_paid_means_a_repayment_was_late(assistant: Assistant) -> None:
+    calc = assistant.ask("鲁科贷去年一共付息45万，银行还收了我们5万罚息，贴息有多少？").calculation
+    assert calc is not None and calc.rule_id == "sd-lukedai-interest" and calc.eligible is False
+
+
+def test_a_private_fund_trading_listed_shares_is_no_venture_investor(assistant: Assistant) -> None:
+    calc = assistant.ask("我们是一家做二级市场的私募，刚落户青岛，创投落户奖励有份吗？").calculation
+    assert calc is not None and calc.eligible is False
+
+
 def test_each_measure_asked_with_its_units_names_them(assistant: Assistant) -> None:
     answer = assistant.ask("鲁科贷和鲁科保分别是什么，各找哪个部门？")
     assert answer.answer.count("**责任单位**") == 2 and "省工业和信息化厅" in answer.answer  # 鲁科保's lead

@@ -132,7 +132,15 @@ def test_an_amount_said_about_so_much_is_marked_approximate() -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "read"), [("利息30w", "利息30万"), ("保费5k", "保费5千"), ("Windows系统", "Windows系统")]
+    ("typed", "read"),
+    [
+        ("利息30w", "利息30万"),
+        ("保费5k", "保费5千"),
+        ("Windows系统", "Windows系统"),
+        ("净资产 3.5 yi", "净资产 3.5亿"),  # a scale typed in pinyin
+        ("利息80 WAN", "利息80万"),
+        ("2 yiyuan", "2 yiyuan"),  # not a scale alone
+    ],
 )
 def test_chat_shorthand_for_a_scale_is_read_as_it(typed: str, read: str) -> None:
     assert normalise(typed) == read
