@@ -98,9 +98,11 @@ class Writer:
     def _left_if_asked(self, result: CalcResult, u: Understanding) -> CalcResult:
         """What remains of a limit is the amount when the question asks it before any limit (已经12亿了，还能
         再做多少), not when it asks the limit first (最多能做到多少，还有多少空间)."""
+        if result.left is None or result.eligible is False:
+            return result  # no limit with a balance taken: nothing to look for in the question
         left = _first_at(u.text, self.vocab.words("remaining"))
         limit = _first_at(u.text, self.vocab.words("limit"))
-        if result.left is None or result.eligible is False or left is None or (limit is not None and limit < left):
+        if left is None or (limit is not None and limit < left):
             return result
         return replace(result, amount=result.left, amount_is_left=True)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from assistant.facts import FactMatcher
 from assistant.money import Fewer, dec, fmt, round_yuan
-from assistant.quantities import Quantity, phrase_span
+from assistant.quantities import PHRASE, Quantity, phrase_span
 from assistant.rules import (
     FOUNDED_BEFORE_CUE,
     INPUT_LIMITS,
@@ -254,7 +254,7 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
 def _without_the_askers_own(text: str, vocab: Vocabulary) -> str:
     """The text with what the asker says of itself blanked out: a phrase opening with 我们 (我司, 本机构…) up to
     its first word of investing ("我们创投成立十年了" all; "我们投的那家公司成立十年了" to 投的)."""
-    for m in re.finditer(r"[^，,。；;！!？?\n]+", text):
+    for m in PHRASE.finditer(text):
         phrase = m.group()
         if not phrase.startswith(vocab.first_person):
             continue

@@ -18,6 +18,7 @@ from assistant.numbers import Found
 from assistant.vocab import Role
 
 PHRASE_END = re.compile(r"[，,。；;！!？?\n]")  # a phrase ends at punctuation or a line break
+PHRASE = re.compile(f"[^{PHRASE_END.pattern[1:-1]}]+")  # a phrase itself: the text between them
 _LIST_GAP = re.compile(r"[、，,和及与跟\s]*")
 _REACH = 12  # characters between a role word and its number
 _AFTER_PENALTY = 1  # "利息80万" reads more surely than "80万利息"
