@@ -9,6 +9,7 @@ mark. A generic word (付了) yields to a specific one. Numbers listed after one
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,12 +45,14 @@ def find_quantities(
     is_word: Callable[[str], bool],
     fewer: Sequence[str] = (),
     another: Sequence[str] = (),
+    alone: Sequence[str] = (),
 ) -> tuple[Quantity, ...]:
     """The numbers of ``text`` with their roles; a role word inside one of ``terms`` is none (投 in 创投机构)
     unless it heads the term: Chinese compounds end with their head, after a modifier that is a word of its
     own (贷款 in 科技贷款, not 保费 in 担保费). A number right after a word of ``fewer`` (不到, 未满) is an upper
     bound. A number no word qualifies, in a phrase opened by a word of ``another`` (另一家…300万), is one
-    more of the number before it."""
+    more of the number before it. A number standing alone in its phrase but for words of ``alone``
+    (一共6000万) takes the role of the phrase before when a role word there qualifies no number."""
     found = sorted(
         [(f, "元") for f in numbers.amounts(text)]
         + [(f, "ratio") for f in numbers.percents(text)]
@@ -66,6 +69,8 @@ def find_quantities(
             role = quantities[-1].role  # "2000万、1500万和1000万": one word for the list
         if role is None and quantities and quantities[-1].unit == unit and _opens_with(text, f.start, another):
             role = quantities[-1].role  # "一家500万元，另一家300万元"
+        if role is None and _stands_alone(text, f, alone):
+            role = _role_before(text, f, unit, spans[unit], roles, inside, is_word, numbers_at)
         value = f.value * 100 if role is not None and roles[role].unit == "%" else f.value
         below = any(text.endswith(w, 0, f.start) for w in fewer)
         quantities.append(Quantity(value, unit, role, f.text, f.start, f.end, f.approximate, below))
@@ -110,6 +115,39 @@ def _role(
                 if best is None or candidate < best:
                     best = candidate
     return best[2] if best else None
+
+
+def _stands_alone(text: str, number: Found, words: Sequence[str]) -> bool:
+    """Whether the number's phrase holds nothing but it and words of ``words`` (一共6000万左右)."""
+    lo, hi = phrase_span(text, number.start, number.end)
+    rest = (text[lo : number.start] + " " + text[number.end : hi]).replace(" ", "")
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not rest
+
+
+def _role_before(
+    text: str,
+    number: Found,
+    unit: str,
+    spans: Sequence[tuple[int, int]],
+    roles: Mapping[str, Role],
+    terms: Sequence[tuple[int, int]],
+    is_word: Callable[[str], bool],
+    numbers_at: Sequence[int],
+) -> str | None:
+    """The role of a word ending the phrase before the number's (投了3家初创期的科技企业，一共6000万), read as
+    if the number stood right after that phrase; none when a number of the same unit is already there."""
+    lo, _ = phrase_span(text, number.start, number.end)
+    if lo == 0:
+        return None
+    before_lo, before_hi = phrase_span(text, lo - 1, lo - 1)
+    if any(before_lo <= s < before_hi for s, _ in spans):
+        return None
+    joined = text[:before_hi] + number.text
+    moved = dataclasses.replace(number, start=before_hi, end=len(joined))
+    earlier = [at for at in numbers_at if at < before_hi]
+    return _role(joined, moved, unit, [], roles, [(s, e) for s, e in terms if e <= before_hi], is_word, earlier)
 
 
 def _distance(text: str, start: int, end: int) -> int:

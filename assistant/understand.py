@@ -158,7 +158,7 @@ class Reader:
             text=text,
             search_text=f"{topic}（境外）" if abroad and "境外" not in text else topic,
             corrections=corrections,
-            quantities=find_quantities(text, v.roles, self.terms, self.is_word, v.fewer, v.another),
+            quantities=find_quantities(text, v.roles, self.terms, self.is_word, v.fewer, v.another, v.alone),
             dates=tuple(d for d in numbers.dates(text) if d.year != founded),  # 2019年就落户: no date asked
             regions=tuple(r for r in self.regions if r in named_regions),
             places=outside,

@@ -112,6 +112,7 @@ class Vocabulary:
     roles: Mapping[str, Role]
     fewer: tuple[str, ...]  # words before a figure that bound it from above (不到两年)
     another: tuple[str, ...]  # words opening a phrase that adds one more of the same (另一家…300万)
+    alone: tuple[str, ...]  # words a number may stand alone with (一共6000万): the role is the phrase before's
     derived: tuple[Derivation, ...]
     regions: Mapping[str, tuple[str, ...]]  # corpus region → words naming it
     anchors: Mapping[str, tuple[str, ...]]  # corpus region → names of its measures (鲁科贷)
@@ -220,6 +221,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             roles=_roles(roles_data.get("roles", {})),
             fewer=_words(roles_data["bounds"]["fewer"], "roles.toml bounds.fewer"),
             another=_words(roles_data["bounds"]["another"], "roles.toml bounds.another"),
+            alone=_words(roles_data["bounds"]["alone"], "roles.toml bounds.alone"),
             derived=_derived(roles_data.get("derived", []), roles_data.get("roles", {})),
             regions=regions,
             anchors={k: _words(v, f"scope.toml anchors.{k}") for k, v in scope["anchors"].items()},

@@ -256,3 +256,22 @@ def test_a_question_typed_in_pinyin_is_read_as_the_words_it_spells(reader: Reade
 def test_a_number_in_a_phrase_adding_one_more_takes_the_role_before_it(reader: Reader) -> None:
     u = reader.read("投了一家初创企业600万，另一家种子期企业200万")
     assert [q.role for q in u.quantities] == ["investment", "investment"]
+
+
+@pytest.mark.parametrize(
+    ("question", "roles"),
+    [
+        ("我们去年投了两家种子期的科技公司，合计4000万左右，奖励怎么算", ["investment"]),
+        ("鲁科贷的利息付过了，大概35万，贴多少", ["interest"]),
+        ("我们投了一家企业，估值5亿", [None]),  # 估值 qualifies it, though no role word does
+        ("贷款500万，一共两笔，利息30万", ["principal", "interest"]),
+    ],
+)
+def test_a_number_alone_in_its_phrase_takes_the_role_word_ending_the_phrase_before(
+    reader: Reader, question: str, roles: list[str | None]
+) -> None:
+    assert [q.role for q in reader.read(question).quantities if q.unit == "元"] == roles
+
+
+def test_one_guarantees_an_amount_said_with_the_bare_verb(reader: Reader) -> None:
+    assert [q.role for q in reader.read("我担1个亿能少交多少").quantities] == ["guaranteed"]
