@@ -61,12 +61,15 @@ class Writer:
         party: str | None,
         score: float,
         excluded: str | None = None,
+        opened: str = "",
     ) -> tuple[Answer, CalcResult]:
         """``excluded``: why the money never reaches the asker (我们是担保公司 asking the 鲁科保 premium
-        subsidy of 科技型企业): not eligible, whatever the numbers."""
+        subsidy of 科技型企业): not eligible, whatever the numbers. ``opened``: the question an earlier turn
+        opened this calculation with (还能新增多少担保业务 → 净资产3.5亿元)."""
         party = party if rule.parties else None  # "省财政给多少" names the payer of a non-split rule
         result = calculate(rule, binding.values, on=dates[0] if dates else None, party=party)
-        result = self._left_if_asked(_with_estimates(result, binding), u)
+        asked = f"{opened}，{u.text}" if opened else u.text
+        result = self._left_if_asked(_with_estimates(result, binding), asked)
         if excluded is not None:
             result = _not_for_the_asker(result, excluded)
         clause = self.clause(rule.clause_id)
@@ -79,6 +82,8 @@ class Writer:
             follow_up = compose.ask_for_sources(rule, result.missing, labels)
         elif result.missing and result.eligible is not False:
             follow_up = compose.ask_for(rule, result.missing)
+        elif self._used_wanted(rule, binding, result, asked):
+            follow_up = compose.ask_for(rule, [str(rule.args["used"])])
         lines = [
             *compose.corrections_line([(c.typed, c.term) for c in u.corrections]),
             compose.conclusion_for_calc(rule, result, party),
@@ -95,13 +100,24 @@ class Writer:
         answer = self.finish(question, lines, citations, (result,), follow_up, [doc])
         return answer, result
 
-    def _left_if_asked(self, result: CalcResult, u: Understanding) -> CalcResult:
+    def _used_wanted(self, rule: Rule, binding: Binding, result: CalcResult, asked: str) -> bool:
+        """What remains is asked (还能新增多少), the limit is known, and what is already used is not given."""
+        used = rule.args.get("used")
+        return (
+            result.amount is not None
+            and result.eligible is not False
+            and used is not None
+            and used not in binding.values
+            and _first_at(asked, self.vocab.words("remaining")) is not None
+        )
+
+    def _left_if_asked(self, result: CalcResult, asked: str) -> CalcResult:
         """What remains of a limit is the amount when the question asks it before any limit (已经12亿了，还能
         再做多少), not when it asks the limit first (最多能做到多少，还有多少空间)."""
         if result.left is None or result.eligible is False:
             return result  # no limit with a balance taken: nothing to look for in the question
-        left = _first_at(u.text, self.vocab.words("remaining"))
-        limit = _first_at(u.text, self.vocab.words("limit"))
+        left = _first_at(asked, self.vocab.words("remaining"))
+        limit = _first_at(asked, self.vocab.words("limit"))
         if left is None or (limit is not None and limit < left):
             return result
         return replace(result, amount=result.left, amount_is_left=True)
@@ -165,7 +181,7 @@ class Writer:
                 lines += [f"**{n}. {clause.heading}**", *compose.clause_block(clause, quotes), *units, ""]
                 continue
             on = u.dates[0] if u.dates else None
-            result = self._left_if_asked(_with_estimates(calculate(rule, binding.values, on=on), binding), u)
+            result = self._left_if_asked(_with_estimates(calculate(rule, binding.values, on=on), binding), u.text)
             others = bool(asker and rule.recipient and not subjects.may_receive(asker, rule.recipient))
             if others and stated and u.has("eligibility"):
                 result = _not_for_the_asker(result, f"本项给予{rule.recipient}，您所述为{asker}")

@@ -7,9 +7,10 @@ import re
 
 from assistant.facts import FactMatcher
 from assistant.match import Profile
+from assistant.quantities import PHRASE_END
 from assistant.retrieve import Retriever
 from assistant.subjects import Subjects
-from assistant.understand import SELF_WORDS, Understanding
+from assistant.understand import AMOUNT_INTENTS, SELF_WORDS, Understanding
 
 OBJECT_BEFORE = ("给", "向", "帮", "替", "让", "为", "对", "和", "跟")  # 银行给我们放贷: 我们 is not the one acting
 
@@ -38,6 +39,14 @@ class Askers:
         enterprises it invested in)."""
         described = (self.subjects.named_in(d) for d in self.facts.descriptions(u.text))
         return next((s for s in described if s), None) or self.acting_as(u)
+
+    def for_a_client(self, u: Understanding, recipient: str) -> bool:
+        """The asker (a bank, an insurer) asks what a measure gives the client it serves ("我们保险公司给一家
+        科技企业承保了…能补多少"), not what it gets itself (我们能拿多少): the last phrase does not name it."""
+        phrases = [p for p in PHRASE_END.split(u.text) if p.strip()]
+        if not u.has(*AMOUNT_INTENTS) or not phrases or any(s in phrases[-1] for s in SELF_WORDS):
+            return False
+        return self.subjects.named_as_object(u.text, recipient, OBJECT_BEFORE, SELF_WORDS)
 
     def acting_as(self, u: Understanding) -> str | None:
         """The subject the asker calls itself right after 我们 (我们创投…), or whose act it says it does

@@ -46,6 +46,8 @@ class Pending:
     earlier: tuple[Measure, ...] = ()
     # Who is asking, as an earlier turn said (我们创投…): a total counts what that subject receives.
     asker: str | None = None
+    # The question that opened the calculation: what it asks (还能新增多少) holds when a later turn adds a number.
+    opened: str = ""
 
     def after(self, before: Pending) -> Pending:
         """This calculation, remembering the measures of ``before`` it does not continue, and its asker."""

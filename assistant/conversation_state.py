@@ -122,6 +122,7 @@ def _pending(p: Pending | MatchPending | None) -> dict[str, Any] | None:
             "party": p.party,
             "earlier": [_measure(m) for m in p.earlier],
             "asker": p.asker,
+            "opened": p.opened,
         }
     }
 
@@ -157,6 +158,7 @@ def _read_pending(p: dict[str, Any] | None) -> Pending | MatchPending | None:
         c["party"],
         tuple(_read_measure(m) for m in c.get("earlier", ())),
         c.get("asker"),
+        c.get("opened", ""),
     )
 
 

@@ -300,7 +300,7 @@ class Assistant:
             else:
                 answer = self.writer.parameter(question, u, rule, binding, score)
             # Kept even when complete: a later turn may add a fact ("不过有两期逾期了").
-            return answer, Pending((Measure.of(rule, binding),), u.dates, u.party)
+            return answer, Pending((Measure.of(rule, binding),), u.dates, u.party, opened=u.text)
         # A clause asked for by number is quoted whole; so is one whose heading names the term asked about.
         defined = u.has("define") and any(t in clause.heading for t in self.retriever.policy_terms(u.text))
         quotes = [clause.text] if named else self.writer.quotes(clause, u.text, whole=defined)
@@ -423,7 +423,7 @@ class Assistant:
             return None
         asker = self.askers.stated(u)
         if asker is not None and not self.subjects.may_receive(asker, recipient):
-            return f"本项给予{recipient}，您所述为{asker}"
+            return None if self.askers.for_a_client(u, recipient) else f"本项给予{recipient}，您所述为{asker}"
         elsewhere = [p for p in u.registered_in if p != rule.region]
         if elsewhere and rule.region in self.vocab.regions and self.subjects.is_local(recipient):
             return f"本项支持{rule.region}的{recipient}，您所述在{elsewhere[0]}"

@@ -48,8 +48,8 @@ class FollowUp:
             (rule_id, binding), = bindings.items()
             rule = self.rules.get(rule_id)
             dates, party = u.dates or pending.dates, u.party or pending.party
-            answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0)
-            return answer, Pending((Measure.of(rule, binding),), dates, party)
+            answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0, opened=pending.opened)
+            return answer, Pending((Measure.of(rule, binding),), dates, party, opened=pending.opened)
         added = self.several.named(u, self.retriever.hits(u)) if others else []
         return self.several.answer(question, u, added, carried, pending)
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.quantities import PHRASE_END
-from assistant.route import fit, roles_complete
+from assistant.route import fit, roles_complete, tells_remaining
 from assistant.rules import RuleBook
 from assistant.understand import Understanding
 from assistant.vocab import Vocabulary
@@ -444,7 +444,9 @@ class Retriever:
             filled = roles_complete(rule, u, self.vocab.derived)
             alone = any(takers.get(role) == {rule.clause_id} for role in filled)
             least = 1 if (not regions and clause.doc_id in self.national_docs) or alone else TAKER_MIN_ROLES
-            if len(filled) >= least:
+            # 还能新增多少担保业务: the limit of a document retrieved that takes what is used, no number said.
+            left = tells_remaining(rule, u) and clause.doc_id in {h.doc_id for h in hits}
+            if len(filled) >= least or left:
                 ranked.add(rule.clause_id)
                 start = max(clause.text.find(rule.quote), 0)
                 found.append(Hit(clause.id, clause.doc_id, 0.0, rule.quote, (start, start + len(rule.quote)), ()))

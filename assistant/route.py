@@ -52,7 +52,7 @@ def pick_rule(
     for i, rule in enumerate(rules):
         touched = [n for n, s in enumerate(clause.sentences) if _overlaps(clause, rule, s)]
         covered.update(touched)
-        triggered = _trigger_score(rule, said)
+        triggered = _trigger_score(rule, said) + _remaining_fit(rule, u)
         if not triggered:
             continue  # a provision is picked by the words that name it, not by the clause it sits in
         score = max((scores[n] for n in touched), default=0.0) + _TRIGGER_WEIGHT * triggered
@@ -71,7 +71,17 @@ def fit(rules: Sequence[Rule], u: Understanding, said: str, derived: Sequence[De
     """How well the best rule of these fits the question: the numbers it takes, and its trigger words
     (a number taken counts as much as a four-character trigger; one an input takes only as its fallback,
     a little less: a single investment fits 投早投小 better than the 落户 reward on totals)."""
-    return max((_numbers_fit(r, u, derived) + _trigger_score(r, said) for r in rules), default=0)
+    return max((_numbers_fit(r, u, derived) + _trigger_score(r, said) + _remaining_fit(r, u) for r in rules), default=0)
+
+
+def _remaining_fit(rule: Rule, u: Understanding) -> int:
+    """Asking what is left (还能新增多少) fits a limit that takes what is already used, as a number taken would."""
+    return _ROLE_WEIGHT if tells_remaining(rule, u) else 0
+
+
+def tells_remaining(rule: Rule, u: Understanding) -> bool:
+    """The question asks what is left of a limit, and the rule's limit takes what is already used."""
+    return u.has("remaining") and bool(_used_roles(rule))
 
 
 def _numbers_fit(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> int:

@@ -96,6 +96,20 @@ class Subjects:
                         return name
         return None
 
+    def named_as_object(self, text: str, recipient: str, objects: Sequence[str], selves: Sequence[str]) -> bool:
+        """Whether ``text`` names ``recipient`` (or a narrower kind) as the one an act is done for, up to
+        ACT_GAP characters after one of ``objects`` ("给一家山东科技企业承保了"), not the asker itself
+        (给我们公司放贷)."""
+        kinds = [w for name, t in self.types.items() if recipient in self.kinds_of(name) for w in t.words]
+        for phrase in PHRASE_END.split(text):
+            for word in objects:
+                for at in (m.end() for m in re.finditer(re.escape(word), phrase)):
+                    near = phrase[at : at + ACT_GAP + max(map(len, kinds), default=0)]
+                    named = [near.find(k) for k in kinds if 0 <= near.find(k) <= ACT_GAP]
+                    if named and not any(s in near[: min(named)] for s in selves):
+                        return True
+        return False
+
     def named_after(self, text: str, after: Sequence[str]) -> str | None:
         """The subject named right after one of ``after`` ("我们创投…"), if any."""
         return self._longest(text, after)

@@ -1172,6 +1172,30 @@ def test_a_guarantee_balance_stated_is_set_against_the_limit(assistant: Assistan
     assert one.calculation is not None and one.calculation.rule_id == "cn-guarantee-single-party-cap"
 
 
+def test_what_is_left_asked_first_is_answered_when_later_turns_give_the_numbers(assistant: Assistant) -> None:
+    """还能新增多少 asks for the limit that takes what is used, though no number is said yet; the turns
+    giving 净资产 and then 在保余额 are answered with what remains, and the balance is asked for."""
+    conversation = assistant.conversation()
+    first = conversation.ask("照监管条例，我们担保公司还可以新增多少融资担保？")
+    assert first.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#15" and first.confidence == "high"
+    second = conversation.ask("净资产4亿元")
+    assert second.calculation is not None and second.calculation.amount == 4e9
+    assert second.follow_up and "现有担保责任余额" in second.follow_up
+    third = conversation.ask("在保余额30亿元")
+    assert third.calculation is not None and third.calculation.amount == 1e9
+    assert "尚可新增 **10亿元**" in third.answer
+
+
+def test_an_asker_serving_the_recipient_is_told_the_recipient_s_amount(assistant: Assistant) -> None:
+    """A bank asking what its client's 贴息 comes to is not told it cannot have it; asking what it gets
+    itself, it is."""
+    client = assistant.ask("我行给一家科技型中小企业发放了鲁科贷，企业支付利息50万元，贴息有多少？")
+    assert client.calculation is not None and client.calculation.amount == 2e5
+    assert "不符合" not in client.answer.split("**依据**")[0]
+    itself = assistant.ask("我们银行给一家科技型中小企业发放了鲁科贷，企业支付利息50万元，我们能拿多少贴息？")
+    assert itself.calculation is not None and itself.calculation.eligible is False
+
+
 def test_a_measure_named_as_a_time_is_not_asked(assistant: Assistant) -> None:
     """IPO前 sets when the loan was taken: the interest subsidy is asked, not the listing subsidy."""
     answer = assistant.ask("我们IPO前还有一笔成果转化贷款，本金600万，年利率5%，一年，能贴多少息？")
