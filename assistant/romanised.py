@@ -21,6 +21,7 @@ from assistant.spelling import Correction
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LETTERS = re.compile(r"[A-Za-z]+(?: +[A-Za-z]+)*")  # words of letters, typed apart or not
+_SYLLABLE_AFTER = re.compile(r"([\u4e00-\u9fff])([A-Za-z]{1,6})(?![A-Za-z])")  # 天qi: a character, then letters
 _FIGURE_UNIT = re.compile(r"(\d+(?:\.\d+)?) ?([A-Za-z]+)\b")
 LATIN_SHARE = 0.5  # a question is pinyin-typed when at least this share of its letters are Latin
 
@@ -49,6 +50,8 @@ class PinyinReader:
         letters = [c for c in text if c.isalpha()]
         latin = sum(c.isascii() for c in letters)
         if not letters or latin < LATIN_SHARE * len(letters):
+            text, slips = self._slipped(text)
+            corrections += slips
             return (_joined(text) if corrections else text), tuple(corrections)
 
         def figure(m: re.Match[str]) -> str:
@@ -65,6 +68,32 @@ class PinyinReader:
             return out
 
         return _joined(_LETTERS.sub(run, _FIGURE_UNIT.sub(figure, text))), tuple(corrections)
+
+    def _slipped(self, text: str) -> tuple[str, list[Correction]]:
+        """A Chinese question with a word typed with the input method off ("申报 jie zhi 时间", "天qi"): a run
+        of letters spelling known words is read as them, and a lone syllable right after a character as
+        the known two-character word the two spell (天 + qi → 天气). Other letters (IPO, VC, risk) stay."""
+        corrections: list[Correction] = []
+
+        def run(m: re.Match[str]) -> str:
+            typed = m.group()
+            words = self._divide(typed.replace(" ", "").lower())
+            if words is not None:
+                corrections.append(Correction(typed, "".join(words)))
+                return "".join(words)
+            return typed
+
+        text = _LETTERS.sub(run, text)
+
+        def syllable(m: re.Match[str]) -> str:
+            before, typed = m.group(1), m.group(2)
+            word = self._words.get(lazy_pinyin(before)[0] + typed.lower())
+            if word is None or len(word) != 2 or word[0] != before:
+                return m.group()
+            corrections.append(Correction(m.group(), word))
+            return word
+
+        return _SYLLABLE_AFTER.sub(syllable, text), corrections
 
     def _read_words(self, typed: list[str]) -> list[tuple[str, str | None]]:
         """Words typed apart, as (typed, read) pieces: consecutive words joined where together they spell

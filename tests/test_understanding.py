@@ -247,6 +247,9 @@ def test_a_measure_number_alone_is_read_only_beside_a_document_number(reader: Re
         ("size 10亿的子基金，guidance fund出资多少", "规模10亿的子基金,引导基金出资多少"),  # English among Chinese
         ("sizeable的基金", "sizeable的基金"),  # only whole English words
         ("一笔loan，principal 800万，rate 5%", "一笔贷款,本金800万,利率5%"),  # a loan's figures in English
+        ("鲁科担的 bao fei 补贴比例", "鲁科担的保费补贴比例"),  # a word typed with the input method off
+        ("明天青岛天qi怎样", "明天青岛天气怎样"),  # a syllable finishing the character before it
+        ("投pre-A轮的VC", "投pre-A轮的VC"),  # letters spelling no known word stay
     ],
 )
 def test_a_question_typed_in_pinyin_is_read_as_the_words_it_spells(reader: Reader, typed: str, read: str) -> None:
