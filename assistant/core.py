@@ -207,7 +207,7 @@ class Assistant:
                 return continued
         is_anchored = anchored(u)
         names_measure = any(t in u.text for t in self.retriever.naming_terms)
-        names_mechanism = any(t in u.text for t in self.retriever.mechanism_terms)
+        names_mechanism = self.retriever.names_mechanism(u.text)
         verdict = judge(u, self.vocab, is_anchored, self.retriever.terms, names_measure, names_mechanism)
         verdict = verdict or self.decider.unknown_measure(u) or self.decider.unknown_program(u)
         verdict = verdict or self.decider.other_trade(u) or self.decider.local_level(u)

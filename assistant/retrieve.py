@@ -9,6 +9,7 @@ question's numbers and words. Also the clauses and documents a question names ou
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Sequence
 
@@ -45,6 +46,9 @@ ANSWERING_KINDS = ("item", "article", "section", "paragraph")
 # How far down, and how far behind the first in fused score, a clause with an applicable rule may be
 # brought forward for a question about an amount.
 RULE_RERANK_DEPTH = 3
+# A name asked to be recognised (…特色示范机构是怎么评定的) is matched to the documents' words by its last
+# 5 to 12 characters: fewer would be common words (企业评价), more a whole phrase.
+MECHANISM_NAME_MIN, MECHANISM_NAME_MAX = 5, 12
 RULE_RERANK_GAP = 0.25
 
 
@@ -68,6 +72,7 @@ class Retriever:
         self.mechanism_terms = tuple(
             t for t in self.naming_terms if not any(t in p and any(w in p for w in recognised) for p in phrases)
         )
+        self._phrases = phrases
         # The longer terms holding a naming term (科创板企业培育中心 holds 科创板).
         self._holding = {t: tuple(o for o in self.terms if t in o and o != t) for t in self.naming_terms}
         self.policy_docs = frozenset(d.id for d in corpus.documents if d.doc_type == POLICY_TYPE)
@@ -86,6 +91,36 @@ class Retriever:
 
     def clause(self, clause_id: str) -> Clause:
         return self.index.corpus.clause(clause_id)
+
+    @functools.cached_property
+    def _recognised_terms(self) -> tuple[str, ...]:
+        """Terms the documents write in a phrase with a recognition or listing word (科技型中小企业, beside
+        高新技术企业 in 引导高新技术企业、科技型中小企业进入区域性股权市场)."""
+        recognised = self.vocab.criteria.subjects
+        marked = [p for p in self._phrases if any(w in p for w in recognised)]
+        return tuple(t for t in self.terms if any(t in p for p in marked))
+
+    def names_mechanism(self, text: str) -> bool:
+        """Whether ``text`` asks how something is recognised that the documents set up themselves: a
+        mechanism term, or the name said before the recognition word (科技特色示范机构是怎么评定的) ending in
+        words a document writes (…特色示范机构建设) and never writes with a recognition word."""
+        if any(t in text for t in self.mechanism_terms):
+            return True
+        criteria = self.vocab.criteria
+        for phrase in PHRASE_END.split(text):
+            at = min((phrase.find(w) for w in criteria.subjects if w in phrase), default=-1)
+            before = phrase[: max(at, 0)]
+            cut = min((before.find(a) for a in criteria.asks if a in before), default=len(before))
+            name = before[:cut].rstrip("是的被要")
+            if any(t in name for t in self._recognised_terms):
+                continue  # 科技型中小企业评价入库: a status the documents name beside a recognised one
+            for start in range(max(0, len(name) - MECHANISM_NAME_MAX), len(name) - MECHANISM_NAME_MIN + 1):
+                part = name[start:]
+                if any(part in p for p in self._phrases):
+                    if not any(part in p and any(w in p for w in criteria.subjects) for p in self._phrases):
+                        return True
+                    break  # the longest part the documents write is recognised somewhere: a status
+        return False
 
     def holds(self, clause_id: str, term: str) -> bool:
         """Whether a clause names ``term`` itself, not only as a part of a longer name (a clause on the

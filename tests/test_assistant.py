@@ -330,6 +330,14 @@ def test_how_a_measure_of_the_documents_is_determined_is_no_recognition_criteria
     assert assistant.ask("自治区科技标杆企业要怎么认定？").in_scope is False
 
 
+def test_a_body_the_documents_set_up_named_loosely_is_no_recognition_criteria(assistant: Assistant) -> None:
+    """特色示范机构 is a kind of branch 内蒙古's text asks banks to build (科技金融特色示范机构建设), never said to be
+    recognised elsewhere: asked how one is assessed, its clause answers; 高新技术企业 stays a status set elsewhere."""
+    branch = assistant.ask("银行的科技特色示范机构要如何评定？")
+    assert branch.in_scope and branch.citations[0].clause_id == "nm-2025-15#3"
+    assert assistant.ask("高新技术企业是怎么评定的？").in_scope is False
+
+
 def test_a_penalty_asked_is_answered_by_the_clause_stating_it_not_by_the_rule_broken(assistant: Assistant) -> None:
     answer = assistant.ask("我们担保公司的担保责任余额和净资产的比例超标了，监管部门会给什么处罚？")
     assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#40" and "罚款" in answer.citations[0].quote
