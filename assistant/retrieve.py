@@ -182,14 +182,23 @@ class Retriever:
         """A question asking what befalls a breach goes to the clause of the same document that states a
         penalty, among the first few ranked, when the first states none (担保责任余额与净资产比例不符合规定会
         受到什么处罚: 第四十条's 罚款, not 第十五条's ratio); one asking what is allowed goes to the rule, not
-        to the penalty that restates it (对关联方担保有什么限制: 第十七条, not 第四十条)."""
+        to the penalty that restates it (对关联方担保有什么限制: 第十七条, not 第四十条); of several rules, the
+        one sharing most wording with the penalty, which restates the rule broken (未经批准…经营融资担保业务:
+        第六条's 未经监督管理部门批准…不得经营, not 第十二条 on what else may be done)."""
         asked = u.has("penalty")
         if not hits or self._states_penalty(hits[0].clause_id) == asked:
             return hits
-        for i, hit in enumerate(hits[1:PENALTY_REACH], start=1):
-            if hit.doc_id == hits[0].doc_id and self._states_penalty(hit.clause_id) == asked:
-                return [hit, *hits[:i], *hits[i + 1 :]]
-        return hits
+        fitting = [
+            i
+            for i, hit in enumerate(hits[1:PENALTY_REACH], start=1)
+            if hit.doc_id == hits[0].doc_id and self._states_penalty(hit.clause_id) == asked
+        ]
+        if not fitting:
+            return hits
+        first = _bigrams(self.clause(hits[0].clause_id).text)
+        shared = [len(first & _bigrams(self.clause(hits[i].clause_id).text)) for i in fitting]
+        best = fitting[0] if asked else fitting[shared.index(max(shared))]
+        return [hits[best], *hits[:best], *hits[best + 1 :]]
 
     def _states_penalty(self, clause_id: str) -> bool:
         return any(m in self.clause(clause_id).text for m in self.vocab.penalty_marks)
@@ -486,6 +495,10 @@ class Retriever:
                 start = max(clause.text.find(rule.quote), 0)
                 found.append(Hit(clause.id, clause.doc_id, 0.0, rule.quote, (start, start + len(rule.quote)), ()))
         return found
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _demoted(hits: list[Hit], lowered: set[str], by: float) -> list[Hit]:

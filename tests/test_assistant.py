@@ -348,6 +348,13 @@ def test_a_penalty_asked_is_answered_by_the_clause_stating_it_not_by_the_rule_br
     assert related.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#17"
 
 
+def test_the_rule_a_penalty_restates_answers_what_is_allowed(assistant: Assistant) -> None:
+    """Asked whether one may do without approval, the rule the penalty restates answers (第六条 未经…批准…不得
+    经营), not the penalty (第三十六条) nor another rule ranked near (第十二条)."""
+    answer = assistant.ask("没经过批准，我们能经营融资担保业务吗")
+    assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#6"
+
+
 def test_a_securities_fund_manager_is_no_private_equity_manager(assistant: Assistant) -> None:
     answer = assistant.ask("我们是一家证券私募，管理规模60亿，刚迁到济南，私募基金管理机构的落户奖励能拿吗？")
     calc = answer.calculation
