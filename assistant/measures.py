@@ -26,6 +26,7 @@ from index.search import Hit
 
 COMPOUND_PART_CHARS = 5  # a part of a compound question shorter than this is no question of its own
 COMPOUND_EVIDENCE = 3.0  # the BM25 a part without a policy term needs to count as a question
+TITLE_AROUND_CHARS = 2  # 按…条例, 根据…: the words around a title in a part that only names the document
 _ASKING = frozenset({"calc", "parameter", "eligibility", "conditions", "units", "validity", "match"})  # ask words
 # Asked for a total ("…，还发了科创债，一共多少") or each (…，…，这两块分别), each clause of the sentence may
 # name a measure.
@@ -126,7 +127,7 @@ class SeveralMeasures:
         # ("自治区有啥说法" does neither); a measure listed to be answered each may be short ("发债增信和…分别").
         # A part names a policy term; one of a list asked each may name it in everyday words (上市 → 首次公开发行),
         # or be one word the documents use (贷款、保险、上市分别有什么支持: 保险 asks for the insurance measure).
-        named = {p: bool(self.retriever.policy_terms(p) or (each and self._listed_measure(t))) for p, t, _ in items}
+        named = {p: bool(self.retriever.policy_terms(p) or (each and self._known(t))) for p, t, _ in items}
         parts = [
             p
             for p, has_term in named.items()
@@ -142,8 +143,14 @@ class SeveralMeasures:
         # Parts of one question are about one asker's situation: with no region named, the region of the
         # first part's measure places the later parts (利息36万，担保费9万: 山东's 鲁科担, not 内蒙古's).
         placed = u.regions
+        # Parts of a list asked each of a document named by title are asked of it (条例对放大倍数、集中度和
+        # 关联担保分别有什么限制: 集中度 is the 条例's 第十六条, not another document's).
+        titled = self.retriever.titled(u)
+        within = titled[0] if each and len(titled) == 1 else None
         self.retriever.prime([self.reader.read(p) for p in parts])
         for part in parts:
+            if self._only_titles(part):
+                continue  # "按融资担保公司监督管理条例，集中度、…": the document asked of, not a measure
             read = self.reader.read(part)
             own_kind = self._self_described(part)
             if part.startswith(self.vocab.self_markers) and not read.intents and set(self._naming(part)) <= own_kind:
@@ -154,7 +161,7 @@ class SeveralMeasures:
             # A part keeps what the whole asks: its region, and whether it wants amounts ("…一共多少").
             asked = read.intents | (u.intents & AMOUNT_INTENTS)
             read = dataclasses.replace(read, regions=read.regions or placed, intents=asked)
-            hits = self.retriever.prefer_rules(read, self.retriever.hits(read))
+            hits = self.retriever.prefer_rules(read, self.retriever.hits(read, within=within))
             if not hits or hits[0].clause_id in found or self._names_only_a_time(part, hits[0].clause_id):
                 continue
             # A part asking an amount is settled by a rule that fits it, as a whole question would be.
@@ -178,24 +185,37 @@ class SeveralMeasures:
         joiner (、, 和), the last starts the part after it: the part is cut to that phrase ("我们是…企业。想问问
         贷款、担保、保险、上市这几块，都能享受哪些政策": 想问问贷款 and 上市这几块, without the self-description
         and the ask around them), and the thing is the longest word the documents or the lexicon know at its
-        edge (贷款, 上市); a phrase without such a word is the thing itself. Where the rest of the phrase names
-        no region, document or policy term, the part is the thing alone."""
+        edge (贷款, 上市); a phrase without such a word, or one between two list joiners (新三板挂牌), is the
+        thing itself. Where the rest of the phrase names no region, document or policy term, the part is the
+        thing alone."""
         parts, joiners = pieces[0::2], pieces[1::2]
         items, at = [], 0
         for i, part in enumerate(parts):
             start, at = at, at + len(part) + (len(joiners[i]) if i < len(joiners) else 0)
             item = part
-            if each and i < len(joiners) and joiners[i] in self.vocab.list_joiners:
+            listed_after = each and i < len(joiners) and joiners[i] in self.vocab.list_joiners
+            listed_before = each and i > 0 and joiners[i - 1] in self.vocab.list_joiners
+            if listed_after:
                 tail = PHRASE_END.split(part)[-1]
                 start, part = start + len(part) - len(tail), tail
-                item = next((part[k:] for k in range(len(part) - 1) if self._known(part[k:])), part)
-            if each and i > 0 and joiners[i - 1] in self.vocab.list_joiners:
+                if not listed_before:
+                    item = next((part[k:] for k in range(len(part) - 1) if self._known(part[k:])), part)
+            if listed_before:
                 part = PHRASE_END.split(part)[0]
-                item = next((item[:k] for k in range(len(item), 1, -1) if self._known(item[:k])), item)
+                item = part if listed_after else next(
+                    (part[:k] for k in range(len(part), 1, -1) if self._known(part[:k])), part
+                )
             if part != item and not self._places(part.replace(item, "", 1)):
                 start, part = start + part.find(item), item  # 想了解 blurs 贷款; 国家对, 促进法对 place it
             items.append((part, item, start))
         return items
+
+    def _only_titles(self, part: str) -> bool:
+        """Whether a part says nothing but a document's title and a word or two around it (按…条例)."""
+        rest = part
+        for name, _ in self.retriever.doc_names:
+            rest = rest.replace(name, "")
+        return rest != part and len(rest.strip("《》 ")) <= TITLE_AROUND_CHARS
 
     def _places(self, text: str) -> bool:
         """Whether words beside a listed thing name a policy term, a region or a document it is asked of."""
@@ -204,7 +224,11 @@ class SeveralMeasures:
         return bool(named or self.retriever.policy_terms(text))
 
     def _known(self, text: str) -> bool:
-        return bool(self.retriever.policy_terms(text)) or self._listed_measure(text)
+        """Whether ``text`` is made of words the documents or the lexicon know, one at least naming a term or a
+        measure (上市, 上市奖励; not 企业咨询山东省对科技型企业上市, whose 咨询 and 对 name nothing)."""
+        words = [w for w, _ in self.index.analyzer.tagged(text)]
+        known = [len(w) > 1 and (w in self.retriever.terms or self._listed_measure(w)) for w in words]
+        return bool(words) and all(known)
 
     def _listed_measure(self, part: str) -> bool:
         """An item of a list that names a measure in everyday words, or is one word the documents use."""

@@ -144,11 +144,14 @@ class Retriever:
     def policy_terms(self, text: str) -> list[str]:
         return [t for t in self.terms if t in text]
 
-    def hits(self, u: Understanding, region: str | None = None, text: str | None = None) -> list[Hit]:
+    def hits(
+        self, u: Understanding, region: str | None = None, text: str | None = None, within: Document | None = None
+    ) -> list[Hit]:
         """Ranked clauses: within the one document the question names by title (of ``region``, when one is
-        given), else the one region it names (its policy measures first), else the corpus (its policy
-        measures first)."""
+        given) or ``within`` one a whole question named (a part of it asked each), else the one region it
+        names (its policy measures first), else the corpus (its policy measures first)."""
         titled = [d for d in self.titled(u) if region is None or region in d.region] or self._numbered(u, region)
+        titled = titled or ([within] if within else [])
         if region is None and len(u.regions) == 1:
             region = u.regions[0]
         query = text or u.search_text

@@ -300,6 +300,19 @@ def test_a_list_after_a_self_description_answers_each_thing_listed(assistant: As
     assert [c.clause_id for c in answer.citations][:3] == ["sd-2023-155#1", "sd-2023-155#4", "sd-2023-155#10"]
 
 
+def test_things_listed_of_a_document_named_by_title_are_each_found_in_it(assistant: Assistant) -> None:
+    """集中度 and 关联担保 are the 条例's 第十六条 and 第十七条, not other documents' clauses; an item between two
+    list joiners is the thing listed whole, and the first one ends in words the documents know (科创债)."""
+    answer = assistant.ask("按融资担保公司监督管理条例，集中度、放大倍数、关联担保各有什么规定？")
+    assert [c.clause_id for c in answer.citations][:3] == [
+        "cn-rzdbgsjdgltl-20170802#16",
+        "cn-rzdbgsjdgltl-20170802#15",
+        "cn-rzdbgsjdgltl-20170802#17",
+    ]
+    listed = assistant.ask("请问山东对发行科创债和上市奖励分别怎么规定？")
+    assert [c.clause_id for c in listed.citations][:2] == ["sd-2023-155#11", "sd-2023-155#10"]
+
+
 def test_things_listed_between_commas_are_each_answered(assistant: Assistant) -> None:
     answer = assistant.ask("我们明年想发科创债，后年冲科创板上市，山东这两块分别有什么奖励？")
     assert [c.clause_id for c in answer.citations][:2] == ["sd-2023-155#11", "sd-2023-155#10"]
