@@ -1577,3 +1577,18 @@ def test_what_a_regulation_allows_is_asked_of_it_whatever_topic_it_names(assista
     assert assistant.ask("买银行理财产品合法吗？").in_scope is False  # no document asked about
     answer = assistant.ask("融资担保公司能不能发理财产品？")  # 融资担保公司, the 条例's own term, is asked about
     assert answer.in_scope and answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"
+
+
+def test_an_investee_of_another_trade_breaks_the_venture_measures(assistant: Assistant) -> None:
+    """投早投小 and the loss subsidy are for investing in 科技型企业: a restaurant chain invested in is not one;
+    the investor's own trade says nothing of it."""
+    answer = assistant.ask("我们创投机构去年首投了一家连锁餐饮企业，亏了800万，能拿多少损失补贴？")
+    assert answer.calculation is not None and answer.calculation.eligible is False
+    ours = assistant.ask("我们创投机构投了一家刚起步的芯片公司，首轮亏了800万，能拿多少损失补贴？")
+    assert ours.calculation is not None and ours.calculation.amount == 1.6e6
+
+
+def test_a_hotline_caller_s_region_is_where_the_firm_is(assistant: Assistant) -> None:
+    answer = assistant.ask("来电人是安徽合肥的科技型中小企业，想问鲁科贷的利息能不能贴")
+    assert answer.calculation is not None and answer.calculation.eligible is False
+    assert "安徽" in answer.answer.split("**依据**")[0]
