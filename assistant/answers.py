@@ -13,6 +13,7 @@ from assistant import compose, guard, money, numbers
 from assistant.answer import Answer, Citation, Total
 from assistant.bind import Binding
 from assistant.match import ELIGIBLE, STATUSES, TO_CONFIRM, MatchResult, confirmable
+from assistant.route import accepted_roles
 from assistant.rules import CalcResult, ConditionResult, Rule, RuleBook, calculate
 from assistant.scope import Verdict
 from assistant.several import total as several_total
@@ -81,7 +82,7 @@ class Writer:
             labels = [self.vocab.roles[r].label for r in binding.wanting]
             follow_up = compose.ask_for_sources(rule, result.missing, labels)
         elif result.missing and result.eligible is not False:
-            follow_up = compose.ask_for(rule, result.missing)
+            follow_up = compose.ask_for(rule, result.missing, self._not_taken(u, rule, result.missing))
         elif self._used_wanted(rule, binding, result, asked):
             follow_up = compose.ask_for(rule, [str(rule.args["used"])])
         lines = [
@@ -99,6 +100,17 @@ class Writer:
         citations = (compose.citation(clause, rule.quote, score),)
         answer = self.finish(question, lines, citations, (result,), follow_up, [doc])
         return answer, result
+
+    def _not_taken(self, u: Understanding, rule: Rule, missing: Sequence[str]) -> list[str]:
+        """The question's numbers, of a missing input's unit, that the rule takes in no role (转让价300万元
+        where the base is the 净收入): named when the input is asked for, so the asker sees why."""
+        units = {s.unit for s in rule.inputs if s.name in missing}
+        taken = accepted_roles([rule], self.vocab.derived)
+        return [
+            f"{self.vocab.roles[q.role].label}{q.text}"
+            for q in u.quantities
+            if q.role is not None and q.role not in taken and q.unit in units
+        ]
 
     def _used_wanted(self, rule: Rule, binding: Binding, result: CalcResult, asked: str) -> bool:
         """What remains is asked (还能新增多少), the limit is known, and what is already used is not given."""

@@ -250,8 +250,10 @@ def conclusion_for_lookup(clause: Clause, u: Understanding, doc: Document) -> st
     return f"**结论**：相关规定见{clause.label}。"  # an article's heading is only its opening words
 
 
-def ask_for(rule: Rule, missing: Sequence[str]) -> str:
-    return f"请提供{_labels(rule, missing)}，我来按{rule.label}的规定为您计算。"
+def ask_for(rule: Rule, missing: Sequence[str], not_taken: Sequence[str] = ()) -> str:
+    """``not_taken``: numbers the asker gave that the rule does not take (转让价300万元 for a 净收入), named."""
+    aside = f"您提到的{'、'.join(not_taken)}不是本条的计算基数。" if not_taken else ""
+    return f"{aside}请提供{_labels(rule, missing)}，我来按{rule.label}的规定为您计算。"
 
 
 def amount_text(result: CalcResult) -> str:
