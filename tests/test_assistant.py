@@ -1596,3 +1596,10 @@ def test_a_hotline_caller_s_region_is_where_the_firm_is(assistant: Assistant) ->
     answer = assistant.ask("来电人是安徽合肥的科技型中小企业，想问鲁科贷的利息能不能贴")
     assert answer.calculation is not None and answer.calculation.eligible is False
     assert "安徽" in answer.answer.split("**依据**")[0]
+
+
+def test_who_holds_an_office_and_prudential_ratios_are_declined(assistant: Assistant) -> None:
+    """No document names office holders or sets a bank's or insurer's capital ratios."""
+    assert assistant.ask("内蒙古科技厅的现任厅长叫什么？").in_scope is False
+    assert assistant.ask("财险公司偿付能力要达到多少才合规？").in_scope is False
+    assert assistant.ask("融资担保公司按什么风险权重计量担保责任余额？").in_scope is True  # 条例 第十四条
