@@ -13,6 +13,7 @@ from assistant import compose, guard, money, numbers
 from assistant.answer import Answer, Citation, Total
 from assistant.bind import Binding
 from assistant.match import ELIGIBLE, STATUSES, TO_CONFIRM, MatchResult, confirmable
+from assistant.quantities import PHRASE
 from assistant.route import accepted_roles
 from assistant.rules import CalcResult, ConditionResult, Rule, RuleBook, calculate
 from assistant.scope import Verdict
@@ -123,13 +124,27 @@ class Writer:
             and _first_at(asked, self.vocab.words("remaining")) is not None
         )
 
+    def _limit_asked_at(self, text: str) -> int | None:
+        """Where the limit is asked: a limit word in a phrase that asks an amount (最多能做到多少), not one
+        naming the limit as the setting (按条例的放大倍数上限，还能再做多少)."""
+        limits = self.vocab.words("limit")
+        asking = [w for w in self.vocab.words("calc") if w not in limits]
+        found = [
+            m.start() + at
+            for m in PHRASE.finditer(text)
+            if any(w in m.group() for w in asking)
+            for at in [_first_at(m.group(), limits)]
+            if at is not None
+        ]
+        return min(found, default=None)
+
     def _left_if_asked(self, result: CalcResult, asked: str) -> CalcResult:
         """What remains of a limit is the amount when the question asks it before any limit (已经12亿了，还能
         再做多少), not when it asks the limit first (最多能做到多少，还有多少空间)."""
         if result.left is None or result.eligible is False:
             return result  # no limit with a balance taken: nothing to look for in the question
         left = _first_at(asked, self.vocab.words("remaining"))
-        limit = _first_at(asked, self.vocab.words("limit"))
+        limit = self._limit_asked_at(asked)
         if left is None or (limit is not None and limit < left):
             return result
         return replace(result, amount=result.left, amount_is_left=True)

@@ -46,7 +46,11 @@ def pick_rule(
         return None
     by_roles = [r for r in rules if roles_taken(r, u, derived)]
     if by_roles:
-        return max(by_roles, key=lambda r: (_inputs_given(r, u, derived), _trigger_score(r, said)))
+        # Then the one whose sentence the question matches best (对同一被担保人…最高不得超过多少: 第十六条's).
+        def sentence(rule: Rule) -> float:
+            return max((scores[n] for n, s in enumerate(clause.sentences) if _overlaps(clause, rule, s)), default=0.0)
+
+        return max(by_roles, key=lambda r: (_inputs_given(r, u, derived), _trigger_score(r, said), sentence(r)))
     covered: set[int] = set()
     best_rule: tuple[float, int, Rule] | None = None
     for i, rule in enumerate(rules):
@@ -170,6 +174,9 @@ def _overlaps(clause: Clause, rule: Rule, sentence: Sentence) -> bool:
 
 
 def _trigger_score(rule: Rule, said: str) -> int:
-    return sum(len(t) for t in rule.triggers if t in said)
+    """The length of the rule's trigger words found in ``said``; one inside another found (责任余额 in
+    担保责任余额) adds nothing."""
+    found = [t for t in rule.triggers if t in said]
+    return sum(len(t) for t in found if not any(t != other and t in other for other in found))
 
 

@@ -1214,6 +1214,19 @@ def test_what_is_left_asked_first_is_answered_when_later_turns_give_the_numbers(
     assert "尚可新增 **10亿元**" in third.answer
 
 
+def test_a_limit_named_as_the_setting_leaves_what_remains_the_amount(assistant: Assistant) -> None:
+    """按…倍数上限 names the limit the question is about; 还能再担保多少 is what it asks."""
+    answer = assistant.ask("我司净资产4亿元，目前担保责任余额31亿元，按条例规定的倍数上限，我们还能再担保多少？")
+    assert answer.calculation is not None and answer.calculation.amount == 9e8
+
+
+def test_of_two_limits_taking_the_same_number_the_one_whose_sentence_is_asked_answers(assistant: Assistant) -> None:
+    """Both 第十五条 and 第十六条 take the 净资产; asked of 同一被担保人, 第十六条's 10% answers."""
+    answer = assistant.ask("净资产4亿元的融资担保公司，对同一被担保人的融资担保责任余额最高不得超过多少？")
+    assert answer.calculation is not None and answer.calculation.rule_id == "cn-guarantee-single-party-cap"
+    assert answer.calculation.amount == 4e7
+
+
 def test_an_asker_serving_the_recipient_is_told_the_recipient_s_amount(assistant: Assistant) -> None:
     """A bank asking what its client's 贴息 comes to is not told it cannot have it; asking what it gets
     itself, it is."""
