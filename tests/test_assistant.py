@@ -1611,6 +1611,13 @@ def test_a_hotline_caller_s_region_is_where_the_firm_is(assistant: Assistant) ->
     assert "安徽" in answer.answer.split("**依据**")[0]
 
 
+def test_a_value_asked_with_the_figures_a_rule_takes_is_no_valuation(assistant: Assistant) -> None:
+    """A firm's worth asks for a valuation (declined); the worth of the share the law sets is reckoned."""
+    assert assistant.ask("能帮我估一下我们这家初创公司值多少钱吗").in_scope is False
+    shares = assistant.ask("成果作价入股形成的股份作价600万元，按法律团队那部分最少值多少钱？")
+    assert shares.in_scope and shares.calculation is not None and shares.calculation.amount == 3e6
+
+
 def test_who_holds_an_office_and_prudential_ratios_are_declined(assistant: Assistant) -> None:
     """No document names office holders or sets a bank's or insurer's capital ratios."""
     assert assistant.ask("内蒙古科技厅的现任厅长叫什么？").in_scope is False

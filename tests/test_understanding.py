@@ -268,6 +268,7 @@ def test_a_number_in_a_phrase_adding_one_more_takes_the_role_before_it(reader: R
         ("鲁科贷的利息付过了，大概35万，贴多少", ["interest"]),
         ("我们投了一家企业，估值5亿", [None]),  # 估值 qualifies it, though no role word does
         ("贷款500万，一共两笔，利息30万", ["principal", "interest"]),
+        ("上个月办了一笔鲁科贷，600万", ["principal"]),  # the loan a product names is its principal
     ],
 )
 def test_a_number_alone_in_its_phrase_takes_the_role_word_ending_the_phrase_before(
