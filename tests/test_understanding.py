@@ -279,3 +279,9 @@ def test_a_number_alone_in_its_phrase_takes_the_role_word_ending_the_phrase_befo
 
 def test_one_guarantees_an_amount_said_with_the_bare_verb(reader: Reader) -> None:
     assert [q.role for q in reader.read("我担1个亿能少交多少").quantities] == ["guaranteed"]
+
+
+def test_a_cost_named_with_a_word_of_review_asks_no_review(reader: Reader) -> None:
+    """评估费 is a cost of a transfer: it asks nothing about when a document is reviewed."""
+    assert not reader.read("扣掉评估费和税费，净收入60万，团队至少拿多少").has("review", "docmeta")
+    assert reader.read("这个文件到期后会不会评估调整").has("review")
