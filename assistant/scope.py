@@ -11,6 +11,7 @@ unsure — never declined for merely using no policy term.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.quantities import PHRASE_END
@@ -61,7 +62,7 @@ def judge(
         return Verdict("task", "本助手依据收录的政策文件回答问题、测算金额，不代写申请书、商业计划书等材料", True)
     if any(says(text, w) for w in vocab.forecast):
         return Verdict("forecast", "收录文件是已发布的政策条文，不含尚未发布的政策，也不预测政策走向", True)
-    bodies = [w for w in vocab.bodies if w in text] + _other_products(text, vocab)
+    bodies = [w for w in vocab.bodies if _names_body(text, w, vocab.not_bodies)] + _other_products(text, vocab)
     # A region word inside a body's name (齐鲁银行, 青岛银行) places the body, not the question.
     anchored = anchored and not (bodies and _placed_by(bodies, u, vocab))
     elsewhere = _asked_elsewhere(u, vocab)
@@ -87,13 +88,22 @@ def judge(
     # A term inside what a topic's words span asks nothing either (买点科创板的股票).
     within = [span for w in topics for span in spans(text, w)]
     free = [i for i, c in enumerate(text) if c == "＿" and not any(a <= i < b for a, b in within)]
-    if topics and not (asked_terms and free) and not any(w in said for w in vocab.asks_the_law):
+    if topics and not (asked_terms and free) and not any(w in u.text for w in vocab.asks_the_law):
         return Verdict("other_topic", f"所问事项（{'、'.join(topics)}）不属于科技金融政策", False)
     procedure = [w for w in vocab.procedure if says(text, w)]
     applying = names_measure and all(w in vocab.apply for w in procedure)
     if procedure and not applying and not _asks_more(text, procedure, vocab):
         return Verdict("procedure", "收录文件未规定申请流程、申报材料或受理窗口", True)
     return None
+
+
+_FIGURE_AFTER = re.compile(r"[^，,。？?]{0,3}[0-9０-９一二两三四五六七八九十百千万亿]")
+
+
+def _names_body(text: str, body: str, overlapping: Sequence[str]) -> bool:
+    """Whether ``text`` names ``body`` somewhere it does not run into a longer word (科技部门 is no 科技部)."""
+    taken = {i for w in overlapping for at in spans(text, w) for i in range(*at)}
+    return any(not taken & set(range(*at)) for at in spans(text, body))
 
 
 def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
@@ -114,7 +124,8 @@ def _asks_criteria(text: str, vocab: Vocabulary) -> bool:
             reach = len(phrases[0]) + 2 if ends_phrase else c.reach
             for ask in c.asks:
                 at = after.find(ask)
-                if 0 <= at <= reach:
+                # A figure said right after (营收一千二百万) states a fact of the asker, asking no criterion.
+                if 0 <= at <= reach and not _FIGURE_AFTER.match(after, at + len(ask)):
                     return True
             if any(text.endswith(a, 0, m.start()) for a in c.asks):
                 return True

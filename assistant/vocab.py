@@ -137,6 +137,7 @@ class Vocabulary:
     duration_of: tuple[str, ...]  # 到账, 审批: a step of handling whose time is asked
     apply: tuple[str, ...]  # how to apply: answered for a measure the corpus names (鲁科保怎么申请)
     bodies: tuple[str, ...]
+    not_bodies: tuple[str, ...]  # words a body's name runs into that make it no body (部门 in 科技部门)
     product_prefixes: tuple[str, ...]
     product_suffixes: tuple[str, ...]
     activity_before: tuple[str, ...]
@@ -252,6 +253,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             duration_of=_words(outside["duration"]["process"], "scope.toml outside.duration.process"),
             apply=_words(outside["procedure"]["apply"], "scope.toml outside.procedure.apply"),
             bodies=_words(outside["bodies"]["words"], "scope.toml outside.bodies"),
+            not_bodies=_words(outside["bodies"]["overlapped_by"], "scope.toml outside.bodies.overlapped_by"),
             product_prefixes=_words(outside["products"]["prefixes"], "scope.toml outside.products.prefixes"),
             product_suffixes=_words(outside["products"]["suffixes"], "scope.toml outside.products.suffixes"),
             activity_before=_words(scope["place_roles"]["activity_before"], "place_roles.activity_before"),

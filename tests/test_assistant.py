@@ -1623,3 +1623,17 @@ def test_who_holds_an_office_and_prudential_ratios_are_declined(assistant: Assis
     assert assistant.ask("内蒙古科技厅的现任厅长叫什么？").in_scope is False
     assert assistant.ask("财险公司偿付能力要达到多少才合规？").in_scope is False
     assert assistant.ask("融资担保公司按什么风险权重计量担保责任余额？").in_scope is True  # 条例 第十四条
+
+
+def test_a_local_department_a_stated_figure_and_the_law_asked_are_not_declined(assistant: Assistant) -> None:
+    """我们科技部门 is no 科技部; 营收八百万 states a figure, asking no listing criterion; 条例咋管的 asks the
+    law about what the topic words name."""
+    department = assistant.ask("省里要求科技项目遴选引入投资机构参与，我们市科技部门要做哪些配合？")
+    assert department.in_scope
+    profile = assistant.conversation()
+    profile.ask("我们想贷款，省里有什么支持政策吗？")
+    stated = profile.ask("我们是济南的科技型中小企业，已经入库，去年营收八百万")
+    assert stated.in_scope
+    law = assistant.ask("担保公司的闲钱能不能拿去炒股？条例咋管的")
+    assert law.in_scope
+    assert assistant.ask("科创板上市对营收有什么要求").in_scope is False  # criteria, still declined
