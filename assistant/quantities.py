@@ -69,8 +69,11 @@ def find_quantities(
             role = quantities[-1].role  # "2000万、1500万和1000万": one word for the list
         if role is None and quantities and quantities[-1].unit == unit and _opens_with(text, f.start, another):
             role = quantities[-1].role  # "一家500万元，另一家300万元"
-        if role is None and _stands_alone(text, f, alone):
-            role = _role_before(text, f, unit, spans[unit], roles, inside, is_word, numbers_at)
+        moved = _after_phrase_before(text, f, spans[unit]) if role is None and _stands_alone(text, f, alone) else None
+        if moved is not None:  # read as if said right after the phrase before
+            joined, there = moved
+            before = [t for t in inside if t[1] <= there.start]
+            role = _role(joined, there, unit, [], roles, before, is_word, [at for at in numbers_at if at < there.start])
         value = f.value * 100 if role is not None and roles[role].unit == "%" else f.value
         below = any(text.endswith(w, 0, f.start) for w in fewer)
         quantities.append(Quantity(value, unit, role, f.text, f.start, f.end, f.approximate, below))
@@ -126,18 +129,9 @@ def _stands_alone(text: str, number: Found, words: Sequence[str]) -> bool:
     return not rest
 
 
-def _role_before(
-    text: str,
-    number: Found,
-    unit: str,
-    spans: Sequence[tuple[int, int]],
-    roles: Mapping[str, Role],
-    terms: Sequence[tuple[int, int]],
-    is_word: Callable[[str], bool],
-    numbers_at: Sequence[int],
-) -> str | None:
-    """The role of a word ending the phrase before the number's (投了3家初创期的科技企业，一共6000万), read as
-    if the number stood right after that phrase; none when a number of the same unit is already there."""
+def _after_phrase_before(text: str, number: Found, spans: Sequence[tuple[int, int]]) -> tuple[str, Found] | None:
+    """The text up to the end of the phrase before the number's, with the number moved there (投了3家初创期的
+    科技企业，一共6000万 → 投了3家初创期的科技企业6000万); none when a number of its unit is already there."""
     lo, _ = phrase_span(text, number.start, number.end)
     if lo == 0:
         return None
@@ -145,9 +139,7 @@ def _role_before(
     if any(before_lo <= s < before_hi for s, _ in spans):
         return None
     joined = text[:before_hi] + number.text
-    moved = dataclasses.replace(number, start=before_hi, end=len(joined))
-    earlier = [at for at in numbers_at if at < before_hi]
-    return _role(joined, moved, unit, [], roles, [(s, e) for s, e in terms if e <= before_hi], is_word, earlier)
+    return joined, dataclasses.replace(number, start=before_hi, end=len(joined))
 
 
 def _distance(text: str, start: int, end: int) -> int:
