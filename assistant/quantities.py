@@ -123,7 +123,7 @@ def _role(
 def _stands_alone(text: str, number: Found, words: Sequence[str]) -> bool:
     """Whether the number's phrase holds nothing but it and words of ``words`` (一共6000万左右)."""
     lo, hi = phrase_span(text, number.start, number.end)
-    rest = (text[lo : number.start] + " " + text[number.end : hi]).replace(" ", "")
+    rest = (text[lo : number.start] + text[number.end : hi]).replace(" ", "")
     for word in sorted(words, key=len, reverse=True):
         rest = rest.replace(word, "")
     return not rest

@@ -46,10 +46,10 @@ ANSWERING_KINDS = ("item", "article", "section", "paragraph")
 # How far down, and how far behind the first in fused score, a clause with an applicable rule may be
 # brought forward for a question about an amount.
 RULE_RERANK_DEPTH = 3
+RULE_RERANK_GAP = 0.25
 # A name asked to be recognised (…特色示范机构是怎么评定的) is matched to the documents' words by its last
 # 5 to 12 characters: fewer would be common words (企业评价), more a whole phrase.
 MECHANISM_NAME_MIN, MECHANISM_NAME_MAX = 5, 12
-RULE_RERANK_GAP = 0.25
 
 
 class Retriever:
@@ -67,12 +67,9 @@ class Retriever:
         # Naming terms the documents never write in a phrase with a recognition or listing word (尽职免责,
         # 后备库; not 自治区认定的自治区科技标杆企业, 在科创板上市): how one is 认定 or 入库 is how the measure
         # works, which its clause tells as far as any document does.
-        phrases = [p for text in items for p in PHRASE_END.split(text)]
-        recognised = vocab.criteria.subjects
-        self.mechanism_terms = tuple(
-            t for t in self.naming_terms if not any(t in p and any(w in p for w in recognised) for p in phrases)
-        )
-        self._phrases = phrases
+        self._phrases = [p for text in items for p in PHRASE_END.split(text)]
+        self._marked = [p for p in self._phrases if any(w in p for w in vocab.criteria.subjects)]
+        self.mechanism_terms = tuple(t for t in self.naming_terms if not any(t in p for p in self._marked))
         # The longer terms holding a naming term (科创板企业培育中心 holds 科创板).
         self._holding = {t: tuple(o for o in self.terms if t in o and o != t) for t in self.naming_terms}
         self.policy_docs = frozenset(d.id for d in corpus.documents if d.doc_type == POLICY_TYPE)
@@ -96,9 +93,7 @@ class Retriever:
     def _recognised_terms(self) -> tuple[str, ...]:
         """Terms the documents write in a phrase with a recognition or listing word (科技型中小企业, beside
         高新技术企业 in 引导高新技术企业、科技型中小企业进入区域性股权市场)."""
-        recognised = self.vocab.criteria.subjects
-        marked = [p for p in self._phrases if any(w in p for w in recognised)]
-        return tuple(t for t in self.terms if any(t in p for p in marked))
+        return tuple(t for t in self.terms if any(t in p for p in self._marked))
 
     def names_mechanism(self, text: str) -> bool:
         """Whether ``text`` asks how something is recognised that the documents set up themselves: a
@@ -117,7 +112,7 @@ class Retriever:
             for start in range(max(0, len(name) - MECHANISM_NAME_MAX), len(name) - MECHANISM_NAME_MIN + 1):
                 part = name[start:]
                 if any(part in p for p in self._phrases):
-                    if not any(part in p and any(w in p for w in criteria.subjects) for p in self._phrases):
+                    if not any(part in p for p in self._marked):
                         return True
                     break  # the longest part the documents write is recognised somewhere: a status
         return False
@@ -483,6 +478,7 @@ class Retriever:
                 for role in roles_complete(rule, u, self.vocab.derived):
                     takers.setdefault(role, set()).add(rule.clause_id)
         found: list[Hit] = []
+        retrieved = {h.doc_id for h in hits}
         for rule in self.rules.rules:
             clause = self.clause(rule.clause_id)
             elsewhere = regions and region_of[rule.clause_id] not in regions
@@ -492,7 +488,7 @@ class Retriever:
             alone = any(takers.get(role) == {rule.clause_id} for role in filled)
             least = 1 if (not regions and clause.doc_id in self.national_docs) or alone else TAKER_MIN_ROLES
             # 还能新增多少担保业务: the limit of a document retrieved that takes what is used, no number said.
-            left = tells_remaining(rule, u) and clause.doc_id in {h.doc_id for h in hits}
+            left = tells_remaining(rule, u) and clause.doc_id in retrieved
             if len(filled) >= least or left:
                 ranked.add(rule.clause_id)
                 start = max(clause.text.find(rule.quote), 0)

@@ -48,13 +48,13 @@ def pick_rule(
     if by_roles:
         # Then the one whose sentence the question matches best (对同一被担保人…最高不得超过多少: 第十六条's).
         def sentence(rule: Rule) -> float:
-            return max((scores[n] for n, s in enumerate(clause.sentences) if _overlaps(clause, rule, s)), default=0.0)
+            return max((scores[n] for n in _touched(clause, rule)), default=0.0)
 
         return max(by_roles, key=lambda r: (_inputs_given(r, u, derived), _trigger_score(r, said), sentence(r)))
     covered: set[int] = set()
     best_rule: tuple[float, int, Rule] | None = None
     for i, rule in enumerate(rules):
-        touched = [n for n, s in enumerate(clause.sentences) if _overlaps(clause, rule, s)]
+        touched = _touched(clause, rule)
         covered.update(touched)
         triggered = _trigger_score(rule, said) + _remaining_fit(rule, u)
         if not triggered:
@@ -166,6 +166,11 @@ def breaks_a_condition(rule: Rule, binding: Binding) -> bool:
 def triggered(rules: Sequence[Rule], said: str) -> list[Rule]:
     """The rules whose trigger words are said, most said first."""
     return sorted((r for r in rules if _trigger_score(r, said)), key=lambda r: -_trigger_score(r, said))
+
+
+def _touched(clause: Clause, rule: Rule) -> list[int]:
+    """The clause's sentences the rule's quote touches."""
+    return [n for n, s in enumerate(clause.sentences) if _overlaps(clause, rule, s)]
 
 
 def _overlaps(clause: Clause, rule: Rule, sentence: Sentence) -> bool:

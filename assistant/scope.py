@@ -11,7 +11,6 @@ unsure — never declined for merely using no policy term.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.quantities import PHRASE_END
@@ -62,7 +61,7 @@ def judge(
         return Verdict("task", "本助手依据收录的政策文件回答问题、测算金额，不代写申请书、商业计划书等材料", True)
     if any(says(text, w) for w in vocab.forecast):
         return Verdict("forecast", "收录文件是已发布的政策条文，不含尚未发布的政策，也不预测政策走向", True)
-    bodies = [w for w in vocab.bodies if _names_body(text, w, vocab.not_bodies)] + _other_products(text, vocab)
+    bodies = _bodies_named(text, vocab) + _other_products(text, vocab)
     # A region word inside a body's name (齐鲁银行, 青岛银行) places the body, not the question.
     anchored = anchored and not (bodies and _placed_by(bodies, u, vocab))
     elsewhere = _asked_elsewhere(u, vocab)
@@ -100,10 +99,10 @@ def judge(
 _FIGURE_AFTER = re.compile(r"[^，,。？?]{0,3}[0-9０-９一二两三四五六七八九十百千万亿]")
 
 
-def _names_body(text: str, body: str, overlapping: Sequence[str]) -> bool:
-    """Whether ``text`` names ``body`` somewhere it does not run into a longer word (科技部门 is no 科技部)."""
-    taken = {i for w in overlapping for at in spans(text, w) for i in range(*at)}
-    return any(not taken & set(range(*at)) for at in spans(text, body))
+def _bodies_named(text: str, vocab: Vocabulary) -> list[str]:
+    """The bodies ``text`` names somewhere they do not run into a longer word (科技部门 is no 科技部)."""
+    taken = {i for w in vocab.not_bodies for at in spans(text, w) for i in range(*at)}
+    return [b for b in vocab.bodies if b in text and any(not taken & set(range(*at)) for at in spans(text, b))]
 
 
 def _asks_criteria(text: str, vocab: Vocabulary) -> bool:

@@ -105,7 +105,7 @@ class Subjects:
             for word in objects:
                 for at in (m.end() for m in re.finditer(re.escape(word), phrase)):
                     near = phrase[at : at + ACT_GAP + max(map(len, kinds), default=0)]
-                    named = [near.find(k) for k in kinds if 0 <= near.find(k) <= ACT_GAP]
+                    named = [i for i in (near.find(k) for k in kinds) if 0 <= i <= ACT_GAP]
                     if named and not any(s in near[: min(named)] for s in selves):
                         return True
         return False
