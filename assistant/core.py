@@ -383,9 +383,16 @@ class Assistant:
         """A provision the question names by its trigger words, or any of the clause's when it asks whether the
         asker may (民营担保公司能参与鲁科担吗), whose condition a stated fact breaks or whose money never
         reaches the asker (我们是河南的担保公司，能纳入鲁科担吗)."""
-        for rule in triggered(rules, said) or (rules if u.has("eligibility") else ()):
+        candidates = triggered(rules, said) or (rules if u.has("eligibility") else ())
+        # The provision serving the asker goes first (房地产公司能用鲁科担吗: the enterprise's fee cap, not the
+        # guarantor's subsidy it could never receive).
+        asker = self.askers.stated(u)
+        serving = [r for r in candidates if asker and r.recipient and self.subjects.may_receive(asker, r.recipient)]
+        for rule in [*serving, *(r for r in candidates if r not in serving)]:
             binding = bind(rule, u, self.vocab, facts=self.facts)
-            if breaks_a_condition(rule, binding) or (u.has("eligibility") and self._asker_excluded(u, rule)):
+            # Another's money is no refusal when a provision of the clause serves the asker.
+            excluded = u.has("eligibility") and (rule in serving or not serving) and self._asker_excluded(u, rule)
+            if breaks_a_condition(rule, binding) or excluded:
                 return rule, binding
         return None, None
 

@@ -29,6 +29,7 @@ class SubjectType:
     local: bool  # a region's measure for it serves the region's own (one registered elsewhere is not served)
     acts: tuple[str, ...]  # what only it does, said by the asker ("我们给…担保"); "…" is up to six characters
     may_be: tuple[str, ...] = ()  # kinds one of it may also be, which the texts do not rule out (总部企业, 中小企业)
+    first_person: bool = False  # its words are said only of oneself (以个人名义申请): whoever says them is one
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,11 @@ class Subjects:
                         return True
         return False
 
+    def in_first_person(self, text: str) -> str | None:
+        """The subject named by words said only of oneself (以个人名义申请: a person), if any."""
+        named = self._longest(text)
+        return named if named is not None and self.types[named].first_person else None
+
     def named_after(self, text: str, after: Sequence[str]) -> str | None:
         """The subject named right after one of ``after`` ("我们创投…"), if any."""
         return self._longest(text, after)
@@ -167,10 +173,10 @@ def _types(path: Path, table: object) -> dict[str, SubjectType]:
         words, is_a, may_be = entry.get("words"), entry.get("is_a", []), entry.get("may_be", [])
         if not isinstance(words, list) or not words or not isinstance(is_a, list) or not isinstance(may_be, list):
             raise CorpusError(f"{path}: type '{name}' needs a list of words and lists is_a, may_be")
-        local, acts = entry.get("local", False), entry.get("acts", [])
-        if not isinstance(local, bool) or not isinstance(acts, list):
-            raise CorpusError(f"{path}: type '{name}': local is true or false, acts a list")
-        types[name] = SubjectType(name, tuple(words), tuple(is_a), local, tuple(acts), tuple(may_be))
+        local, acts, first = entry.get("local", False), entry.get("acts", []), entry.get("first_person", False)
+        if not isinstance(local, bool) or not isinstance(first, bool) or not isinstance(acts, list):
+            raise CorpusError(f"{path}: type '{name}': local and first_person are true or false, acts a list")
+        types[name] = SubjectType(name, tuple(words), tuple(is_a), local, tuple(acts), tuple(may_be), first)
     unknown = {k for t in types.values() for k in (*t.is_a, *t.may_be)} - set(types)
     if unknown:
         raise CorpusError(f"{path}: is_a or may_be names unknown type(s) {sorted(unknown)}")

@@ -593,11 +593,20 @@ def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: As
         "借来的钱先买了几个月理财，利息还能享受鲁科贷贴息吗？",  # a no-cue with a gap (买…理财)
         "我们是江苏的融资担保公司，能纳入鲁科担吗？",  # the province's guarantee system is for its own
         "我们是内蒙古包头的科技型中小企业，能申请山东的鲁科贷贴息吗？",  # registered in the other region: not compared
+        "我们是开饭店的，能用鲁科担吗",  # the enterprise's provision (费率不超过0.5%) is for 科技型企业
+        "我们是江苏的科技公司，在山东没有分支机构，能用鲁科担做担保吗",
+        "我想用个人名义申请鲁科贷贴息，能批吗？",  # a person is no 科技型中小企业
     ],
 )
 def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
     calc = assistant.ask(question).calculation
     assert calc is not None and calc.eligible is False and calc.amount == 0
+
+
+def test_a_measure_serving_the_asker_is_no_refusal_for_another_provision_of_its_clause(assistant: Assistant) -> None:
+    # 鲁科担's subsidy goes to the guarantor, but the enterprise is served by its fee cap: no 不符合.
+    calc = assistant.ask("我们是青岛做芯片设计的企业，能用鲁科担吗").calculation
+    assert calc is None or calc.eligible is not False
 
 
 def test_a_typo_is_read_and_said(assistant: Assistant) -> None:
