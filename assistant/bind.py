@@ -45,6 +45,7 @@ class Carried:
 APPLIED_REACH = 6
 FAILED_REACH = 40
 SENTENCE_END = re.compile(r"[。！？!?；;]")
+QUESTION = re.compile(r"[^。！!？?]+[。！!？?]*")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def bind(
     for spec in rule.inputs:
         if spec.unit in ("bool", "choice"):
             value = _bool(spec, u, vocab, rule) if spec.unit == "bool" else _choice(spec, u.text)
+            if rule.args.get("flag") == spec.name and _asked_with_and_without(spec, u.text, vocab, rule.region):
+                value = None  # both limits asked: the general one computed, the raised one in a note
             # The asker's description of itself says nothing of the firm it invested in.
             described = descriptions and not spec.of_investee
             if value is None and spec.unit == "bool" and facts and described and spec.name not in values:
@@ -118,6 +121,15 @@ def bind(
                 notes.append(unfit or derivation.note)
     unclear = tuple(q for q in unroled if any(unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
     return Binding(values, roles, tuple(estimates), tuple(notes), unclear, tuple(dict.fromkeys(wanting)))
+
+
+def _asked_with_and_without(spec: InputSpec, text: str, vocab: Vocabulary, region: str) -> bool:
+    """Whether of the question's asking sentences one names the case that raises a limit and another does not
+    ("对同一被担保人…最高不得超过多少？对同一被担保人及其关联方的…又是多少？"): both limits are asked."""
+    asking = [s for s in QUESTION.findall(text) if s.endswith(("？", "?"))]
+    cues = cue_words(spec.cues, vocab, region)
+    naming = [any(c in s for c in cues) for s in asking]
+    return len(asking) >= 2 and any(naming) and not all(naming)
 
 
 def _range_note(spec: InputSpec, value: float) -> str | None:

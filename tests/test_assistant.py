@@ -1646,3 +1646,12 @@ def test_a_local_department_a_stated_figure_and_the_law_asked_are_not_declined(a
     law = assistant.ask("担保公司的闲钱能不能拿去炒股？条例咋管的")
     assert law.in_scope
     assert assistant.ask("科创板上市对营收有什么要求").in_scope is False  # criteria, still declined
+
+
+def test_both_limits_asked_in_two_questions_give_the_general_one_and_the_raised_one(assistant: Assistant) -> None:
+    answer = assistant.ask("我们担保公司净资产4亿。单个客户的担保余额最多多少？要是算上它的关联方，上限又是多少？")
+    calc = answer.calculation
+    assert calc is not None and calc.amount == 40_000_000  # 10% of the net assets, asked first
+    assert "6000万元" in answer.answer  # 15% with its related parties, asked second
+    raised = assistant.ask("我们担保公司净资产4亿，对一家客户连同它的关联方，担保余额最多多少？").calculation
+    assert raised is not None and raised.amount == 60_000_000
