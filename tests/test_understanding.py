@@ -58,6 +58,9 @@ def reader(vocab: Vocabulary) -> Reader:
         ("500万贷款利息没算", [("interest", 5e6)]),
         ("200万贷款利息8万", [("principal", 2e6), ("interest", 8e4)]),  # 利息 has a number of its own
         ("担保公司担了800万的贷款", [("guaranteed", 8e6)]),  # the loan guaranteed: the amount of the guarantee
+        # A role word right before a number of its own qualifies that one, not the number listed before it.
+        ("要是贷3000万、利息111万呢", [("principal", 3e7), ("interest", 1.11e6)]),
+        ("保额2000万、保费16万", [("insured_amount", 2e7), ("premium", 1.6e5)]),
     ],
 )
 def test_numbers_take_the_role_of_the_word_that_qualifies_them(
