@@ -186,10 +186,13 @@ class Writer:
         asker: str | None,
         subjects: Subjects,
         stated: bool = False,
+        clients: frozenset[str] = frozenset(),
     ) -> tuple[Answer, list[tuple[Rule, Binding]]]:
         """Each measure with its own quote, calculation and conditions, then the total the asker receives.
-        ``stated``: the asker said what it is (我是个人天使投资人), so asked whether it may, a measure for another
-        subject is not eligible for it, as with one measure; otherwise it is only left out of the total."""
+        ``stated``: the asker said what it is (我是个人天使投资人), so asked whether it may or how much, a measure
+        for another subject is not eligible for it, as with one measure, unless that subject is among
+        ``clients``, those the asker asks for (我们银行给企业放的贷款，企业能贴多少); otherwise it is only left out
+        of the total."""
         lines = [*compose.corrections_line([(c.typed, c.term) for c in u.corrections])]
         # Articles of laws are provisions, not measures (科技人员的激励有哪些规定: 第三十八条…).
         articles = all(clause.kind == "article" for clause, _, _ in measures)
@@ -210,7 +213,7 @@ class Writer:
             on = u.dates[0] if u.dates else None
             result = self._left_if_asked(_with_estimates(calculate(rule, binding.values, on=on), binding), u.text)
             others = bool(asker and rule.recipient and not subjects.may_receive(asker, rule.recipient))
-            if others and stated and u.has("eligibility"):
+            if others and stated and (u.has("eligibility") or u.wants_amount) and rule.recipient not in clients:
                 result = _not_for_the_asker(result, f"本项给予{rule.recipient}，您所述为{asker}")
             computed.append((rule, result))
             # Inputs are asked for the asker's own measures: not the 担保金额 of the guarantor's fee subsidy.

@@ -37,8 +37,9 @@ class Askers:
     def stated(self, u: Understanding) -> str | None:
         """The subject the asker says it is ("我们是新迁入的创投，投了省内科技企业…": the 创投, not the
         enterprises it invested in)."""
+        first_person = self.subjects.in_first_person(u.text)  # 以个人名义: whatever else the question describes
         described = (self.subjects.named_in(d) for d in self.facts.descriptions(u.text))
-        return next((s for s in described if s), None) or self.acting_as(u) or self.subjects.in_first_person(u.text)
+        return first_person or next((s for s in described if s), None) or self.acting_as(u)
 
     def for_a_client(self, u: Understanding, recipient: str) -> bool:
         """The asker (a bank, an insurer) asks what a measure gives the client it serves ("我们保险公司给一家

@@ -302,7 +302,11 @@ class SeveralMeasures:
         )
         if asker is not None:  # a measure for another subject with none of its sums given goes after the asker's own
             measures.sort(key=lambda m: self._aside(m[1], m[2], asker))
-        answer, _ = self.writer.several(question, u, measures, asker, self.subjects, stated=stated is not None)
+        recipients = {r.recipient for _, r, _ in measures if r is not None and r.recipient}
+        clients = frozenset(r for r in recipients if self.askers.for_a_client(u, r))
+        answer, _ = self.writer.several(
+            question, u, measures, asker, self.subjects, stated=stated is not None, clients=clients
+        )
         computed = [(r, b) for _, r, b in measures if r is not None and b is not None]
         dates = u.dates or (pending.dates if pending else ())
         party = u.party or (pending.party if pending else None)

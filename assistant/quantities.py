@@ -105,8 +105,8 @@ def _role(
                     score = _distance(text, end, number.start)
                     between = (end, number.start)
                 elif start >= number.end:
-                    if any(end <= at <= end + 1 for at in numbers_at):
-                        continue  # "贷2000万、利息74万": the word qualifies the number right after it
+                    if any(end <= s <= end + 1 for s, _ in spans):
+                        continue  # "贷2000万、利息74万": the word qualifies the number of its unit right after it
                     score = _distance(text, number.end, start) + _AFTER_PENALTY
                     between = (number.end, start)
                 else:

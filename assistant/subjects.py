@@ -102,19 +102,22 @@ class Subjects:
         ACT_GAP characters after one of ``objects`` ("给一家山东科技企业承保了"), not the asker itself
         (给我们公司放贷)."""
         kinds = [w for name, t in self.types.items() if recipient in self.kinds_of(name) for w in t.words]
+        others = [w for name, t in self.types.items() if recipient not in self.kinds_of(name) for w in t.words]
         for phrase in PHRASE_END.split(text):
             for word in objects:
                 for at in (m.end() for m in re.finditer(re.escape(word), phrase)):
                     near = phrase[at : at + ACT_GAP + max(map(len, kinds), default=0)]
-                    named = [i for i in (near.find(k) for k in kinds) if 0 <= i <= ACT_GAP]
+                    # 对保险公司: 公司 inside another kind's name names no enterprise
+                    found = ((near.find(k), k) for k in kinds)
+                    named = [i for i, k in found if 0 <= i <= ACT_GAP and not _within(near, i, k, others)]
                     if named and not any(s in near[: min(named)] for s in selves):
                         return True
         return False
 
     def in_first_person(self, text: str) -> str | None:
         """The subject named by words said only of oneself (以个人名义申请: a person), if any."""
-        named = self._longest(text)
-        return named if named is not None and self.types[named].first_person else None
+        said = [(len(w), name) for name, t in self.types.items() if t.first_person for w in t.words if w in text]
+        return max(said)[1] if said else None
 
     def named_after(self, text: str, after: Sequence[str]) -> str | None:
         """The subject named right after one of ``after`` ("我们创投…"), if any."""
@@ -163,6 +166,16 @@ def load_subjects(corpus_dir: Path, corpus: Corpus) -> Subjects:
     if not isinstance(invested_by, list) or not all(isinstance(w, str) and w for w in invested_by):
         raise CorpusError(f"{lexicon}: invested_by must list words")
     return Subjects(types, served, tuple(invested_by))
+
+
+def _within(text: str, at: int, word: str, longer: Sequence[str]) -> bool:
+    """Whether ``word`` at ``at`` stands inside a longer word of ``longer`` (公司 in 保险公司)."""
+    end = at + len(word)
+    return any(
+        len(w) > len(word) and s <= at and end <= s + len(w)
+        for w in longer
+        for s in (m.start() for m in re.finditer(re.escape(w), text))
+    )
 
 
 def _types(path: Path, table: object) -> dict[str, SubjectType]:

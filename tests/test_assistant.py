@@ -596,6 +596,8 @@ def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: As
         "我们是开饭店的，能用鲁科担吗",  # the enterprise's provision (费率不超过0.5%) is for 科技型企业
         "我们是江苏的科技公司，在山东没有分支机构，能用鲁科担做担保吗",
         "我想用个人名义申请鲁科贷贴息，能批吗？",  # a person is no 科技型中小企业
+        "我们保险公司科技保险赔得多，省里对保险公司的保费补贴能拿多少？",  # 公司 in 保险公司 names no client
+        "客户说他是自己个人投了一家青岛的初创科技企业300万，能拿投早投小奖励吗",
     ],
 )
 def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
