@@ -16,7 +16,7 @@ from assistant.conversation import Measure, Pending
 from assistant.decide import MIN_EVIDENCE, Decider
 from assistant.facts import FactMatcher
 from assistant.quantities import PHRASE_END
-from assistant.route import fit, pick_rule, roles_taken
+from assistant.route import breaks_a_condition, fit, pick_rule, roles_taken
 from assistant.rules import Rule
 from assistant.several import named_measures
 from assistant.subjects import Subjects
@@ -282,7 +282,11 @@ class SeveralMeasures:
             rule = pick_rule(clause, rules, u, scores, said, self.vocab.derived) if amounts else None
             if rule is None and rules and u.has("calc", "total"):
                 rule = rules[0]  # asked for an amount: the clause's first provision
-            measures.append((clause, rule, bind(rule, u, self.vocab, facts=self.facts) if rule else None))
+            binding = bind(rule, u, self.vocab, facts=self.facts) if rule else None
+            if rule is None and u.has("eligibility"):  # 餐饮企业…科技保险保费补贴，可以吗: the provision it breaks
+                bound = ((r, bind(r, u, self.vocab, facts=self.facts)) for r in rules)
+                rule, binding = next(((r, b) for r, b in bound if breaks_a_condition(r, b)), (None, None))
+            measures.append((clause, rule, binding))
         # Unstated, the asker is whom most of the measures asked about serve ("新落户的创投机构，投了…科技企业
         # …两项加起来": both rewards go to the 创投), first counting the measures the asker's own sums feed
         # (利息付了50万，担保费付了20万: the interest was the asker's, the 鲁科担 fee subsidy's 担保金额 unsaid),

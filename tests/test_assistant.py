@@ -1657,3 +1657,10 @@ def test_both_limits_asked_in_two_questions_give_the_general_one_and_the_raised_
     assert "6000万元" in answer.answer  # 15% with its related parties, asked second
     raised = assistant.ask("我们担保公司净资产4亿，对一家客户连同它的关联方，担保余额最多多少？").calculation
     assert raised is not None and raised.amount == 60_000_000
+
+
+def test_each_measure_asked_whether_one_may_says_the_condition_a_stated_fact_breaks(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是开火锅店的，鲁科贷贴息和鲁科保保费补贴都能申请吗？")
+    assert len(answer.calculations) >= 2
+    by_rule = {c.rule_id: c for c in answer.calculations}
+    assert by_rule["sd-lukedai-interest"].eligible is False and by_rule["sd-lukebao-premium"].eligible is False
