@@ -304,7 +304,9 @@ class Assistant:
         # A clause asked for by number is quoted whole; so is one whose heading names the term asked about.
         defined = u.has("define") and any(t in clause.heading for t in self.retriever.policy_terms(u.text))
         quotes = [clause.text] if named else self.writer.quotes(clause, u.text, whole=defined)
-        return self.writer.lookup(question, u, clause, quotes, score), None
+        thing = self.decider.figure_not_stated(u, clause)
+        note = f"本条提到{thing}，但未规定所问的具体数值或比例，以相关主管部门的规定为准" if thing else ""
+        return self.writer.lookup(question, u, clause, quotes, score, note), None
 
     def _listed(self, u: Understanding, hits: list[Hit]) -> list[str]:
         """Asked as a list what a document provides (…对科技人员的激励有哪些规定), no amount asked: the first

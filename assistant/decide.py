@@ -8,11 +8,13 @@ named region's documents never state. Scope from what a question asks is ``scope
 
 from __future__ import annotations
 
+import functools
 import re
 
 from assistant.formulas import NOT_STATED
+from assistant.quantities import PHRASE_END
 from assistant.retrieve import Retriever
-from assistant.route import fit
+from assistant.route import fit, triggered
 from assistant.rules import Rule
 from assistant.scope import Verdict, asked
 from assistant.understand import Understanding
@@ -26,6 +28,7 @@ MIN_EVIDENCE = 1.0
 # A retrieval is sure when the best clause leads the second by this much (weighted fusion, 0–1),
 # or the question names a term found in at most two clauses; measured on the dev split.
 SURE_MARGIN = 0.12
+FIGURE_THING_CLAUSES = 10  # a thing whose figure is asked is named by at most this many clauses (准备金: 3)
 PROGRAM_NAME_CHARS = 4  # a programme's name before 工程/计划 (泰山产业领军人才; 上市计划, 融资计划 are no names)
 
 
@@ -33,6 +36,8 @@ PROGRAM_NAME_CHARS = 4  # a programme's name before 工程/计划 (泰山产业�
 _NAMED_MEASURE = re.compile(r"([\u4e00-\u9fff]{2})(补贴|补助|奖励|奖补|补偿|贴息)")
 # A time limit a clause states (满2年, 30日内, 3个月, 之日起); a date (2023年9月28日) is none.
 TIME_LIMIT = re.compile(r"(?:\d{1,3}|[一二两三四五六七八九十百]+)个?(?:工作日|日|天|周|月|年)|之日起|期限|时限|届满")
+# A figure a sentence states: digits, or a Chinese number with its unit (百分之五十, 十倍, 两千万元).
+_FIGURE = re.compile(r"\d|百分之|千分之|[一二两三四五六七八九十百千万]+(?:倍|万|亿|元|年|个月|日|天|成)")
 _DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年")
 _NOUNS = ("n", "vn", "nz")  # jieba's part-of-speech flags of common nouns (房租, 招工), not 省里 or 还给
 
@@ -60,6 +65,7 @@ class Decider:
             *(w for ws in self.vocab.intents.values() for w in ws),
         }
         self._is_word = analyzer.is_word
+        self._rare = functools.lru_cache(maxsize=4096)(self._rare)  # type: ignore[method-assign]
 
     def evidence(self, u: Understanding, anchored: bool) -> bool:
         """Whether the question, its numbers set aside, shares a meaningful word with the corpus."""
@@ -151,6 +157,32 @@ class Decider:
         if not hits or TIME_LIMIT.search(_DATE.sub("", self.retriever.clause(hits[0].clause_id).text)):
             return None
         return Verdict("procedure", "收录文件未规定办理、审批或拨付到账的时间，以责任单位发布的通知为准", True)
+
+    def figure_not_stated(self, u: Understanding, clause: Clause) -> str | None:
+        """The thing whose figure is asked (准备金计提比例具体多少, 引导基金的容亏率是多少), no rule's quantity
+        asked, when the clause names it only in sentences stating no figure (应当按照国家有关规定提取相应的准备金):
+        the answer says plainly that the clause sets none. None when the clause does not name the thing (the
+        question may say it in other words)."""
+        v = self.vocab
+        phrase = next((p for p in PHRASE_END.split(asked(u.text)) if any(w in p for w in v.figure_asks)), None)
+        if phrase is None or any(q.role for q in u.quantities):
+            return None
+        if triggered(self.rules.for_clause(clause.id), self.retriever.said(u)):
+            return None  # a provision's amount asked (贴息多少)
+        generic = {*v.figure_generic, *self.index.analyzer.lexicon.stopwords}
+        things = [
+            w
+            for w, flag in self.index.analyzer.tagged(phrase)
+            if len(w) >= 2 and flag.startswith((*_NOUNS, "x")) and w not in generic and self._rare(w)
+        ]
+        naming = [s.text for s in clause.sentences if any(t in s.text for t in things)]
+        if not naming or any(_FIGURE.search(s) for s in naming):
+            return None
+        return next(t for t in things if any(t in s for s in naming))
+
+    def _rare(self, word: str) -> bool:
+        """Whether few clauses name ``word``: a thing of its own (准备金), not one every text names (政府)."""
+        return sum(word in c.text for d in self.index.corpus.documents for c in d.all_clauses) <= FIGURE_THING_CLAUSES
 
     def local_level(self, u: Understanding) -> Verdict | None:
         """A city's own level of policy asked (鄂尔多斯市级配套奖励) where the corpus holds no document of that

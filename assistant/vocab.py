@@ -135,6 +135,8 @@ class Vocabulary:
     duration_asks: tuple[str, ...]  # 多久能到账: how long something takes
     duration_not: tuple[str, ...]  # 多久一次, 有效期: how often, or the period in force
     duration_of: tuple[str, ...]  # 到账, 审批: a step of handling whose time is asked
+    figure_asks: tuple[str, ...]  # 是多少, 多少分: a figure asked
+    figure_generic: tuple[str, ...]  # 比例, 标准: words of any figure, naming no thing it is of
     apply: tuple[str, ...]  # how to apply: answered for a measure the corpus names (鲁科保怎么申请)
     bodies: tuple[str, ...]
     not_bodies: tuple[str, ...]  # words a body's name runs into that make it no body (部门 in 科技部门)
@@ -251,6 +253,8 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             duration_asks=_words(outside["duration"]["asks"], "scope.toml outside.duration.asks"),
             duration_not=_words(outside["duration"]["not_when"], "scope.toml outside.duration.not_when"),
             duration_of=_words(outside["duration"]["process"], "scope.toml outside.duration.process"),
+            figure_asks=_words(outside["figure"]["asks"], "scope.toml outside.figure.asks"),
+            figure_generic=_words(outside["figure"]["generic"], "scope.toml outside.figure.generic"),
             apply=_words(outside["procedure"]["apply"], "scope.toml outside.procedure.apply"),
             bodies=_words(outside["bodies"]["words"], "scope.toml outside.bodies"),
             not_bodies=_words(outside["bodies"]["overlapped_by"], "scope.toml outside.bodies.overlapped_by"),

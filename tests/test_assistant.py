@@ -1664,3 +1664,11 @@ def test_each_measure_asked_whether_one_may_says_the_condition_a_stated_fact_bre
     assert len(answer.calculations) >= 2
     by_rule = {c.rule_id: c for c in answer.calculations}
     assert by_rule["sd-lukedai-interest"].eligible is False and by_rule["sd-lukebao-premium"].eligible is False
+
+
+def test_a_figure_the_clause_leaves_to_other_rules_is_said_to_be_unset(assistant: Assistant) -> None:
+    answer = assistant.ask("担保公司的准备金按什么比例提？具体多少")
+    assert answer.in_scope and answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#18"
+    assert "未规定所问的具体数值或比例" in answer.answer
+    stated = assistant.ask("担保公司的放大倍数上限是多少")  # a figure the clause states: no such line
+    assert "未规定所问的具体数值" not in stated.answer
