@@ -61,6 +61,7 @@ def reader(vocab: Vocabulary) -> Reader:
         # A role word right before a number of its own qualifies that one, not the number listed before it.
         ("要是贷3000万、利息111万呢", [("principal", 3e7), ("interest", 1.11e6)]),
         ("保额2000万、保费16万", [("insured_amount", 2e7), ("premium", 1.6e5)]),
+        ("出了不良，亏了本金300万", [("loss", 3e6)]),  # what was lost: no loan's principal
     ],
 )
 def test_numbers_take_the_role_of_the_word_that_qualifies_them(
