@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant import money
 from assistant.answer import Citation, Total
-from assistant.formulas import CEILINGS, FLOOR, LIMITS, MINIMUM, SAVING
+from assistant.formulas import CEILINGS, FLOOR, LIMITS, MINIMUM, PROHIBITED, SAVING
 from assistant.match import ELIGIBLE, NO_AMOUNT, NOT_ELIGIBLE, STATUSES, TO_CONFIRM, MatchItem, MatchResult
 from assistant.rules import CalcResult, Rule
 from assistant.understand import Understanding
@@ -25,9 +25,15 @@ UNCERTAIN = "**结论**：没有找到与问题完全对应的条款，以下条
 _UNIT_LABEL = {"ratio": "%", "bool": "是/否", "choice": "请说明"}
 # Text marks, not emoji: they show in any font (emoji came out as boxes in the browser test).
 _STATUS = {"met": "【已满足】", "unmet": "【不满足】", "unknown": "【待确认】"}
+_FORBIDDEN = {"met": "【所述未涉及】", "unmet": "【所述属于，不得从事】", "unknown": "【未提及】"}
 
 
 def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None) -> str:
+    if rule.kind == PROHIBITED:  # an act forbidden, not a benefit: done or not, there is no amount
+        done = "；".join(c.text for c in result.conditions if c.status == "unmet")
+        if done:
+            return f"**结论**：按您所述情况，所述做法属于本条禁止的情形（{done}），**不可以**。"
+        return f"**结论**：本条规定了{rule.label}，请对照下列各项。"
     if result.eligible is False:
         reasons = "；".join(c.text for c in result.conditions if c.status == "unmet")
         if rule.kind in LIMITS:  # a requirement of the law, not a benefit
@@ -274,9 +280,11 @@ def steps_block(result: CalcResult) -> list[str]:
     return ["", "**测算过程**", *[f"- {s}" for s in result.steps], *[f"- 注：{n}" for n in result.notes]]
 
 
-def conditions_block(result: CalcResult) -> list[str]:
+def conditions_block(result: CalcResult, rule: Rule | None = None) -> list[str]:
     if not result.conditions:
         return []
+    if rule is not None and rule.kind == PROHIBITED:  # each act forbidden: said done, or not said
+        return ["", "**禁止事项核对**", *[f"- {_FORBIDDEN[c.status]}{c.text}" for c in result.conditions]]
     return ["", "**条件核对**", *[f"- {_STATUS[c.status]}{c.text}" for c in result.conditions]]
 
 

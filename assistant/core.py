@@ -21,6 +21,7 @@ from assistant.conversation import Conversation, MatchPending, Measure, Pending
 from assistant.decide import Decider, anchored
 from assistant.facts import FactMatcher
 from assistant.followup import FollowUp
+from assistant.formulas import PROHIBITED
 from assistant.match import MatchResult, Profile, match
 from assistant.measures import SeveralMeasures
 from assistant.retrieve import Retriever, named_hit
@@ -40,6 +41,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNCERTAIN_PICKS = 3  # clauses offered as possibly related when retrieval is unsure
 LIST_MAX = 3  # articles of one document quoted for a question asking what it provides (…有哪些规定)
 ASKER_REACH = 4  # ranks within which a clause whose money reaches the asker goes first
+FORBIDDING_REACH = 5  # ranks within which a clause forbidding an act said done goes first
 # A region's clause scoring this share of its best is compared too (山东's 上市培育 and 上市奖励): at most
 # COMPARED_PER_REGION, so that a comparison stays one the reader can take in.
 COMPARED_CLOSE = 0.85
@@ -234,7 +236,7 @@ class Assistant:
             return self.several.answer(question, u, [c.id for c in numbered])
         hits = self.retriever.prefer_rules(u, self.retriever.prefer_definition(u, self.retriever.hits(u)))
         hits = self.retriever.prefer_penalty(u, hits)  # 比例不符合规定会受到什么处罚: not the ratio's rule
-        hits = self._for_the_measure(u, self._for_the_asker(u, self._past_who_asks(u, hits)))
+        hits = self._forbidding(u, self._for_the_measure(u, self._for_the_asker(u, self._past_who_asks(u, hits))))
         named = self.retriever.named_clause(u) or self.decider.period_clause(u, hits)
         if named is None and self._both_regions(u, hits):
             compared = self._compare(question, u, first=self.index.corpus.document(hits[0].doc_id).region)
@@ -370,6 +372,18 @@ class Assistant:
             return hits
         moved = [h for h in hits if h.clause_id == takers[0]]
         return [*moved, *(h for h in hits if h.clause_id != takers[0])] if moved else hits
+
+    def _forbidding(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
+        """A clause among the first few forbidding an act the question says is done or planned (打算对外放贷: 条例
+        第二十三条) goes first: whether one may is what is asked, whatever else the words share with others; not
+        when the penalty is asked (做了会怎么罚: the article stating it)."""
+        if u.has("penalty"):
+            return hits
+        for i, hit in enumerate(hits[:FORBIDDING_REACH]):
+            forbidding = [r for r in self.rules.for_clause(hit.clause_id) if r.kind == PROHIBITED]
+            if any(breaks_a_condition(r, bind(r, u, self.vocab, facts=self.facts)) for r in forbidding):
+                return [hit, *hits[:i], *hits[i + 1 :]]
+        return hits
 
     def _reaches(self, asker: str, hit: Hit) -> bool:
         """Whether some money of the clause may reach the asker."""

@@ -88,6 +88,7 @@ LIMITS = (*CEILINGS, MINIMUM)
 NOT_STATED = "not_stated"  # the kind of a measure whose amount the text leaves open
 SAVING = "rate_saving"  # the kind whose amount is what a capped rate saves the payer: no money paid to anyone
 CAP_ONLY = "cap_only"  # the kind of a text that states a ceiling and no scale
+PROHIBITED = "prohibited"  # the kind of a text forbidding acts (不得吸收存款): its inputs are the acts not done
 
 
 def rate_floor(base: Quantity, rate: float) -> Outcome:
@@ -221,6 +222,10 @@ def minimum(base: Quantity, least: float) -> Outcome:
     return Outcome(least, (f"{yuan(base.value)} {sign} {yuan(least)}（最低限额）",))
 
 
+def prohibited() -> Outcome:
+    return Outcome(None, ("本条为禁止性规定，不涉及金额",))
+
+
 def not_stated() -> Outcome:
     return Outcome(None, ("文件未明确金额或计算标准",), notes=("金额文件未明确",))
 
@@ -330,6 +335,7 @@ KINDS: Mapping[str, Kind] = {
     MINIMUM: Kind(minimum, {"base": _BASE, "least": Param("money")}, "元"),
     CAP_ONLY: Kind(cap_only, {"cap": Param("money")}, "元"),
     NOT_STATED: Kind(not_stated, {}, "元"),
+    PROHIBITED: Kind(prohibited, {}, "元"),
     "split": Kind(
         split,
         {

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.bind import Binding
+from assistant.formulas import PROHIBITED
 from assistant.rules import Rule
 from assistant.understand import Understanding
 from assistant.vocab import Derivation
@@ -141,6 +142,8 @@ def _given_roles(u: Understanding) -> set[str]:
 def answer_mode(rule: Rule | None, u: Understanding, binding: Binding | None) -> str:
     if rule is None:
         return LOOKUP
+    if rule.kind == PROHIBITED:  # no amount: an act said done is forbidden, else the clause is quoted
+        return CALCULATE if binding is not None and breaks_a_condition(rule, binding) else LOOKUP
     given = binding is not None and (
         any(s.name in binding.values for s in rule.inputs if s.unit not in ("bool", "choice"))
         or bool(binding.unclear)

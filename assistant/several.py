@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answer import Total
-from assistant.formulas import CAP_ONLY, LIMITS, SAVING
+from assistant.formulas import CAP_ONLY, LIMITS, PROHIBITED, SAVING
 from assistant.money import dec, round_yuan, yuan
 from assistant.route import accepted_roles
 from assistant.rules import CalcResult, Rule, RuleBook
@@ -105,7 +105,9 @@ def total(results: Sequence[tuple[Rule, CalcResult]], asker: str | None, subject
     summed: list[tuple[Rule, CalcResult]] = []
     excluded: list[tuple[str, str]] = []
     for rule, result in results:
-        if asker and rule.recipient and not subjects.may_receive(asker, rule.recipient):
+        if rule.kind == PROHIBITED:  # a forbidden act: no money either way
+            excluded.append((rule.id, f"{rule.label}不涉及金额"))
+        elif asker and rule.recipient and not subjects.may_receive(asker, rule.recipient):
             excluded.append((rule.id, f"{rule.label}给予{rule.recipient}，不计入{asker}所得"))
         elif result.eligible is False:
             # An unmet condition says why; else the calculation does (不足一档: less than one step).

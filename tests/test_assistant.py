@@ -1672,3 +1672,24 @@ def test_a_figure_the_clause_leaves_to_other_rules_is_said_to_be_unset(assistant
     assert "未规定所问的具体数值或比例" in answer.answer
     stated = assistant.ask("担保公司的放大倍数上限是多少")  # a figure the clause states: no such line
     assert "未规定所问的具体数值" not in stated.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们担保公司准备向员工吸收点存款，给人家付利息，这样可以吗",  # 第二十三条
+        "担保公司账上闲钱多，打算对外放贷赚点利息，条例允许不？",
+        "我们是担保公司，想给控股股东的借款做担保，行不行",  # 第十七条
+    ],
+)
+def test_an_act_the_law_forbids_said_done_is_answered_not_allowed(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    calc = answer.calculation
+    assert calc is not None and calc.eligible is False and "不可以" in answer.answer
+
+
+def test_a_forbidden_act_denied_or_a_list_of_them_asked_is_no_breach(assistant: Assistant) -> None:
+    denied = assistant.ask("我们担保公司不吸收存款，只做担保，这样没问题吧").calculation
+    assert denied is None or denied.eligible is not False
+    listed = assistant.ask("融资担保公司有哪些业务是不能做的？")
+    assert listed.calculation is None and listed.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"
