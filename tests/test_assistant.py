@@ -460,6 +460,8 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("鲁科贷合作银行里哪家放款最多？", "statistic"),
         ("想入股一家做芯片的公司，净利润五百万，你帮我估个价，大概值多少钱？", "other_topic"),  # a valuation
         ("鲁科保的申报表有没有填好的范本？", "procedure"),
+        ("Pre-A轮估值八千万合理吗，该出让多少股权？", "other_topic"),  # a negotiation, no document sets it
+        ("鲁科保跟哪几家银行合作？能把合作银行名单发我吗", "statistic"),  # no document lists the participants
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
