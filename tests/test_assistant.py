@@ -462,6 +462,7 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("鲁科保的申报表有没有填好的范本？", "procedure"),
         ("Pre-A轮估值八千万合理吗，该出让多少股权？", "other_topic"),  # a negotiation, no document sets it
         ("鲁科保跟哪几家银行合作？能把合作银行名单发我吗", "statistic"),  # no document lists the participants
+        ("我们基金投了初创企业，投资额的70%能抵应纳税所得额吗", "other_topic"),  # tax mechanics: the tax rules'
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
