@@ -15,6 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import cn2an
+
 from assistant.facts import FactMatcher
 from assistant.money import Fewer, dec, fmt, round_yuan
 from assistant.quantities import PHRASE, Quantity, phrase_span
@@ -45,6 +47,7 @@ class Carried:
 APPLIED_REACH = 6
 FAILED_REACH = 40
 SENTENCE_END = re.compile(r"[。！？!?；;]")
+_SMALL_NUMBER = re.compile(r"(?<![\d.])\d{1,3}(?![\d.%‰])")  # a count (12年, 30多家), not a year, decimal or rate
 QUESTION = re.compile(r"[^。！!？?]+[。！!？?]*")
 
 
@@ -258,6 +261,10 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
         votes += [False] if founded_before and FOUNDED_BEFORE_CUE in spec.no_cues else []
     no_cues = cue_words(spec.no_cues, vocab, region)
     votes += [not _stated(text, at, negation) for cue in no_cues for at in _starts(cue, text)]
+    if not votes and _SMALL_NUMBER.search(text):  # 成立12年 read as the cue 成立十…年 reads 成立十二年
+        spelled = _SMALL_NUMBER.sub(lambda m: cn2an.an2cn(m.group()), text)
+        votes = [_stated(spelled, a, negation, b - a) for cue in cues for a, b in spans(spelled, cue)]
+        votes += [not _stated(spelled, at, negation) for cue in no_cues for at in _starts(cue, spelled)]
     if not votes:
         return None
     return all(votes)
