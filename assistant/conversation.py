@@ -83,6 +83,10 @@ class Conversation:
             again, again_pending = self.assistant.respond(question, self.pending, self.context)
             if again.in_scope:
                 answer, pending = again, again_pending
+        elif self._not_for_earlier_asker(answer):
+            again, again_pending = self.assistant.respond(question, self.pending, self.context)
+            if again.calculations and not self._not_for_earlier_asker(again):  # the asker's own measure found
+                answer, pending = again, again_pending
         if isinstance(pending, Pending) and isinstance(self.pending, Pending):
             pending = pending.after(self.pending)
         if isinstance(pending, Pending) and pending.asker is None:
@@ -93,6 +97,19 @@ class Conversation:
             self.context = f"{self.context}，{question}"[-CONTEXT_CHARS:] if self.context else question
         self.history.append(answer)
         return answer
+
+    def _not_for_earlier_asker(self, answer: Answer) -> bool:
+        """Whether the turn alone computed a measure whose money never reaches the asker the earlier turns
+        named, from this turn's figures (我们是银行 — 损失了一千万能补多少: not the 创投's investment loss subsidy):
+        it is read after them, and that reading kept when it finds the asker's own. A measure asked with no
+        figure (担保费还能补吗) stays: whose money it is, is the answer."""
+        computed = answer.calculations[0] if answer.calculations else None
+        figures = computed is not None and any(type(v) in (int, float) for v in computed.inputs.values())
+        asker = self.assistant.asker_in(self.context) if self.context and figures else None
+        if computed is None or asker is None:
+            return False
+        rule = self.assistant.rules.get(computed.rule_id)
+        return bool(rule.recipient) and not self.assistant.subjects.may_receive(asker, rule.recipient)
 
     def _within_last_document(self, question: str) -> tuple[Answer, Pending | MatchPending | None] | None:
         """A turn about the earlier one that names nothing of its own (融资担保公司能不能吸收存款？— 那要是违反了，

@@ -1697,3 +1697,13 @@ def test_a_forbidden_act_denied_or_a_list_of_them_asked_is_no_breach(assistant: 
     assert denied is None or denied.eligible is not False
     listed = assistant.ask("融资担保公司有哪些业务是不能做的？")
     assert listed.calculation is None and listed.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"
+
+
+def test_a_turn_computing_a_measure_not_for_the_asker_named_before_is_read_after_the_earlier_turns(
+    assistant: Assistant,
+) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("我们是一家农商行，问下科技贷款的事")
+    answer = conversation.ask("亏了六百万能补多少？")  # alone: the 创投's investment loss subsidy
+    calc = answer.calculation
+    assert calc is not None and calc.rule_id == "sd-lukedai-loss" and calc.amount == 4_200_000
