@@ -19,7 +19,7 @@ import cn2an
 
 from assistant.facts import FactMatcher
 from assistant.money import Fewer, dec, fmt, round_yuan
-from assistant.quantities import PHRASE, Quantity, phrase_span
+from assistant.quantities import PHRASE, Quantity, phrase_span, questions
 from assistant.rules import (
     FOUNDED_BEFORE_CUE,
     INPUT_LIMITS,
@@ -48,7 +48,6 @@ APPLIED_REACH = 6
 FAILED_REACH = 40
 SENTENCE_END = re.compile(r"[。！？!?；;]")
 _SMALL_NUMBER = re.compile(r"(?<![\d.])\d{1,3}(?![\d.%‰])")  # a count (12年, 30多家), not a year, decimal or rate
-QUESTION = re.compile(r"[^。！!？?]+[。！!？?]*")
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def bind(
 def _asked_with_and_without(spec: InputSpec, text: str, vocab: Vocabulary, region: str) -> bool:
     """Whether of the question's asking sentences one names the case that raises a limit and another does not
     ("对同一被担保人…最高不得超过多少？对同一被担保人及其关联方的…又是多少？"): both limits are asked."""
-    asking = [s for s in QUESTION.findall(text) if s.endswith(("？", "?"))]
+    asking = questions(text)
     cues = cue_words(spec.cues, vocab, region)
     naming = [any(c in s for c in cues) for s in asking]
     return len(asking) >= 2 and any(naming) and not all(naming)
@@ -247,7 +246,7 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
     if spec.of_investee:
         text = _without_the_askers_own(text, vocab)
     cues = cue_words(spec.cues, vocab, region)
-    votes = [_stated(text, a, negation, b - a) for cue in cues for a, b in spans(text, cue)]
+    votes: list[bool] = []
     # Where the deal happens, not where the asker is registered (注册在江苏的创投投了山东企业).
     votes += [False for p in u.places if p.activity and not p.registered] if OUTSIDE_PLACE_CUE in spec.no_cues else []
     # Registered in another province, or set up before the rule's period began (2019年就设立了 for a measure
@@ -260,14 +259,18 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
         founded_before = u.founded is not None and u.founded < rule.in_force.start.year and not relocating
         votes += [False] if founded_before and FOUNDED_BEFORE_CUE in spec.no_cues else []
     no_cues = cue_words(spec.no_cues, vocab, region)
-    votes += [not _stated(text, at, negation) for cue in no_cues for at in _starts(cue, text)]
+    votes += _cue_votes(text, cues, no_cues, negation)
     if not votes and _SMALL_NUMBER.search(text):  # 成立12年 read as the cue 成立十…年 reads 成立十二年
-        spelled = _SMALL_NUMBER.sub(lambda m: cn2an.an2cn(m.group()), text)
-        votes = [_stated(spelled, a, negation, b - a) for cue in cues for a, b in spans(spelled, cue)]
-        votes += [not _stated(spelled, at, negation) for cue in no_cues for at in _starts(cue, spelled)]
+        votes = _cue_votes(_SMALL_NUMBER.sub(lambda m: cn2an.an2cn(m.group()), text), cues, no_cues, negation)
     if not votes:
         return None
     return all(votes)
+
+
+def _cue_votes(text: str, cues: Sequence[str], no_cues: Sequence[str], negation: Negation) -> list[bool]:
+    """Yes for each cue stated, no for each no-cue stated; a negated one votes the other way."""
+    votes = [_stated(text, a, negation, b - a) for cue in cues for a, b in spans(text, cue)]
+    return votes + [not _stated(text, at, negation) for cue in no_cues for at in _starts(cue, text)]
 
 
 def _without_the_askers_own(text: str, vocab: Vocabulary) -> str:

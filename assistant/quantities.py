@@ -20,6 +20,7 @@ from assistant.vocab import Role
 
 PHRASE_END = re.compile(r"[，,。；;！!？?\n]")  # a phrase ends at punctuation or a line break
 PHRASE = re.compile(f"[^{PHRASE_END.pattern[1:-1]}]+")  # a phrase itself: the text between them
+_SENTENCE = re.compile(r"[^。！!？?]+[。！!？?]*")  # a sentence with the mark ending it
 _LIST_GAP = re.compile(r"[、，,和及与跟\s]*")
 _REACH = 12  # characters between a role word and its number
 _AFTER_PENALTY = 1  # "利息80万" reads more surely than "80万利息"
@@ -182,6 +183,11 @@ def _occurrences(word: str, text: str, lo: int, hi: int) -> list[int]:
         found.append(at)
         at = text.find(word, at + 1, hi)
     return found
+
+
+def questions(text: str) -> list[str]:
+    """The sentences of ``text`` that end in a question mark."""
+    return [s for s in _SENTENCE.findall(text) if s.endswith(("？", "?"))]
 
 
 def phrase_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.quantities import PHRASE_END
+from assistant.quantities import PHRASE_END, questions
 from assistant.understand import AMOUNT_INTENTS, Understanding
 from assistant.vocab import Vocabulary, says, spans
 
-_SENTENCE = re.compile(r"[^。！!？?]+[。！!？?]*")
 # Intents that a procedure question may carry and still be answered from a clause.
 _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docmeta", "compare")
 
@@ -179,7 +178,7 @@ def _asks_more(text: str, procedure: list[str], vocab: Vocabulary) -> bool:
 
 def asked(text: str) -> str:
     """The sentences that end in a question mark, where some do; else the whole text."""
-    return "".join(s for s in _SENTENCE.findall(text) if s.endswith(("？", "?"))) or text
+    return "".join(questions(text)) or text
 
 
 def _other_products(text: str, vocab: Vocabulary) -> list[str]:
