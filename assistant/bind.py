@@ -259,18 +259,27 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
         founded_before = u.founded is not None and u.founded < rule.in_force.start.year and not relocating
         votes += [False] if founded_before and FOUNDED_BEFORE_CUE in spec.no_cues else []
     no_cues = cue_words(spec.no_cues, vocab, region)
-    votes += _cue_votes(text, cues, no_cues, negation)
+    votes += _cue_votes(text, cues, no_cues, negation, u.terms)
     if not votes and _SMALL_NUMBER.search(text):  # 成立12年 read as the cue 成立十…年 reads 成立十二年
-        votes = _cue_votes(_SMALL_NUMBER.sub(lambda m: cn2an.an2cn(m.group()), text), cues, no_cues, negation)
+        spelt = _SMALL_NUMBER.sub(lambda m: cn2an.an2cn(m.group()), text)
+        votes = _cue_votes(spelt, cues, no_cues, negation, u.terms)
     if not votes:
         return None
     return all(votes)
 
 
-def _cue_votes(text: str, cues: Sequence[str], no_cues: Sequence[str], negation: Negation) -> list[bool]:
-    """Yes for each cue stated, no for each no-cue stated; a negated one votes the other way."""
-    votes = [_stated(text, a, negation, b - a) for cue in cues for a, b in spans(text, cue)]
-    return votes + [not _stated(text, at, negation) for cue in no_cues for at in _starts(cue, text)]
+def _cue_votes(
+    text: str, cues: Sequence[str], no_cues: Sequence[str], negation: Negation, terms: Sequence[str] = ()
+) -> list[bool]:
+    """Yes for each cue stated, no for each no-cue stated; a negated one votes the other way. A cue that is
+    only the start of a longer term written there says nothing (再贴 of 再贴现, 首次 of 首次公开发行)."""
+    votes = [_stated(text, a, negation, b - a) for cue in cues for a, b in _whole(text, cue, terms)]
+    return votes + [not _stated(text, a, negation) for cue in no_cues for a, _ in _whole(text, cue, terms)]
+
+
+def _whole(text: str, cue: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where ``cue`` stands, not cut out of the start of a longer lexicon term."""
+    return [(a, b) for a, b in spans(text, cue) if not any(len(t) > b - a and text.startswith(t, a) for t in terms)]
 
 
 def _without_the_askers_own(text: str, vocab: Vocabulary) -> str:

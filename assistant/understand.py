@@ -59,6 +59,7 @@ class Understanding:
     clause_numbers: tuple[int, ...]  # every one named (第（一）条和第（十）条), the first being clause_number
     clause_id: str | None  # sd-2023-155#3 written out
     doc_hint: str | None  # "155号" → part of a 文号
+    terms: tuple[str, ...] = ()  # lexicon terms written in the question (再贴现), longest first
 
     def has(self, *intents: str) -> bool:
         return any(i in self.intents for i in intents)
@@ -172,6 +173,7 @@ class Reader:
             clause_numbers=tuple(dict.fromkeys(int(numbers.cn_number(m.group(1))) for m in _CLAUSE_NO.finditer(text))),
             clause_id=clause_id.group(0) if clause_id else None,
             doc_hint=doc_hint.group(0) if doc_hint else None,
+            terms=tuple(t for t in self.terms if t in text),
         )
 
     def _intents(self, text: str) -> frozenset[str]:

@@ -609,6 +609,15 @@ def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -
     assert calc is not None and calc.eligible is False and calc.amount == 0
 
 
+@pytest.mark.parametrize(
+    "question", ["再贴现额度有多少？科技企业能用吗", "我们是科技型中小企业，鲁科贷以外，再贴现有额度吗"]
+)
+def test_a_cue_cut_out_of_the_start_of_a_longer_term_states_nothing(assistant: Assistant, question: str) -> None:
+    # 再贴 (贴息 again, so no first 鲁科贷 interest subsidy) only begins the term 再贴现: no fact said.
+    calc = assistant.ask(question).calculation
+    assert calc is None or calc.eligible is not False
+
+
 def test_a_measure_serving_the_asker_is_no_refusal_for_another_provision_of_its_clause(assistant: Assistant) -> None:
     # 鲁科担's subsidy goes to the guarantor, but the enterprise is served by its fee cap: no 不符合.
     calc = assistant.ask("我们是青岛做芯片设计的企业，能用鲁科担吗").calculation
