@@ -9,6 +9,7 @@ from assistant.facts import FactMatcher
 from assistant.match import Profile
 from assistant.quantities import PHRASE_END
 from assistant.retrieve import Retriever
+from assistant.rules import Rule
 from assistant.subjects import Subjects
 from assistant.understand import AMOUNT_INTENTS, SELF_WORDS, Understanding
 
@@ -41,13 +42,30 @@ class Askers:
         described = (self.subjects.named_in(d) for d in self.facts.descriptions(u.text))
         return first_person or next((s for s in described if s), None) or self.acting_as(u)
 
-    def for_a_client(self, u: Understanding, recipient: str) -> bool:
+    def for_a_client(self, u: Understanding, recipient: str, computing: bool = False) -> bool:
         """The asker (a bank, an insurer) asks what a measure gives the client it serves ("我们保险公司给一家
         科技企业承保了…能补多少"), not what it gets itself (我们能拿多少): the last phrase does not name it."""
         phrases = [p for p in PHRASE_END.split(u.text) if p.strip()]
-        if not u.has(*AMOUNT_INTENTS) or not phrases or any(s in phrases[-1] for s in SELF_WORDS):
+        asked = computing or u.has(*AMOUNT_INTENTS)
+        if not asked or not phrases or any(s in phrases[-1] for s in SELF_WORDS):
             return False
-        return self.subjects.named_as_object(u.text, recipient, OBJECT_BEFORE, SELF_WORDS)
+        named = self.subjects.named_as_object(u.text, recipient, OBJECT_BEFORE, SELF_WORDS)
+        return named or self.subjects.names_client(u.text, recipient)
+
+    def excluded(self, u: Understanding, rule: Rule, computing: bool = False) -> str | None:
+        """Why the rule's money never reaches the asker, from what it says of itself: it is another kind of
+        subject, or one a region's measure serves locally registered in another province. ``computing``: the
+        turn continues a calculation, so it asks the amount without saying so (客户付了利息80万)."""
+        recipient = rule.recipient
+        if recipient is None:
+            return None
+        asker = self.stated(u)
+        if asker is not None and not self.subjects.may_receive(asker, recipient):
+            return None if self.for_a_client(u, recipient, computing) else f"本项给予{recipient}，您所述为{asker}"
+        elsewhere = [p for p in u.registered_in if p != rule.region]
+        if elsewhere and rule.region in self.vocab.regions and self.subjects.is_local(recipient):
+            return f"本项支持{rule.region}的{recipient}，您所述在{elsewhere[0]}"
+        return None
 
     def acting_as(self, u: Understanding) -> str | None:
         """The subject the asker calls itself right after 我们 (我们创投…), or whose act it says it does

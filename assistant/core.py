@@ -297,7 +297,7 @@ class Assistant:
             return self.writer.lookup(question, u, clause, quotes, score, note), None
         if rule is not None and binding is not None and mode in (CALCULATE, PARAMETER):
             if mode == CALCULATE:
-                excluded = self._asker_excluded(u, rule)
+                excluded = self.askers.excluded(u, rule)
                 answer, _ = self.writer.calculation(question, u, rule, binding, u.dates, u.party, score, excluded)
             else:
                 answer = self.writer.parameter(question, u, rule, binding, score)
@@ -407,7 +407,7 @@ class Assistant:
         for rule in [*serving, *(r for r in candidates if r not in serving)]:
             binding = bind(rule, u, self.vocab, facts=self.facts)
             # Another's money is no refusal when a provision of the clause serves the asker.
-            excluded = u.has("eligibility") and (rule in serving or not serving) and self._asker_excluded(u, rule)
+            excluded = u.has("eligibility") and (rule in serving or not serving) and self.askers.excluded(u, rule)
             if breaks_a_condition(rule, binding) or excluded:
                 return rule, binding
         return None, None
@@ -437,20 +437,6 @@ class Assistant:
         if at >= 0:
             start, end = min(start, at), max(end, at + len(asked))
         return [clause.text[start:end]], f"本条{rule.label}给予{rule.recipient}，不给予{asker}。"
-
-    def _asker_excluded(self, u: Understanding, rule: Rule) -> str | None:
-        """Why the rule's money never reaches the asker, from what it says of itself: it is another kind of
-        subject, or one a region's measure serves locally registered in another province."""
-        recipient = rule.recipient
-        if recipient is None:
-            return None
-        asker = self.askers.stated(u)
-        if asker is not None and not self.subjects.may_receive(asker, recipient):
-            return None if self.askers.for_a_client(u, recipient) else f"本项给予{recipient}，您所述为{asker}"
-        elsewhere = [p for p in u.registered_in if p != rule.region]
-        if elsewhere and rule.region in self.vocab.regions and self.subjects.is_local(recipient):
-            return f"本项支持{rule.region}的{recipient}，您所述在{elsewhere[0]}"
-        return None
 
     def _uncertain(self, question: str, u: Understanding, hits: list[Hit]) -> Answer:
         picks = []

@@ -16,6 +16,7 @@ from assistant.understand import Reader, Understanding
 class FollowUp:
     def __init__(self, several: SeveralMeasures, reader: Reader, writer: Writer, facts: FactMatcher) -> None:
         self.several = several
+        self.askers = several.askers
         self.retriever = several.retriever
         self.rules = several.rules
         self.vocab = several.vocab
@@ -48,7 +49,11 @@ class FollowUp:
             (rule_id, binding), = bindings.items()
             rule = self.rules.get(rule_id)
             dates, party = u.dates or pending.dates, u.party or pending.party
-            answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0, opened=pending.opened)
+            # The turn may say who asks (那我们是私募证券基金，也能拿吗): the money may not reach it.
+            excluded = self.askers.excluded(u, rule, computing=True)
+            answer, _ = self.writer.calculation(
+                question, u, rule, binding, dates, party, 1.0, excluded, opened=pending.opened
+            )
             return answer, Pending((Measure.of(rule, binding),), dates, party, opened=pending.opened)
         added = self.several.named(u, self.retriever.hits(u)) if others else []
         return self.several.answer(question, u, added, carried, pending)
@@ -87,5 +92,6 @@ class FollowUp:
         inputs = {k: v for k, v in measure.carried.inputs.items() if k in shared}
         binding = bind(rule, u, self.vocab, Carried(inputs, measure.carried.roles), self.facts)
         dates, party = u.dates or pending.dates, u.party or pending.party
-        answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0)
+        excluded = self.askers.excluded(u, rule, computing=True)
+        answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0, excluded)
         return answer, Pending((Measure.of(rule, binding),), dates, party)

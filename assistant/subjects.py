@@ -30,6 +30,7 @@ class SubjectType:
     acts: tuple[str, ...]  # what only it does, said by the asker ("我们给…担保"); "…" is up to six characters
     may_be: tuple[str, ...] = ()  # kinds one of it may also be, which the texts do not rule out (总部企业, 中小企业)
     first_person: bool = False  # its words are said only of oneself (以个人名义申请): whoever says them is one
+    clients: tuple[str, ...] = ()  # how a financier asking for one names it (客户, 借款企业)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,10 @@ class Subjects:
                         return True
         return False
 
+    def names_client(self, text: str, recipient: str) -> bool:
+        """Whether ``text`` names a client of the asker's that is a ``recipient`` (客户付了利息: an enterprise)."""
+        return any(w in text for kind in self.kinds_of(recipient) for w in self.types[kind].clients)
+
     def in_first_person(self, text: str) -> str | None:
         """The subject named by words said only of oneself (以个人名义申请: a person), if any."""
         said = [(len(w), name) for name, t in self.types.items() if t.first_person for w in t.words if w in text]
@@ -187,9 +192,12 @@ def _types(path: Path, table: object) -> dict[str, SubjectType]:
         if not isinstance(words, list) or not words or not isinstance(is_a, list) or not isinstance(may_be, list):
             raise CorpusError(f"{path}: type '{name}' needs a list of words and lists is_a, may_be")
         local, acts, first = entry.get("local", False), entry.get("acts", []), entry.get("first_person", False)
-        if not isinstance(local, bool) or not isinstance(first, bool) or not isinstance(acts, list):
-            raise CorpusError(f"{path}: type '{name}': local and first_person are true or false, acts a list")
-        types[name] = SubjectType(name, tuple(words), tuple(is_a), local, tuple(acts), tuple(may_be), first)
+        clients = entry.get("clients", [])
+        lists = isinstance(acts, list) and isinstance(clients, list)
+        if not isinstance(local, bool) or not isinstance(first, bool) or not lists:
+            raise CorpusError(f"{path}: type '{name}': local and first_person are true or false, acts, clients lists")
+        kind = SubjectType(name, tuple(words), tuple(is_a), local, tuple(acts), tuple(may_be), first, tuple(clients))
+        types[name] = kind
     unknown = {k for t in types.values() for k in (*t.is_a, *t.may_be)} - set(types)
     if unknown:
         raise CorpusError(f"{path}: is_a or may_be names unknown type(s) {sorted(unknown)}")

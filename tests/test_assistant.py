@@ -624,6 +624,24 @@ def test_a_measure_serving_the_asker_is_no_refusal_for_another_provision_of_its_
     assert calc is None or calc.eligible is not False
 
 
+def test_a_later_turn_saying_who_asks_is_checked_against_whom_the_money_reaches(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("山东给新落户的创投有奖励吗")
+    calc = conversation.ask("那我们是做二级市场的证券私募，能拿吗").calculation
+    assert calc is not None and calc.eligible is False and calc.amount == 0
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [["我们是城商行，客户去年鲁科贷利息付了50万，能贴多少"], ["鲁科贷贴息怎么算", "我们是城商行，客户利息付了50万"]],
+)
+def test_a_financier_asking_for_its_client_gets_the_clients_amount(assistant: Assistant, turns: list[str]) -> None:
+    conversation = assistant.conversation()
+    answers = [conversation.ask(t) for t in turns]
+    calc = answers[-1].calculation
+    assert calc is not None and calc.eligible is not False and calc.amount == 200_000
+
+
 def test_a_typo_is_read_and_said(assistant: Assistant) -> None:
     answer = assistant.ask("路科贷利息80万能贴多少")
     assert answer.calculation is not None and answer.calculation.amount == 320000
