@@ -17,7 +17,7 @@ from index.corpus import Corpus
 from index.errors import CorpusError
 
 SUBJECTS_DIR = "subjects"
-ACT_GAP = 6  # characters "…" stands for in an act ("给…做担保": 给一家软件企业做担保)
+ACT_GAP = 12  # characters "…" stands for in an act ("给…做担保": 给一家做软件的科技企业做担保)
 INVESTED_REACH = 12  # characters between a word of investing and the 的 before the kind invested in
 
 
@@ -27,7 +27,7 @@ class SubjectType:
     words: tuple[str, ...]  # how a question names it
     is_a: tuple[str, ...]  # broader kinds (科技型中小企业 is a 科技型企业)
     local: bool  # a region's measure for it serves the region's own (one registered elsewhere is not served)
-    acts: tuple[str, ...]  # what only it does, said by the asker ("我们给…担保"); "…" is up to six characters
+    acts: tuple[str, ...]  # what only it does, said by the asker ("我们给…担保"); "…" is up to ACT_GAP characters
     may_be: tuple[str, ...] = ()  # kinds one of it may also be, which the texts do not rule out (总部企业, 中小企业)
     first_person: bool = False  # its words are said only of oneself (以个人名义申请): whoever says them is one
     clients: tuple[str, ...] = ()  # how a financier asking for one names it (客户, 借款企业)

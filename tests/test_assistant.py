@@ -602,6 +602,7 @@ def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: As
         "我们保险公司科技保险赔得多，省里对保险公司的保费补贴能拿多少？",  # 公司 in 保险公司 names no client
         "客户说他是自己个人投了一家青岛的初创科技企业300万，能拿投早投小奖励吗",
         "我们投资的那家科技公司已经成立15年了，能拿投早投小奖励吗？",  # 15 read as 十五: past the early stage
+        "去年我们获得了800万元的鲁科担贷款担保，担保费补贴能拿多少",  # got a guarantee: no guarantor
     ],
 )
 def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
