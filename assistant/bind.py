@@ -11,6 +11,7 @@ cue ``@region`` for any word naming the rule's region.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from assistant.quantities import PHRASE, Quantity, phrase_span, questions
 from assistant.rules import (
     FOUNDED_BEFORE_CUE,
     INPUT_LIMITS,
+    INVESTED_BEFORE_CUE,
     OUTSIDE_PLACE_CUE,
     REGION_CUE,
     REGISTERED_OUTSIDE_CUE,
@@ -104,6 +106,17 @@ def bind(
         if known is not None and spec.name not in values:
             values[spec.name] = known
             continue
+        held = _held_since_investing(spec, u, rule)
+        if held is not None and spec.name not in values:
+            bound, said = held
+            if spec.since_invested == "ended":
+                values[spec.name] = bound
+                estimates.append(said)
+            else:  # still held: short of a floor now, met by waiting; the amount is what it will be then
+                floors = [c.text for c in rule.conditions if c.input == spec.name and c.op in (">=", ">")]
+                short = [t for t in floors if _short_of(bound, rule, t)]
+                notes += [f"{said}，须{t}后方可申请，金额按届时满足计算" for t in short]
+            continue
         answered = _answer_to_question(spec, unroled, carried.asked)
         if answered is not None:
             values[spec.name] = answered.value
@@ -123,6 +136,22 @@ def bind(
                 notes.append(unfit or derivation.note)
     unclear = tuple(q for q in unroled if any(unit_fits(s, q) for s in rule.inputs) and q.unit != "年")
     return Binding(values, roles, tuple(estimates), tuple(notes), unclear, tuple(dict.fromkeys(wanting)))
+
+
+def _held_since_investing(spec: InputSpec, u: Understanding, rule: Rule) -> tuple[Fewer, str] | None:
+    """A period since the investment, no figure given, bounded by the year it was made: under the years to
+    next New Year (去年投的: 不到2年)."""
+    years = dt.date.today().year - u.invested + 1 if spec.since_invested and u.invested is not None else 0
+    if years <= 0:
+        return None
+    bound = Fewer(years)
+    return bound, f"{spec.label}：{u.invested}年投资，至今{fmt(bound, '年')}（按投资年份推算，以实际持有时间为准）"
+
+
+def _short_of(bound: Fewer, rule: Rule, condition: str) -> bool:
+    """Whether a period under ``bound`` falls short of the floor the rule's condition ``condition`` sets."""
+    cond = next(c for c in rule.conditions if c.text == condition)
+    return isinstance(cond.value, int | float) and float(bound) <= cond.value
 
 
 def _asked_with_and_without(spec: InputSpec, text: str, vocab: Vocabulary, region: str) -> bool:
@@ -258,6 +287,9 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
             votes += [False for p in u.registered_in if p != region]
         founded_before = u.founded is not None and u.founded < rule.in_force.start.year and not relocating
         votes += [False] if founded_before and FOUNDED_BEFORE_CUE in spec.no_cues else []
+    # Invested in a year before the rule's period began (2022年投的): no investment 政策实施后.
+    before = u.invested is not None and u.invested < rule.in_force.start.year
+    votes += [False] if before and INVESTED_BEFORE_CUE in spec.no_cues else []
     no_cues = cue_words(spec.no_cues, vocab, region)
     votes += _cue_votes(text, cues, no_cues, negation, u.terms)
     if not votes and _SMALL_NUMBER.search(text):  # 成立12年 read as the cue 成立十…年 reads 成立十二年

@@ -61,14 +61,17 @@ GOVERNMENT = ("政府", "财政", "省市", "省市财政")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 # Cue words standing for a list: "@region", any word naming the rule's region (山东, 济南 …); as a
 # no-cue "@outside_place", a place outside the corpus regions where the activity happens (投了一家江苏的
-# 企业), "@registered_outside", a province other than the rule's that the asker is registered in, and
-# "@founded_before", a year the asker was set up in before the rule's period began (新设立 it is not);
-# any other "@name", the words of that concept in corpus/lexicon/facts.toml.
+# 企业), "@registered_outside", a province other than the rule's that the asker is registered in,
+# "@founded_before", a year the asker was set up in before the rule's period began (新设立 it is not), and
+# "@invested_before", a year the investment was made in before it began (政策实施后 it is not); any other
+# "@name", the words of that concept in corpus/lexicon/facts.toml.
 REGION_CUE = "@region"
 OUTSIDE_PLACE_CUE = "@outside_place"
 REGISTERED_OUTSIDE_CUE = "@registered_outside"  # as a no-cue: the asker registered in another province
 FOUNDED_BEFORE_CUE = "@founded_before"  # as a no-cue: the asker set up in a year before the rule's period
-NO_CUE_LISTS = (OUTSIDE_PLACE_CUE, REGISTERED_OUTSIDE_CUE, FOUNDED_BEFORE_CUE)
+INVESTED_BEFORE_CUE = "@invested_before"  # as a no-cue: the investment made in a year before the rule's period
+SINCE_INVESTED = ("ended", "running")
+NO_CUE_LISTS = (OUTSIDE_PLACE_CUE, REGISTERED_OUTSIDE_CUE, FOUNDED_BEFORE_CUE, INVESTED_BEFORE_CUE)
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
@@ -87,6 +90,9 @@ class InputSpec:
     # A fact of the firm invested in (早期、初创期): what the asker says of itself (我们创投成立十年了) is no
     # statement of it.
     of_investee: bool = False
+    # A period from the investment, no figure given, read from the year it was made (去年投的): "ended" (to a
+    # loss suffered: under the years since), "running" (a holding: a floor not yet reached is a wait).
+    since_invested: str | None = None
 
 
 @dataclass(frozen=True)
@@ -513,6 +519,7 @@ def _input(table: object, where: str) -> InputSpec:
         "many": bool,
         "sums": bool,
         "of_investee": bool,
+        "since_invested": str,
     }
     _fields(table, {"name": str, "label": str, "unit": str}, optional, where)
     if not _NAME.match(table["name"]):
@@ -537,6 +544,8 @@ def _input(table: object, where: str) -> InputSpec:
         raise RuleError(f"{where}: no_cues are for a bool input")
     if (table.get("many") or table.get("sums")) and unit != "元":
         raise RuleError(f"{where}: many and sums are for a 元 input")
+    if table.get("since_invested", "ended") not in SINCE_INVESTED or ("since_invested" in table and unit != "年"):
+        raise RuleError(f"{where}: since_invested is one of {', '.join(SINCE_INVESTED)}, for a 年 input")
     if table.get("many") and table.get("sums"):
         raise RuleError(f"{where}: an input lists items (many) or adds them up (sums), not both")
     choice_cues = table.get("choice_cues", {})
@@ -554,6 +563,7 @@ def _input(table: object, where: str) -> InputSpec:
         many=table.get("many", False),
         sums=table.get("sums", False),
         of_investee=table.get("of_investee", False),
+        since_invested=table.get("since_invested"),
     )
 
 

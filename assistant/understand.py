@@ -60,6 +60,7 @@ class Understanding:
     clause_id: str | None  # sd-2023-155#3 written out
     doc_hint: str | None  # "155号" → part of a 文号
     terms: tuple[str, ...] = ()  # lexicon terms written in the question (再贴现), longest first
+    invested: int | None = None  # the year an investment was made (去年投了两家: last year)
 
     def has(self, *intents: str) -> bool:
         return any(i in self.intents for i in intents)
@@ -140,6 +141,7 @@ class Reader:
             named_regions |= set(v.regions)
         outside = self._outside_places(text, places)
         founded = _founded(text, v)
+        invested = _invested(text, v, dt.date.today().year)
         if not named_regions and not outside:
             named_regions = {r for r, words in v.unnamed.items() if any(w in text for w in words)}
         abroad = any(p.abroad and p.activity for p in outside)
@@ -160,7 +162,8 @@ class Reader:
             search_text=f"{topic}（境外）" if abroad and "境外" not in text else topic,
             corrections=corrections,
             quantities=find_quantities(text, v.roles, self.terms, self.is_word, v.fewer, v.another, v.alone),
-            dates=tuple(d for d in numbers.dates(text) if d.year != founded),  # 2019年就落户: no date asked
+            # 2019年就落户, 2025年投的: no date asked
+            dates=tuple(d for d in numbers.dates(text) if d.year not in (founded, invested)),
             regions=tuple(r for r in self.regions if r in named_regions),
             places=outside,
             localities=localities,
@@ -174,6 +177,7 @@ class Reader:
             clause_id=clause_id.group(0) if clause_id else None,
             doc_hint=doc_hint.group(0) if doc_hint else None,
             terms=tuple(t for t in self.terms if t in text),
+            invested=invested,
         )
 
     def _intents(self, text: str) -> frozenset[str]:
@@ -266,6 +270,17 @@ def _founded(text: str, v: Vocabulary) -> int | None:
         if not relative or text[: m.start()].endswith(v.founded_self):
             return int(m.group(1))
     return None
+
+
+def _invested(text: str, v: Vocabulary, this_year: int) -> int | None:
+    """The year an investment was made: a year (2025年, 去年), up to six characters but no 的 or digit (在山东),
+    then a word of investing."""
+    years = "|".join(re.escape(w) for w in sorted(v.relative_years, key=len, reverse=True))
+    investing = "|".join(re.escape(w) for w in v.investing)
+    m = re.search(rf"(?:((?:19|20)\d\d)年|({years}))[^\d，。,；;？?！!的]{{0,6}}?(?:{investing})", text)
+    if m is None:
+        return None
+    return int(m.group(1)) if m.group(1) else this_year - v.relative_years[m.group(2)]
 
 
 def _first_year(text: str, v: Vocabulary) -> bool | None:

@@ -108,6 +108,7 @@ class Vocabulary:
     founded: tuple[str, ...]
     founded_relative: tuple[str, ...]
     founded_self: tuple[str, ...]
+    relative_years: Mapping[str, int]  # 去年 → 1: years back from this one
     negation: Negation
     roles: Mapping[str, Role]
     fewer: tuple[str, ...]  # words before a figure that bound it from above (不到两年)
@@ -212,6 +213,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             founded=_words(intents["years"]["founded"], "intents.toml years.founded"),
             founded_relative=_words(intents["years"]["founded_relative"], "intents.toml years.founded_relative"),
             founded_self=_words(intents["years"]["founded_self"], "intents.toml years.founded_self"),
+            relative_years=_years_back(intents["years"]["relative"]),
             negation=Negation(
                 _words(intents["negation"]["words"], "intents.toml negation.words"),
                 _words(intents["negation"]["not_negation"], "intents.toml negation.not_negation"),
@@ -311,6 +313,12 @@ def _words(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
         raise ValueError(f"{where} must be a list of words")
     return tuple(value)
+
+
+def _years_back(table: Mapping[str, Any]) -> dict[str, int]:
+    if not all(isinstance(n, int) and n >= 0 for n in table.values()):
+        raise ValueError("intents.toml years.relative: each word gives a whole number of years back")
+    return dict(table)
 
 
 def _roles(table: Mapping[str, Any]) -> dict[str, Role]:

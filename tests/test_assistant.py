@@ -603,6 +603,8 @@ def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: As
         "客户说他是自己个人投了一家青岛的初创科技企业300万，能拿投早投小奖励吗",
         "我们投资的那家科技公司已经成立15年了，能拿投早投小奖励吗？",  # 15 read as 十五: past the early stage
         "去年我们获得了800万元的鲁科担贷款担保，担保费补贴能拿多少",  # got a guarantee: no guarantor
+        "我们去年增资投了一家山东的初创期科技企业，今年它清算了，首轮亏了400万，能补多少",  # lost in 不到2年
+        "2022年我们首次投了一家济南的初创期科技企业，能拿投早投小奖励吗",  # before the policy: not 政策实施后
     ],
 )
 def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
@@ -617,6 +619,12 @@ def test_a_cue_cut_out_of_the_start_of_a_longer_term_states_nothing(assistant: A
     # 再贴 (贴息 again, so no first 鲁科贷 interest subsidy) only begins the term 再贴现: no fact said.
     calc = assistant.ask(question).calculation
     assert calc is None or calc.eligible is not False
+
+
+def test_a_holding_short_of_its_floor_is_a_wait_said_with_the_amount_it_will_bring(assistant: Assistant) -> None:
+    calc = assistant.ask("我们去年在山东首次投了一家初创期科技企业600万，投早投小奖励有多少").calculation
+    assert calc is not None and calc.amount == 300_000 and calc.eligible is not False
+    assert any("至今不到2年" in n and "须满2年以上后方可申请" in n for n in calc.notes)
 
 
 def test_a_measure_serving_the_asker_is_no_refusal_for_another_provision_of_its_clause(assistant: Assistant) -> None:
