@@ -98,17 +98,23 @@ class Retriever:
     def names_mechanism(self, text: str) -> bool:
         """Whether ``text`` asks how something is recognised that the documents set up themselves: a
         mechanism term, or the name said before the recognition word (科技特色示范机构是怎么评定的) ending in
-        words a document writes (…特色示范机构建设) and never writes with a recognition word."""
-        if any(t in text for t in self.mechanism_terms):
-            return True
+        words a document writes (…特色示范机构建设) and never writes with a recognition word. A phrase naming
+        a recognised status before its recognition word, and no mechanism (科技型中小企业评价入库评分标准…研发
+        投入各占多少分), asks for that status's criteria, whatever mechanism term it holds after it."""
         criteria = self.vocab.criteria
+        names = []
         for phrase in PHRASE_END.split(text):
             at = min((phrase.find(w) for w in criteria.subjects if w in phrase), default=-1)
             before = phrase[: max(at, 0)]
             cut = min((before.find(a) for a in criteria.asks if a in before), default=len(before))
             name = before[:cut].rstrip("是的被要")
-            if any(t in name for t in self._recognised_terms):
-                continue  # 科技型中小企业评价入库: a status the documents name beside a recognised one
+            if any(t in name for t in self.mechanism_terms):
+                return True
+            if not any(t in name for t in self._recognised_terms):
+                names.append((phrase, name))
+        if any(t in phrase for phrase, _ in names for t in self.mechanism_terms):
+            return True
+        for _, name in names:
             for start in range(max(0, len(name) - MECHANISM_NAME_MAX), len(name) - MECHANISM_NAME_MIN + 1):
                 part = name[start:]
                 if any(part in p for p in self._phrases):

@@ -91,7 +91,7 @@ def judge(
     procedure = [w for w in vocab.procedure if says(text, w)]
     applying = names_measure and all(w in vocab.apply for w in procedure)
     if procedure and not applying and not _asks_more(text, procedure, vocab):
-        return Verdict("procedure", "收录文件未规定申请流程、申报材料或受理窗口", True)
+        return Verdict("procedure", "收录文件未规定申请流程、申报材料、受理窗口或办公时间", True)
     return None
 
 

@@ -463,6 +463,9 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("Pre-A轮估值八千万合理吗，该出让多少股权？", "other_topic"),  # a negotiation, no document sets it
         ("鲁科保跟哪几家银行合作？能把合作银行名单发我吗", "statistic"),  # no document lists the participants
         ("我们基金投了初创企业，投资额的70%能抵应纳税所得额吗", "other_topic"),  # tax mechanics: the tax rules'
+        ("专精特新认定时研发人员占比要达到多少", "criteria"),  # a threshold asked of a recognition
+        ("你们这个咨询热线周末有人接吗，几点上班", "procedure"),  # the service's hours
+        ("科技型中小企业评价入库的打分规则里研发投入占几分", "criteria"),  # 研发投入 is a criterion, no mechanism
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
