@@ -57,10 +57,13 @@ def pick_rule(
     for i, rule in enumerate(rules):
         touched = _touched(clause, rule)
         covered.update(touched)
-        triggered = _trigger_score(rule, said) + _remaining_fit(rule, u)
-        if not triggered:
+        fit = _remaining_fit(rule, u)
+        if not _trigger_score(rule, said) + fit:
             continue  # a provision is picked by the words that name it, not by the clause it sits in
-        score = max((scores[n] for n in touched), default=0.0) + _TRIGGER_WEIGHT * triggered
+        # Among them, a word of the clause's heading names every provision alike (投早投小 for the reward
+        # and for the loss subsidy of 投早投小有没有风险补偿).
+        named = _trigger_score(rule, said, clause.heading)
+        score = max((scores[n] for n in touched), default=0.0) + _TRIGGER_WEIGHT * (named + fit)
         if best_rule is None or (score, -i) > (best_rule[0], best_rule[1]):
             best_rule = (score, -i, rule)
     if best_rule is None:
@@ -181,10 +184,10 @@ def _overlaps(clause: Clause, rule: Rule, sentence: Sentence) -> bool:
     return start >= 0 and sentence.start < start + len(rule.quote) and start < sentence.end
 
 
-def _trigger_score(rule: Rule, said: str) -> int:
-    """The length of the rule's trigger words found in ``said``; one inside another found (责任余额 in
-    担保责任余额) adds nothing."""
-    found = [t for t in rule.triggers if t in said]
+def _trigger_score(rule: Rule, said: str, heading: str = "") -> int:
+    """The length of the rule's trigger words found in ``said``, less those of ``heading``; one inside
+    another found (责任余额 in 担保责任余额) adds nothing."""
+    found = [t for t in rule.triggers if t in said and t not in heading]
     return sum(len(t) for t in found if not any(t != other and t in other for other in found))
 
 

@@ -262,6 +262,14 @@ def test_words_describing_the_asker_do_not_pick_the_provision_asked(assistant: A
     assert answer.calculation is not None and answer.calculation.rule_id == "sd-vc-loss-subsidy"
 
 
+@pytest.mark.parametrize("question", ["投早投小这块有风险补偿吗，能补多少？", "VC投早投小有risk compensation吗"])
+def test_a_word_of_the_clause_heading_does_not_pick_one_of_its_provisions(assistant: Assistant, question: str) -> None:
+    # 投早投小 heads the clause: it names the reward and the loss subsidy alike; 风险补偿 names the latter.
+    answer = assistant.ask(question)
+    assert "首轮投资实际损失金额的20%" in answer.answer
+    assert answer.calculation is None or answer.calculation.rule_id == "sd-vc-loss-subsidy"
+
+
 def test_a_measure_named_in_everyday_words_is_one_of_several_asked(assistant: Assistant) -> None:
     answer = assistant.ask("我们是山东的科小企业，贷款利息付了20万，明年想买科技保险，能享受哪些支持，拿多少？")
     assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#4"}  # 科技保险 → 鲁科保
