@@ -251,7 +251,7 @@ def _answer_sources(
 
 
 def _derive(derivation: Derivation, roles: Mapping[str, float], vocab: Vocabulary) -> tuple[float, str] | None:
-    """The derived value and its step; None for a quotient by zero."""
+    """The derived value and its step; None for a quotient by zero or a difference of nothing left."""
     unit_of = {name: role.unit for name, role in vocab.roles.items()}
     shown = [fmt(roles[s], unit_of[s]) for s in derivation.sources]
     if derivation.kind == "quotient":  # 担保费 ÷ 担保金额: a rate, kept to a millionth (0.33%)
@@ -260,6 +260,12 @@ def _derive(derivation: Derivation, roles: Mapping[str, float], vocab: Vocabular
             return None
         value = float(round(numerator / denominator, 6))
         terms = " ÷ ".join(shown)
+    elif derivation.kind == "difference":  # 转让收入 − 相关费用: a net income; none when costs reach the income
+        first, *rest = (dec(roles[s]) for s in derivation.sources)
+        value = round_yuan(first - sum(rest, dec(0)))
+        if value <= 0:
+            return None
+        terms = " − ".join(shown)
     else:
         product = dec(derivation.factor)
         for source in derivation.sources:

@@ -23,7 +23,7 @@ from index.errors import CorpusError
 
 LEXICON = "lexicon"
 _ROLE_UNITS = ("元", "ratio", "年", "%")
-_DERIVED_KINDS = ("product", "quotient")
+_DERIVED_KINDS = ("product", "quotient", "difference")
 # The suffixes an administrative name drops in speech: 宜昌市 → 宜昌, 广西壮族自治区 → 广西.
 _ADMIN_SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|地区|盟|.{1,8}自治州)$")
 
@@ -42,7 +42,8 @@ class Derivation:
     """A role computed from others (interest from principal × annual rate × term), shown as an estimate."""
 
     role: str
-    kind: str  # "product" of the sources, or "quotient" of the first by the second
+    # "product" of the sources, "quotient" of the first by the second, "difference" of the first less the rest
+    kind: str
     sources: tuple[str, ...]
     factor: float  # multiplies the product (12: a monthly rate over a year)
     label: str

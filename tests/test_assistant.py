@@ -1472,14 +1472,21 @@ def test_a_reward_floor_rests_on_the_net_income_and_the_law_s_when_no_place_is_n
     net = assistant.ask("研究所把专利转让出去，转让费一共900万，扣除费用后净收入700万，没约定奖励，团队至少拿多少")
     assert net.calculation is not None and net.calculation.rule_id == "cn-result-transfer-reward"
     assert net.calculation.amount == 3500000  # 700万 × 50%, not 900万
-    # A price alone is not the net income: that is asked for, the price named as no base.
+    # A price alone is not the net income: that is asked for, or the costs to take off the price.
     price = assistant.ask("学校把一项专利以400万元的转让价卖给了企业，按成果转化法团队最少分多少")
     assert price.calculation is not None and price.calculation.amount is None
-    assert price.follow_up is not None and "400万元不是本条的计算基数" in price.follow_up
+    assert price.follow_up is not None and "请提供转让净收入" in price.follow_up and "相关费用" in price.follow_up
     shares = assistant.conversation()
     shares.ask("成果作价入股的话，科研团队能分多少？")
     answer = shares.ask("作价800万元入股")
     assert answer.calculation is not None and answer.calculation.rule_id == "cn-result-equity-reward"
+
+
+def test_a_net_income_is_derived_from_the_price_less_the_costs_stated(assistant: Assistant) -> None:
+    answer = assistant.ask("专利许可收入一共160万，评估费和中介费用花了10万，按成果转化法团队最少分多少")
+    calc = answer.calculation
+    assert calc is not None and calc.rule_id == "cn-result-transfer-reward" and calc.amount == 750_000
+    assert any("估算净收入" in step and "150万元" in step for step in calc.steps)
 
 
 def test_a_fact_breaking_every_provision_of_a_measure_named_is_answered_when_eligibility_is_asked(
