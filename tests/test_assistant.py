@@ -1738,6 +1738,7 @@ def test_a_figure_the_clause_leaves_to_other_rules_is_said_to_be_unset(assistant
         "我们担保公司准备向员工吸收点存款，给人家付利息，这样可以吗",  # 第二十三条
         "担保公司账上闲钱多，打算对外放贷赚点利息，条例允许不？",
         "我们是担保公司，想给控股股东的借款做担保，行不行",  # 第十七条
+        "我们担保公司给股东控制的另一家关联企业担保，费率比外部企业低两个点，行不行",  # 第十七条, better terms
     ],
 )
 def test_an_act_the_law_forbids_said_done_is_answered_not_allowed(assistant: Assistant, question: str) -> None:
