@@ -8,6 +8,7 @@ sees an argument of the wrong sort. Steps only show inputs, constants and what i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -119,11 +120,26 @@ def multiple_cap(
     flag: Quantity | None = None,
     multiple_if: float | None = None,
     used: Quantity | None = None,
+    used_multiple: Quantity | None = None,
 ) -> Outcome:
     """base × multiple as the most a text allows ("担保责任余额不得超过其净资产的10倍"); ``multiple_if`` where
     ``flag`` holds ("…可以提高至15倍"); unknown, the general limit, with the other in a note. ``used``: what
-    is already taken of the limit (在保余额已经12亿): the amount stays the limit, what remains is a step."""
-    return _limit(base, multiple, "倍", flag, multiple_if, used)
+    is already taken of the limit (在保余额已经12亿): the amount stays the limit, what remains is a step;
+    ``used_multiple``, the same said as a multiple of the base (已经是净资产的12倍)."""
+    outcome = _limit(base, multiple, "倍", flag, multiple_if, used)
+    if used_multiple is None or used_multiple.value is None:
+        return outcome
+    chosen = multiple_if if flag and flag.value is True and multiple_if else multiple
+    taken = float(used_multiple.value)
+    said = f"{used_multiple.label}：{fmt(taken, '倍')}，上限{fmt(chosen, '倍')}"
+    if taken >= chosen:
+        step = f"{said}，{'已超过' if taken > chosen else '已达'}上限，不得新增"
+    elif base.value is None:
+        step = f"{said}，尚可新增{base.label}的{fmt(chosen - taken, '倍')}"
+    else:
+        left = _times(base.value, chosen - taken)
+        step = f"{said}，尚可新增{yuan(base.value)} × {fmt(chosen - taken, '倍')} = {yuan(left)}"
+    return dataclasses.replace(outcome, steps=(*outcome.steps, step))
 
 
 def share_cap(
@@ -277,7 +293,13 @@ class Param:
 
 # What a rule file gives for each role: an input name of that unit, a constant name of that unit,
 # a list of 元 constants, tier or share tables, or plain text.
-INPUT_ROLES = {"money_input": "元", "percent_input": "%", "ratio_input": "ratio", "flag_input": "bool"}
+INPUT_ROLES = {
+    "money_input": "元",
+    "percent_input": "%",
+    "ratio_input": "ratio",
+    "multiple_input": "倍",
+    "flag_input": "bool",
+}
 CONSTANT_ROLES = {"rate": "ratio", "money": "元", "points": "个百分点", "multiple": "倍"}
 ROLES = (*INPUT_ROLES, *CONSTANT_ROLES, "caps", "tiers", "shares", "text")
 
@@ -306,6 +328,7 @@ KINDS: Mapping[str, Kind] = {
             "flag": Param("flag_input", required=False, group="raised"),
             "multiple_if": Param("multiple", required=False, group="raised"),
             "used": Param("money_input", required=False, group="used"),
+            "used_multiple": Param("multiple_input", required=False),
         },
         "元",
     ),

@@ -39,6 +39,7 @@ _SPOKEN_TAIL = re.compile(rf"(.*([十百千万亿]))([{_CN_DIGITS[2:]}])")
 _UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _PERCENT = re.compile(rf"({_AR_NUM})\s*%|百分之({_NUM})")
 _PER_MILLE = re.compile(rf"({_AR_NUM})\s*‰|千分之({_NUM})")
+_MULTIPLE = re.compile(rf"({_NUM})\s*倍(?!数)")
 # Lending's 厘: 月息4厘 is 0.4% a month, 年息4厘 4% a year (read only after 月息/年息 or a rate word).
 _LI = re.compile(rf"(月|年)(?:息|利率|利息|化)\s*({_NUM})\s*厘")
 _CHENG = re.compile(rf"(?<![{_CN_DIGITS}十])([一二两三四五六七八九])成(?![果长功本立为员])")
@@ -168,6 +169,17 @@ def percents(text: str) -> list[Found]:
     found += [Found(_digit(m.group(1)) / 10, m.group(0), m.start(), m.end()) for m in _CHENG.finditer(text)]
     found += [Found(0.5, m.group(0), m.start(), m.end()) for m in _HALF.finditer(text)]
     return sorted(found, key=lambda f: f.start)
+
+
+def multiples(text: str) -> list[Found]:
+    """Multiples: ``净资产的10倍`` → 10, ``十二倍`` → 12 (not 放大倍数, which names no figure)."""
+    found = []
+    for m in _MULTIPLE.finditer(text):
+        try:
+            found.append(Found(cn_number(m.group(1)), m.group(0), m.start(), m.end()))
+        except ValueError:
+            continue
+    return found
 
 
 def periods(text: str) -> list[Found]:

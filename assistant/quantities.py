@@ -30,7 +30,7 @@ _GENERIC_PENALTY = 6
 @dataclass(frozen=True)
 class Quantity:
     value: float
-    unit: str  # 元 | ratio | 年 (percentages are ratios; a role of unit % reads them ×100)
+    unit: str  # 元 | ratio | 年 | 倍 (percentages are ratios; a role of unit % reads them ×100)
     role: str | None
     text: str  # as written
     start: int
@@ -57,7 +57,8 @@ def find_quantities(
     found = sorted(
         [(f, "元") for f in numbers.amounts(text)]
         + [(f, "ratio") for f in numbers.percents(text)]
-        + [(f, "年") for f in numbers.periods(text)],
+        + [(f, "年") for f in numbers.periods(text)]
+        + [(f, "倍") for f in numbers.multiples(text)],
         key=lambda p: p[0].start,
     )
     spans = {u: [(f.start, f.end) for f, unit in found if unit == u] for _, u in found}

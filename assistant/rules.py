@@ -41,10 +41,10 @@ __all__ = [
 ]
 
 CONSTANT_UNITS = ("元", "ratio", "年", "个百分点", "%", "倍")
-INPUT_UNITS = ("元", "年", "ratio", "%", "bool", "choice")
+INPUT_UNITS = ("元", "年", "ratio", "%", "倍", "bool", "choice")
 # Beyond these an input is a typo (a unit slip), not a case the clauses were written for.
 MAX_ITEMS = 50  # items one ``many`` input may list
-INPUT_LIMITS = {"元": 1e13, "年": 100.0, "ratio": 1.0, "%": 100.0}
+INPUT_LIMITS = {"元": 1e13, "年": 100.0, "ratio": 1.0, "%": 100.0, "倍": 1000.0}
 _OPS = {
     "<=": operator.le,
     ">=": operator.ge,
@@ -54,7 +54,7 @@ _OPS = {
     "in": lambda value, allowed: value in allowed,
 }
 _UNMET = {"<=": "超过", "<": "未低于", ">=": "不足", ">": "未超过"}  # how a broken comparison reads
-_NUMERIC = ("元", "年", "ratio", "%")
+_NUMERIC = ("元", "年", "ratio", "%", "倍")
 _TRUE, _FALSE = ("true", "是"), ("false", "否")
 # Party words meaning the government's whole share (省财政 + 市财政), as questions say it.
 GOVERNMENT = ("政府", "财政", "省市", "省市财政")

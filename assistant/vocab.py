@@ -22,7 +22,7 @@ import ahocorasick
 from index.errors import CorpusError
 
 LEXICON = "lexicon"
-_ROLE_UNITS = ("元", "ratio", "年", "%")
+_ROLE_UNITS = ("元", "ratio", "年", "%", "倍")
 _DERIVED_KINDS = ("product", "quotient", "difference")
 # The suffixes an administrative name drops in speech: 宜昌市 → 宜昌, 广西壮族自治区 → 广西.
 _ADMIN_SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|地区|盟|.{1,8}自治州)$")
@@ -32,7 +32,7 @@ _ADMIN_SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治�
 class Role:
     name: str
     label: str  # how an answer names it (贷款期限（年）)
-    unit: str  # 元 | ratio | 年 | %
+    unit: str  # 元 | ratio | 年 | % | 倍
     words: tuple[str, ...]
     generic: bool  # a weak word (付了): any specific word in the phrase wins over it
 

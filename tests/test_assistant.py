@@ -1747,6 +1747,14 @@ def test_an_act_the_law_forbids_said_done_is_answered_not_allowed(assistant: Ass
     assert calc is not None and calc.eligible is False and "不可以" in answer.answer
 
 
+def test_a_balance_said_as_a_multiple_of_net_assets_is_checked_against_the_limit(assistant: Assistant) -> None:
+    over = assistant.ask("我们担保公司的在保余额已经放大到净资产的十二倍了，这样合规吗").calculation
+    assert over is not None and over.rule_id == "cn-guarantee-leverage-cap" and over.eligible is False
+    room = assistant.ask("我们融资担保公司净资产2亿，担保余额现在是净资产的6倍，还能新增多少担保").calculation
+    assert room is not None and room.eligible is not False
+    assert any("尚可新增2亿元 × 4倍 = 8亿元" in step for step in room.steps)
+
+
 def test_a_forbidden_act_denied_or_a_list_of_them_asked_is_no_breach(assistant: Assistant) -> None:
     denied = assistant.ask("我们担保公司不吸收存款，只做担保，这样没问题吧").calculation
     assert denied is None or denied.eligible is not False

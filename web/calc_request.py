@@ -17,7 +17,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, Stri
 from assistant.rules import GOVERNMENT, INPUT_LIMITS, MAX_ITEMS, InputSpec, Rule
 
 # How each numeric unit is written in a request; also said in the message for a value out of range.
-UNIT_NOTES = {"元": "元", "年": "年", "ratio": "小数，如 0.005 表示 0.5%", "%": "百分数，如 3 表示 3%"}
+UNIT_NOTES = {
+    "元": "元",
+    "年": "年",
+    "ratio": "小数，如 0.005 表示 0.5%",
+    "%": "百分数，如 3 表示 3%",
+    "倍": "倍数，如 12 表示12倍",
+}
 _CONFIG = ConfigDict(extra="forbid")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

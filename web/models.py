@@ -168,8 +168,8 @@ class ClauseOut(_Model):
 class InputOut(_Model):
     name: str
     label: str
-    unit: Literal["元", "年", "ratio", "%", "bool", "choice"] = Field(
-        description="ratio 为小数（0.005 即 0.5%），% 为百分数"
+    unit: Literal["元", "年", "ratio", "%", "倍", "bool", "choice"] = Field(
+        description="ratio 为小数（0.005 即 0.5%），% 为百分数，倍 为倍数（12 即 12倍）"
     )
     choices: list[str]
 

@@ -93,6 +93,7 @@ def _field(rule: Rule, spec: InputSpec) -> gr.components.Component:
         "年": ("年", None),
         "ratio": ("%", "按百分数填写，如 0.5 表示 0.5%"),
         "%": ("%", "按百分数填写"),
+        "倍": ("倍", None),
     }[spec.unit]
     return gr.Number(label=f"{spec.label}（{unit}）", info=info, minimum=0, elem_id=elem_id)
 
