@@ -227,9 +227,10 @@ class Assistant:
             compared = self._compare(question, u)
             if compared is not None:
                 return compared, None
-        part = self.retriever.section_asked(u) if u.has("chapter") else None
+        part = self.retriever.section_asked(u) if u.has("chapter") or u.chapter_number else None
         if part is not None:
-            ranked = [h.clause_id for h in self.retriever.hits(u)]  # 哪一部分讲科技保险: （四） cited first
+            # 哪一部分讲科技保险: （四） cited first; a chapter named by its number is cited in its order.
+            ranked = [] if u.chapter_number else [h.clause_id for h in self.retriever.hits(u)]
             return self.writer.section(question, *part, ranked), None
         numbered = self.retriever.clauses_numbered(u)
         if numbered:

@@ -13,6 +13,8 @@ import functools
 import re
 from collections.abc import Sequence
 
+import cn2an
+
 from assistant.quantities import PHRASE_END
 from assistant.route import fit, roles_complete, tells_remaining
 from assistant.rules import RuleBook
@@ -322,10 +324,16 @@ class Retriever:
         return False
 
     def section_asked(self, u: Understanding) -> tuple[Document, str, list[Clause]] | None:
-        """The part of a document a question asks for (哪一章讲融资促进): the section whose name shares the
-        most words with the question, in the documents it names (by title or 文号), else its regions'."""
+        """The part of a document a question asks for (哪一章讲融资促进, 第十一章有哪几条): the section whose name
+        shares the most words with the question, in the documents it names (by title or 文号), else its
+        regions'; of those a chapter number names (第十一章), when it names one."""
         docs = self.documents_named(u) if (self.titled(u) or u.doc_hint) else self.index.corpus.documents
         docs = [d for d in docs if _in_regions(d, u)] or docs
+        if u.chapter_number:
+            numbered = f"第{cn2an.an2cn(u.chapter_number)}章"
+            docs = [d for d in docs if any(c.section.startswith(numbered) for c in d.clauses)]
+            if len(docs) != 1:  # 第三章讲什么: of which document is for the question to say
+                return None
         text = u.text
         for name, _ in self.doc_names:  # the title names the document, not the part (科学技术进步法 ≠ 科学技术…机构)
             text = text.replace(name, "")
@@ -333,8 +341,11 @@ class Retriever:
         best: tuple[int, Document, str] | None = None
         for doc in docs:
             for section in dict.fromkeys(c.section for c in doc.clauses if c.section):
+                if u.chapter_number and not section.startswith(numbered):
+                    continue
                 name = section.split(" ", 1)[-1]
                 shared = sum(len(w) for w in set(self.index.analyzer(name)) & words if len(w) > 1)
+                shared += 1 if u.chapter_number else 0  # the number names it, whatever words it shares
                 if shared and (best is None or shared > best[0]):
                     best = (shared, doc, section)
         if best is None:

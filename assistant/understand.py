@@ -24,6 +24,7 @@ MAX_QUESTION_CHARS = 500
 _CLAUSE_ID = re.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)+)#(\d+(?:-\d+)?|notice|preamble|closing)\b")
 _CLAUSE_NO = re.compile(r"第\s*[（(]?([一二三四五六七八九十百]+|\d{1,3})[)）]?\s*(?:条|项|款)")
 # A measure's number alone ("15号文（九）写的什么"), read only beside a 文号.
+_CHAPTER_NO = re.compile(r"第\s*([一二三四五六七八九十]+|\d{1,2})\s*章")
 _MEASURE_NO = re.compile(r"[（(]([一二三四五六七八九十]{1,3})[)）]")
 _DOC_NO = re.compile(r"(?<![月\d])(\d{2,3})\s*号")  # 155号, not the day of 12月31号
 AMOUNT_INTENTS = frozenset({"calc", "total"})  # a question asking for an amount (one, or a total)
@@ -61,6 +62,7 @@ class Understanding:
     doc_hint: str | None  # "155号" → part of a 文号
     terms: tuple[str, ...] = ()  # lexicon terms written in the question (再贴现), longest first
     invested: int | None = None  # the year an investment was made (去年投了两家: last year)
+    chapter_number: int | None = None  # 第十一章
 
     def has(self, *intents: str) -> bool:
         return any(i in self.intents for i in intents)
@@ -125,6 +127,7 @@ class Reader:
         v = self.vocab
         places = v.places.find(text)
         clause_match = _CLAUSE_NO.search(text)
+        chapter = _CHAPTER_NO.search(text)
         clause_id = _CLAUSE_ID.search(text)
         doc_hint = _DOC_NO.search(text)
         if clause_match is None and doc_hint is not None:
@@ -178,6 +181,7 @@ class Reader:
             doc_hint=doc_hint.group(0) if doc_hint else None,
             terms=tuple(t for t in self.terms if t in text),
             invested=invested,
+            chapter_number=int(numbers.cn_number(chapter.group(1))) if chapter else None,
         )
 
     def _intents(self, text: str) -> frozenset[str]:

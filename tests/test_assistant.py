@@ -1058,6 +1058,15 @@ def test_the_part_of_a_document_asked_for_is_listed_article_by_article(assistant
     assert all(c.quote in assistant.clause(c.clause_id).text for c in answer.citations)
 
 
+def test_a_chapter_named_by_its_number_is_listed_in_order_and_never_read_as_an_article(assistant: Assistant) -> None:
+    answer = assistant.ask("融资担保公司监督管理条例第五章一共几条？")
+    cited = [c.clause_id for c in answer.citations]
+    assert cited == [f"cn-rzdbgsjdgltl-20170802#{n}" for n in range(36, 45)]  # 第五章 法律责任, not 第五条
+    # With no document named, a chapter number several documents have names none of them for sure.
+    unnamed = assistant.ask("第二章讲的是什么")
+    assert unnamed.confidence == "low" or not unnamed.in_scope
+
+
 def test_a_total_is_for_the_subject_named_when_the_measures_serve_several(assistant: Assistant) -> None:
     answer = assistant.ask("科技型中小企业，鲁科贷利息20万，另外鲁科担担保费率0.3%，担保金额500万，合计多少")
     # 鲁科担's fee subsidy goes to the guarantor; a measure left out gives a reason, never a blank
