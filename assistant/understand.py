@@ -165,8 +165,8 @@ class Reader:
             search_text=f"{topic}（境外）" if abroad and "境外" not in text else topic,
             corrections=corrections,
             quantities=find_quantities(text, v.roles, self.terms, self.is_word, v.fewer, v.another, v.alone),
-            # 2019年就落户, 2025年投的: no date asked
-            dates=tuple(d for d in numbers.dates(text) if d.year not in (founded, invested)),
+            # 2019年就落户, 2025年投的, 2015年修订的那版: no date asked
+            dates=tuple(d for d in numbers.dates(text) if d.year not in (founded, invested, *_versions(text, v))),
             regions=tuple(r for r in self.regions if r in named_regions),
             places=outside,
             localities=localities,
@@ -274,6 +274,12 @@ def _founded(text: str, v: Vocabulary) -> int | None:
         if not relative or text[: m.start()].endswith(v.founded_self):
             return int(m.group(1))
     return None
+
+
+def _versions(text: str, v: Vocabulary) -> list[int]:
+    """Years naming a version of a document: a year, up to three characters, then a word of revising."""
+    revised = "|".join(re.escape(w) for w in v.revised)
+    return [int(y) for y in re.findall(rf"((?:19|20)\d\d)年[^\d，。,；;？?！!]{{0,3}}?(?:{revised})", text)]
 
 
 def _invested(text: str, v: Vocabulary, this_year: int) -> int | None:

@@ -110,6 +110,7 @@ class Vocabulary:
     founded_relative: tuple[str, ...]
     founded_self: tuple[str, ...]
     relative_years: Mapping[str, int]  # 去年 → 1: years back from this one
+    revised: tuple[str, ...]  # after a year, a version of a document (2015年修订的), no date asked
     negation: Negation
     roles: Mapping[str, Role]
     fewer: tuple[str, ...]  # words before a figure that bound it from above (不到两年)
@@ -215,6 +216,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             founded_relative=_words(intents["years"]["founded_relative"], "intents.toml years.founded_relative"),
             founded_self=_words(intents["years"]["founded_self"], "intents.toml years.founded_self"),
             relative_years=_years_back(intents["years"]["relative"]),
+            revised=_words(intents["years"]["revised"], "intents.toml years.revised"),
             negation=Negation(
                 _words(intents["negation"]["words"], "intents.toml negation.words"),
                 _words(intents["negation"]["not_negation"], "intents.toml negation.not_negation"),

@@ -1067,6 +1067,15 @@ def test_a_chapter_named_by_its_number_is_listed_in_order_and_never_read_as_an_a
     assert unnamed.confidence == "low" or not unnamed.in_scope
 
 
+@pytest.mark.parametrize(
+    "question", ["中小企业促进法后来还改过没？现在用的是哪一版", "现在执行的还是2017年修订的那版中小企业促进法吗"]
+)
+def test_a_question_about_a_law_s_versions_is_answered_from_its_history(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.citations and answer.citations[0].clause_id == "cn-zxqycjf-20170901#preamble"
+    assert "所问时间" not in answer.answer  # 2017年修订的 names a version, not a day asked about
+
+
 def test_a_total_is_for_the_subject_named_when_the_measures_serve_several(assistant: Assistant) -> None:
     answer = assistant.ask("科技型中小企业，鲁科贷利息20万，另外鲁科担担保费率0.3%，担保金额500万，合计多少")
     # 鲁科担's fee subsidy goes to the guarantor; a measure left out gives a reason, never a blank
