@@ -113,8 +113,8 @@ def bind(
                 values[spec.name] = bound
                 estimates.append(said)
             else:  # still held: short of a floor now, met by waiting; the amount is what it will be then
-                floors = [c.text for c in rule.conditions if c.input == spec.name and c.op in (">=", ">")]
-                short = [t for t in floors if _short_of(bound, rule, t)]
+                floors = [c for c in rule.conditions if c.input == spec.name and c.op in (">=", ">")]
+                short = [c.text for c in floors if isinstance(c.value, int | float) and float(bound) <= c.value]
                 notes += [f"{said}，须{t}后方可申请，金额按届时满足计算" for t in short]
             continue
         answered = _answer_to_question(spec, unroled, carried.asked)
@@ -146,12 +146,6 @@ def _held_since_investing(spec: InputSpec, u: Understanding, rule: Rule) -> tupl
         return None
     bound = Fewer(years)
     return bound, f"{spec.label}：{u.invested}年投资，至今{fmt(bound, '年')}（按投资年份推算，以实际持有时间为准）"
-
-
-def _short_of(bound: Fewer, rule: Rule, condition: str) -> bool:
-    """Whether a period under ``bound`` falls short of the floor the rule's condition ``condition`` sets."""
-    cond = next(c for c in rule.conditions if c.text == condition)
-    return isinstance(cond.value, int | float) and float(bound) <= cond.value
 
 
 def _asked_with_and_without(spec: InputSpec, text: str, vocab: Vocabulary, region: str) -> bool:
@@ -307,7 +301,7 @@ def _bool(spec: InputSpec, u: Understanding, vocab: Vocabulary, rule: Rule) -> b
 
 
 def _cue_votes(
-    text: str, cues: Sequence[str], no_cues: Sequence[str], negation: Negation, terms: Sequence[str] = ()
+    text: str, cues: Sequence[str], no_cues: Sequence[str], negation: Negation, terms: Sequence[str]
 ) -> list[bool]:
     """Yes for each cue stated, no for each no-cue stated; a negated one votes the other way. A cue that is
     only the start of a longer term written there says nothing (再贴 of 再贴现, 首次 of 首次公开发行)."""
