@@ -383,6 +383,7 @@ def test_library_upload_previews_then_adds_a_law(browser, admin_server, tmp_path
         page.locator("#library-table tbody tr").nth(11).wait_for()
         page.click("#library-upload")
         page.set_input_files("#library-file input[type=file]", str(law))
+        page.locator("#library-file", has_text=law.name).wait_for()  # uploaded: its change event clears a preview
         _settle(page)
         # A wrong token previews nothing.
         page.fill("#library-token input", "not-the-token-0000")
