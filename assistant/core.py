@@ -247,7 +247,11 @@ class Assistant:
             if u.quantities:  # "是80万元" with nothing before it: which measure is it about?
                 return self.writer.which_measure(question, u), None
             return self._declined(question, u, Verdict("unrelated", "问题与收录文件的内容无关", False)), None
-        uncovered = None if named else self.decider.topic_not_in_region(u) or self.decider.time_not_stated(u, hits)
+        # A chapter the question names (金融环境那一章…天使投资) is what its texts say on the topic, named or not.
+        in_part = u.has("chapter_named") and self.retriever.section_asked(u) is not None
+        uncovered = (
+            None if named or in_part else self.decider.topic_not_in_region(u) or self.decider.time_not_stated(u, hits)
+        )
         if uncovered is not None:
             return self._declined(question, u, uncovered, hits[0]), None
         profile = self.askers.profile_asked(u)

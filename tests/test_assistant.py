@@ -1058,6 +1058,13 @@ def test_the_part_of_a_document_asked_for_is_listed_article_by_article(assistant
     assert all(c.quote in assistant.clause(c.clause_id).text for c in answer.citations)
 
 
+def test_a_chapter_named_by_its_words_answers_a_topic_its_texts_do_not_name(assistant: Assistant) -> None:
+    """金融环境那一章…天使投资: the chapter is what the question is about; a narrower word its texts never use
+    (天使投资) is no reason to decline."""
+    answer = assistant.ask("上海科创中心那部条例，金融环境这一章，说没说天使投资")
+    assert answer.in_scope and answer.citations[0].clause_id.startswith("sh-tjkjcxzxjstl-20200120#")
+
+
 def test_a_chapter_named_by_its_number_is_listed_in_order_and_never_read_as_an_article(assistant: Assistant) -> None:
     answer = assistant.ask("融资担保公司监督管理条例第五章一共几条？")
     cited = [c.clause_id for c in answer.citations]
@@ -1278,6 +1285,19 @@ def test_a_guarantee_balance_stated_is_set_against_the_limit(assistant: Assistan
     assert "尚可新增5亿元" in limit.answer.split("**依据**")[0]
     one = assistant.ask("融资担保公司净资产5亿，担保余额30亿，对同一家企业最多能担保多少")
     assert one.calculation is not None and one.calculation.rule_id == "cn-guarantee-single-party-cap"
+
+
+def test_a_balance_for_one_party_is_set_against_that_partys_limit(assistant: Assistant) -> None:
+    """对某一户的担保余额 is 第十六条's, not the company's whole balance: over 10% of the net assets it breaks
+    the limit; under it, what remains for that party is said. The company's balance stays 第十五条's."""
+    over = assistant.ask("公司净资产1亿元，给同一个被担保人的担保余额现在1200万，这户还能继续加吗？")
+    assert over.calculation is not None and over.calculation.rule_id == "cn-guarantee-single-party-cap"
+    assert over.calculation.eligible is False and "不符合" in over.answer.split("**依据**")[0]
+    room = assistant.ask("净资产3亿元，对一家客户的担保余额已经2000万了，还能给它担保多少")
+    assert room.calculation is not None and room.calculation.left == 1e7
+    whole = assistant.ask("净资产3亿元，在保余额20亿，对单个客户最多担保多少")
+    single = next(c for c in whole.calculations if c.rule_id == "cn-guarantee-single-party-cap")
+    assert single.eligible is True and single.amount == 3e7
 
 
 def test_what_is_left_asked_first_is_answered_when_later_turns_give_the_numbers(assistant: Assistant) -> None:
