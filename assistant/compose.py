@@ -35,7 +35,8 @@ def conclusion_for_calc(rule: Rule, result: CalcResult, party: str | None = None
             return f"**结论**：按您所述情况，所述做法属于本条禁止的情形（{done}），**不可以**。"
         return f"**结论**：本条规定了{rule.label}，请对照下列各项。"
     if result.eligible is False:
-        reasons = "；".join(c.text for c in result.conditions if c.status == "unmet")
+        # No condition broken, the computation itself fell short (已超过上限): its last step says why.
+        reasons = "；".join(c.text for c in result.conditions if c.status == "unmet") or result.steps[-1]
         if rule.kind in LIMITS:  # a requirement of the law, not a benefit
             return f"**结论**：按您所述情况，**不符合**{rule.label}的要求（{reasons}）。"
         return f"**结论**：按您所述情况，**不符合**{rule.label}的条件（{reasons}），本项不能享受。"

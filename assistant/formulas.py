@@ -127,8 +127,8 @@ def multiple_cap(
     is already taken of the limit (在保余额已经12亿): the amount stays the limit, what remains is a step;
     ``used_multiple``, the same said as a multiple of the base (已经是净资产的12倍)."""
     outcome = _limit(base, multiple, "倍", flag, multiple_if, used)
-    if used_multiple is None or used_multiple.value is None:
-        return outcome
+    if used_multiple is None or used_multiple.value is None or (used is not None and used.value is not None):
+        return outcome  # the balance given, what remains is said in money already
     chosen = multiple_if if flag and flag.value is True and multiple_if else multiple
     taken = float(used_multiple.value)
     said = f"{used_multiple.label}：{fmt(taken, '倍')}，上限{fmt(chosen, '倍')}"
@@ -170,9 +170,10 @@ def _limit(
         notes = (f"若{flag.label}，上限为{fmt(factor_if, unit)}，即{yuan(other)}{left}",)
     if used is None or used.value is None:
         return Outcome(limit, steps, notes=notes)
-    step = f"{yuan(limit)} − {used.label}{yuan(used.value)} = 尚可新增{yuan(_remaining(limit, used))}"
-    if used.value > limit:
+    if used.value > limit:  # already past what the text allows: not compliant, nothing may be added
         step = f"{used.label}{yuan(used.value)}已超过上限{yuan(limit)}，不得新增"
+        return Outcome(limit, (*steps, step), eligible=False, notes=notes, left=0.0)
+    step = f"{yuan(limit)} − {used.label}{yuan(used.value)} = 尚可新增{yuan(_remaining(limit, used))}"
     return Outcome(limit, (*steps, step), notes=notes, left=_remaining(limit, used))
 
 

@@ -88,8 +88,13 @@ def _remaining_fit(rule: Rule, u: Understanding) -> int:
 
 
 def tells_remaining(rule: Rule, u: Understanding) -> bool:
-    """The question asks what is left of a limit, and the rule's limit takes what is already used."""
-    return u.has("remaining") and bool(_used_roles(rule))
+    """The question asks what is left of a limit, and the rule's limit takes what is already used (of one
+    party's limit, when the party is named or its balance said)."""
+    used = next((s for s in rule.inputs if s.name == rule.args.get("used") and s.roles), None)
+    if not u.has("remaining") or used is None:
+        return False
+    said = any(w in u.text for w in used.asked_with) or any(q.role in used.roles for q in u.quantities)
+    return not used.asked_with or said
 
 
 def _numbers_fit(rule: Rule, u: Understanding, derived: Sequence[Derivation]) -> int:

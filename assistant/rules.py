@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.formulas import CONSTANT_ROLES, INPUT_ROLES, KINDS, Constant, Kind, Part, Quantity, Share, Tier
+from assistant.formulas import CEILINGS, CONSTANT_ROLES, INPUT_ROLES, KINDS, Constant, Kind, Part, Quantity, Share, Tier
 from assistant.money import Fewer, dec, fmt, round_yuan, written_forms, yuan
 from index.corpus import Corpus
 from index.errors import InputError, NotFoundError, RuleError
@@ -93,6 +93,9 @@ class InputSpec:
     # A period from the investment, no figure given, read from the year it was made (去年投的): "ended" (to a
     # loss suffered: under the years since), "running" (a holding: a floor not yet reached is a wait).
     since_invested: str | None = None
+    # What one party has taken of a limit (第十六条, 对同一被担保人): "还能新增多少" asks it only when one of these
+    # words names the party, or a number of its role is said; else the limit asked is the company's.
+    asked_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,9 @@ def calculate(
         notes.append(f"本项不按分担方计算，所问“{party}”不影响金额")
     reasons = tuple(reason for _, reason in checked if reason)
     amount, parts, steps = outcome.amount, outcome.parts, outcome.steps
-    if reasons:  # a stated fact breaks a condition: nothing is due, and the steps say why
+    if reasons and rule.kind in CEILINGS:  # a limit stands whatever is already taken of it: passing it breaks it
+        steps = (*steps, *reasons)
+    elif reasons:  # a stated fact breaks a condition: nothing is due, and the steps say why
         amount, parts, steps = 0.0, (), reasons
     elif rule.parties and amount is not None:
         amount, step, note = _share_of(parts, who)
@@ -520,6 +525,7 @@ def _input(table: object, where: str) -> InputSpec:
         "sums": bool,
         "of_investee": bool,
         "since_invested": str,
+        "asked_with": list,
     }
     _fields(table, {"name": str, "label": str, "unit": str}, optional, where)
     if not _NAME.match(table["name"]):
@@ -546,6 +552,8 @@ def _input(table: object, where: str) -> InputSpec:
         raise RuleError(f"{where}: many and sums are for a 元 input")
     if table.get("since_invested", "ended") not in SINCE_INVESTED or ("since_invested" in table and unit != "年"):
         raise RuleError(f"{where}: since_invested is one of {', '.join(SINCE_INVESTED)}, for a 年 input")
+    if not _words_list(table.get("asked_with", [])) or ("asked_with" in table and not numeric):
+        raise RuleError(f"{where}: asked_with (a list of words) is for a number input")
     if table.get("many") and table.get("sums"):
         raise RuleError(f"{where}: an input lists items (many) or adds them up (sums), not both")
     choice_cues = table.get("choice_cues", {})
@@ -564,6 +572,7 @@ def _input(table: object, where: str) -> InputSpec:
         sums=table.get("sums", False),
         of_investee=table.get("of_investee", False),
         since_invested=table.get("since_invested"),
+        asked_with=tuple(table.get("asked_with", ())),
     )
 
 
