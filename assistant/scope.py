@@ -60,7 +60,11 @@ def judge(
         return Verdict("task", "本助手依据收录的政策文件回答问题、测算金额，不代写申请书、商业计划书等材料", True)
     if any(says(text, w) for w in vocab.forecast):
         return Verdict("forecast", "收录文件是已发布的政策条文，不含尚未发布的政策，也不预测政策走向", True)
-    bodies = _bodies_named(text, vocab) + _other_products(text, vocab)
+    products = _other_products(text, vocab)
+    if products and anchored and not any(w in u.text for w in vocab.product_past):
+        named = "、".join(dict.fromkeys(products))
+        return Verdict("other_body", f"所问的{named}是其他省份的产品，不在收录文件中，无法据此回答或比较", True)
+    bodies = _bodies_named(text, vocab) + products
     # A region word inside a body's name (齐鲁银行, 青岛银行) places the body, not the question.
     anchored = anchored and not (bodies and _placed_by(bodies, u, vocab))
     elsewhere = _asked_elsewhere(u, vocab)

@@ -145,6 +145,7 @@ class Vocabulary:
     not_bodies: tuple[str, ...]  # words a body's name runs into that make it no body (部门 in 科技部门)
     product_prefixes: tuple[str, ...]
     product_suffixes: tuple[str, ...]
+    product_past: tuple[str, ...]  # words telling another province's product as the asker's past
     activity_before: tuple[str, ...]
     moving_into: tuple[str, ...]  # 搬到山东: a corpus region moved into is whose policy (新迁入) is asked
     registered_before: tuple[str, ...]
@@ -265,6 +266,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             not_bodies=_words(outside["bodies"]["overlapped_by"], "scope.toml outside.bodies.overlapped_by"),
             product_prefixes=_words(outside["products"]["prefixes"], "scope.toml outside.products.prefixes"),
             product_suffixes=_words(outside["products"]["suffixes"], "scope.toml outside.products.suffixes"),
+            product_past=_words(outside["products"]["past"], "scope.toml outside.products.past"),
             activity_before=_words(scope["place_roles"]["activity_before"], "place_roles.activity_before"),
             moving_into=_words(scope["place_roles"]["moving_into"], "place_roles.moving_into"),
             registered_before=_words(scope["place_roles"]["registered_before"], "place_roles.registered_before"),
