@@ -287,6 +287,11 @@ class Assistant:
         if rule is None:  # 2019年就落户了，还能申请落户奖励吗: the provision named, though its sentence scores less
             rule, binding = self._broken(rules, u, said)
         mode = answer_mode(rule, u, binding)
+        if rule is not None and mode not in (CALCULATE, PARAMETER) and self._asks_to_apply(u):
+            # Its money never reaches the asker, and the clause offers the asker's kind nothing else (保险公司
+            # asking how to join 鲁科保 is told of the products it may offer).
+            offered = self._names_the_askers_kind(u, clause)
+            mode = CALCULATE if self.askers.excluded(u, rule) and not offered else mode
         sure = (
             named is not None
             or self.decider.sure(u, hits, clause)
@@ -400,11 +405,22 @@ class Assistant:
         rules = self.rules.for_clause(hit.clause_id)
         return bool(rules) and all(r.recipient for r in rules) and not self._reaches(asker, hit)
 
+    def _names_the_askers_kind(self, u: Understanding, clause: Clause) -> bool:
+        asker = self.askers.stated(u)
+        words = self.subjects.types[asker].words if asker in self.subjects.types else ()
+        return any(w in clause.text for w in words)
+
+    def _asks_to_apply(self, u: Understanding) -> bool:
+        """Whether one may, or how to apply: both ask whether the measure is the asker's (个人想申请鲁科贷，怎么办理:
+        the measure serves enterprises)."""
+        return u.has("eligibility") or any(w in u.text for w in self.vocab.apply)
+
     def _broken(self, rules: Sequence[Rule], u: Understanding, said: str) -> tuple[Rule | None, Binding | None]:
         """A provision the question names by its trigger words, or any of the clause's when it asks whether the
         asker may (民营担保公司能参与鲁科担吗), whose condition a stated fact breaks or whose money never
         reaches the asker (我们是河南的担保公司，能纳入鲁科担吗)."""
-        candidates = triggered(rules, said) or (rules if u.has("eligibility") else ())
+        asking = self._asks_to_apply(u)
+        candidates = triggered(rules, said) or (rules if asking else ())
         # The provision serving the asker goes first (房地产公司能用鲁科担吗: the enterprise's fee cap, not the
         # guarantor's subsidy it could never receive).
         asker = self.askers.stated(u)
@@ -412,7 +428,7 @@ class Assistant:
         for rule in [*serving, *(r for r in candidates if r not in serving)]:
             binding = bind(rule, u, self.vocab, facts=self.facts)
             # Another's money is no refusal when a provision of the clause serves the asker.
-            excluded = u.has("eligibility") and (rule in serving or not serving) and self.askers.excluded(u, rule)
+            excluded = asking and (rule in serving or not serving) and self.askers.excluded(u, rule)
             if breaks_a_condition(rule, binding) or excluded:
                 return rule, binding
         return None, None

@@ -1241,6 +1241,24 @@ def test_whether_days_fall_within_the_period_cites_the_period_first(assistant: A
     assert [c.clause_id for c in answer.citations][:2] == ["sd-2023-155#closing", "sd-2023-155#1"]
 
 
+def test_another_province_s_product_beside_ours_is_still_asked_about(assistant: Assistant) -> None:
+    """浙科贷 compared with 鲁科贷: the corpus holds one side only, so it is declined (鲁科贷 offered as
+    related); told as the asker's past (之前办过浙科贷), the question is about 鲁科贷 alone."""
+    compared = assistant.ask("浙科贷和鲁科贷相比，哪个贴息比例高？")
+    assert not compared.in_scope and "浙科贷" in compared.answer
+    past = assistant.ask("我们之前在杭州办过浙科贷，现在公司迁到济南了，鲁科贷能申请吗？")
+    assert past.in_scope and past.citations[0].clause_id == "sd-2023-155#1"
+
+
+def test_a_person_asking_how_to_apply_for_an_enterprise_measure_is_told_it_is_not_theirs(assistant: Assistant) -> None:
+    """How to apply asks whether one may: a person (是个人) is no enterprise. An insurer asking how to join
+    鲁科保 is told what the clause offers insurers, not refused."""
+    person = assistant.ask("我是个人，想申请鲁科贷，去哪办理？怎么办理？")
+    assert person.calculation is not None and person.calculation.eligible is False
+    insurer = assistant.ask("我们是财险公司，鲁科保如何申请参与？")
+    assert insurer.calculation is None and insurer.citations[0].clause_id == "sd-2023-155#4"
+
+
 def test_a_firm_based_in_another_province_gets_no_region_s_enterprise_measure(assistant: Assistant) -> None:
     away = assistant.ask("我们公司在安徽合肥，在深交所创业板首发上市，山东的上市补助能拿吗")
     assert away.calculation is not None and away.calculation.eligible is False
