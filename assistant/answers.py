@@ -99,7 +99,11 @@ class Writer:
             compose.DISCLAIMER,
         ]
         citations = (compose.citation(clause, rule.quote, score),)
-        answer = self.finish(question, lines, citations, (result,), follow_up, [doc])
+        # A total asked over the items one provision lists (三年营业利润…，三年合计多少) is its amount.
+        listed = any(isinstance(v, tuple) for v in binding.values.values())
+        summed = u.has("total") and listed and result.amount is not None and result.eligible is not False
+        total = Total(result.amount, result.unit, (rule.id,), ()) if summed else None
+        answer = self.finish(question, lines, citations, (result,), follow_up, [doc], total=total)
         return answer, result
 
     def _not_taken(self, u: Understanding, rule: Rule, missing: Sequence[str]) -> list[str]:

@@ -93,11 +93,18 @@ PROHIBITED = "prohibited"  # the kind of a text forbidding acts (不得吸收存
 
 
 def rate_floor(base: Quantity, rate: float) -> Outcome:
-    """base × rate as the least due ("提取不低于百分之五十"): the text sets a floor, not an amount."""
+    """base × rate as the least due ("提取不低于百分之五十"): the text sets a floor, not an amount. Several
+    items (each year's 营业利润) each give their floor, and the amount is their total."""
     if base.value is None:
         return _needs(base, f"{base.label} × {percent(rate)}（不低于）")
-    amount = _times(base.value, rate)
-    return Outcome(amount, (f"{yuan(base.value)} × {percent(rate)} = {yuan(amount)}（不低于此数）",))
+    items = base.value if isinstance(base.value, tuple) else (base.value,)
+    each = [_times(v, rate) for v in items]
+    steps = [f"{yuan(v)} × {percent(rate)} = {yuan(a)}（不低于此数）" for v, a in zip(items, each, strict=True)]
+    if len(items) == 1:
+        return Outcome(each[0], tuple(steps))
+    total = float(sum(dec(a) for a in each))
+    summed = f"合计 {' + '.join(yuan(a) for a in each)} = {yuan(total)}（不低于此数）"
+    return Outcome(total, (*(f"第{n}项：{s}" for n, s in enumerate(steps, start=1)), summed))
 
 
 def rate_saving(base: Quantity, charged: Quantity, ceiling: float) -> Outcome:

@@ -51,6 +51,8 @@ class SeveralMeasures:
 
     def asked(self, u: Understanding, hits: list[Hit]) -> list[str]:
         """The clauses of two or more measures the question asks about, else none."""
+        if hits and self._items_of_one(u, hits[0].clause_id):
+            return []  # 三年营业利润分别为…，三年合计多少: the total is over one measure's items
         # A part about a measure of its own (…还在北交所上市了，一共多少; 有500w贷款、买了专利险) adds it to
         # those named.
         named = self.named(u, hits)
@@ -60,6 +62,17 @@ class SeveralMeasures:
         # One named beside parts: in the order the parts are asked; named where no part finds it, first.
         asked = {c: -1 for c in named if c not in dict(parts)} | dict(parts)
         return sorted(asked, key=asked.__getitem__) if len(asked) >= 2 else []
+
+    def _items_of_one(self, u: Understanding, clause_id: str) -> bool:
+        """Whether a provision of the clause lists several items of one input (many) and takes every number
+        the question qualifies."""
+        roles = [q.role for q in u.quantities if q.role]
+        for rule in self.rules.for_clause(clause_id):
+            listing = [s for s in rule.inputs if s.many and sum(r in s.roles for r in roles) >= 2]
+            taken = {r for s in rule.inputs for r in s.roles}
+            if listing and set(roles) <= taken:
+                return True
+        return False
 
     def named(self, u: Understanding, hits: list[Hit], everyday: bool = True) -> list[str]:
         """``everyday``: a measure named in everyday words counts too."""

@@ -55,6 +55,8 @@ def test_rate_with_cap() -> None:
 def test_rate_floor_is_the_least_due() -> None:
     assert rate_floor(q(2000000), 0.5).steps == ("200万元 × 50% = 100万元（不低于此数）",)
     assert rate_floor(q(None, "净收入"), 0.5).steps == ("净收入 × 50%（不低于）",)
+    yearly = rate_floor(q((4e6, 6e6)), 0.05)  # each year's profit its floor, the amount their total
+    assert yearly.amount == 5e5 and yearly.steps[-1] == "合计 20万元 + 30万元 = 50万元（不低于此数）"
 
 
 def test_multiple_cap_is_a_limit_raised_where_the_flag_holds() -> None:
