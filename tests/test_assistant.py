@@ -1253,7 +1253,8 @@ def test_another_province_s_product_beside_ours_is_still_asked_about(assistant: 
 def test_yearly_profits_listed_are_each_a_floor_and_their_total_is_asked_once(assistant: Assistant) -> None:
     """投产后每年的营业利润 listed (分别): one provision, each year 5%, the total asked is theirs, and no other
     clause is taken for a second measure because a total is asked."""
-    answer = assistant.ask("单位自己实施成果转化，头两年营业利润分别是600万元和900万元，按法律完成人两年加起来至少拿多少？")
+    question = "单位自己实施成果转化，头两年营业利润分别是600万元和900万元，按法律完成人两年加起来至少拿多少？"
+    answer = assistant.ask(question)
     assert [c.rule_id for c in answer.calculations] == ["cn-result-profit-reward"]
     assert answer.calculation is not None and answer.calculation.amount == 750000
     assert answer.total is not None and answer.total.amount == 750000
