@@ -31,6 +31,7 @@ class FollowUp:
         if others and not u.has("total"):
             return None  # a term naming another measure (鲁科保 while computing 鲁科贷) starts a new topic
         sibling = None if others or u.has("total") else self._sibling_asked(question, u, pending)
+        sibling = sibling or (None if others else self._other_region(question, u, pending))
         if sibling is not None:
             return sibling
         # Asked for the total, the measures of earlier turns count too (鲁科贷 computed, then 鲁科担: 总共多少).
@@ -71,6 +72,32 @@ class FollowUp:
         inputs = {k: v for k, v in carried.inputs.items() if k != spec.name}
         roles = {k: v for k, v in carried.roles.items() if k not in spec.roles}
         return Carried(inputs, roles, (spec.name,))
+
+    def _other_region(self, question: str, u: Understanding, pending: Pending) -> tuple[Answer, Pending] | None:
+        """The same provision asked of another region ("如果是浙江的高校呢" after 山东's transfer reward): the one
+        rule of that region's documents of the same kind taking the same inputs, computed with what earlier
+        turns gave."""
+        if len(pending.measures) != 1:
+            return None
+        (measure,) = pending.measures
+        current = self.rules.get(measure.rule_id)
+        regions = self.reader.read(question).regions  # this turn's, not the earlier turns'
+        if not regions or current.region in regions:
+            return None
+        names = {s.name for s in current.inputs}
+        same = [
+            r
+            for r in self.rules.rules
+            if r.region in regions and r.kind == current.kind and {s.name for s in r.inputs} == names
+        ]
+        if len(same) != 1:
+            return None
+        rule = same[0]
+        binding = bind(rule, u, self.vocab, measure.carried, self.facts)
+        dates, party = u.dates or pending.dates, u.party or pending.party
+        excluded = self.askers.excluded(u, rule, computing=True)
+        answer, _ = self.writer.calculation(question, u, rule, binding, dates, party, 1.0, excluded)
+        return answer, Pending((Measure.of(rule, binding),), dates, party)
 
     def _sibling_asked(self, question: str, u: Understanding, pending: Pending) -> tuple[Answer, Pending] | None:
         """Another provision of the clause being computed, named by its trigger words ("如果代偿了呢" after the

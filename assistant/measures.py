@@ -64,11 +64,12 @@ class SeveralMeasures:
         return sorted(asked, key=asked.__getitem__) if len(asked) >= 2 else []
 
     def _items_of_one(self, u: Understanding, clause_id: str) -> bool:
-        """Whether a provision of the clause lists several items of one input (many) and takes every number
-        the question qualifies."""
+        """Whether a provision of the clause lists several items of one input (many), numbers of one role,
+        and takes every number the question qualifies."""
         roles = [q.role for q in u.quantities if q.role]
+        counts = Counter(roles)
         for rule in self.rules.for_clause(clause_id):
-            listing = [s for s in rule.inputs if s.many and sum(r in s.roles for r in roles) >= 2]
+            listing = [s for s in rule.inputs if s.many and any(counts[r] >= 2 for r in s.roles)]
             taken = {r for s in rule.inputs for r in s.roles}
             if listing and set(roles) <= taken:
                 return True

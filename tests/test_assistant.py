@@ -1250,6 +1250,17 @@ def test_another_province_s_product_beside_ours_is_still_asked_about(assistant: 
     assert past.in_scope and past.citations[0].clause_id == "sd-2023-155#1"
 
 
+def test_the_same_provision_asked_of_another_region_is_computed_with_the_earlier_figures(assistant: Assistant) -> None:
+    """那浙江的条例呢 after the law's transfer reward: 浙江's one rule of the same kind and inputs, on the net
+    income already given (800万 × 70%), not both earlier documents again."""
+    conversation = assistant.conversation()
+    first = conversation.ask("按国家法律，职务成果转让净收入800万元，完成团队至少分多少？")
+    assert first.calculation is not None and first.calculation.amount == 4e6
+    later = conversation.ask("那浙江的条例呢")
+    assert later.calculation is not None and later.calculation.rule_id == "zj-result-transfer-reward"
+    assert later.calculation.amount == 5.6e6
+
+
 def test_yearly_profits_listed_are_each_a_floor_and_their_total_is_asked_once(assistant: Assistant) -> None:
     """投产后每年的营业利润 listed (分别): one provision, each year 5%, the total asked is theirs, and no other
     clause is taken for a second measure because a total is asked."""
