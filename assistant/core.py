@@ -393,6 +393,22 @@ class Assistant:
             forbidding = [r for r in self.rules.for_clause(hit.clause_id) if r.kind == PROHIBITED]
             if any(breaks_a_condition(r, bind(r, u, self.vocab, facts=self.facts)) for r in forbidding):
                 return [hit, *hits[:i], *hits[i + 1 :]]
+        # Retrieval may miss it (许可证还没批下来，能先开展担保业务吗: 担保业务 draws 鲁科担): a prohibition of a
+        # document among the first few, whose words are said and whose act the question says is done, is what
+        # is asked wherever it ranks (银行放贷 is no guarantor's 放贷 unless the question is about the 条例).
+        said = self.retriever.said(u)
+        near = {h.doc_id for h in hits[:FORBIDDING_REACH]}
+        for rule in self.rules.rules:
+            if rule.kind != PROHIBITED or not any(t in said for t in rule.triggers):
+                continue
+            if self.clause(rule.clause_id).doc_id not in near:
+                continue
+            if breaks_a_condition(rule, bind(rule, u, self.vocab, facts=self.facts)):
+                clause = self.clause(rule.clause_id)
+                start = max(clause.text.find(rule.quote), 0)
+                span = (start, start + len(rule.quote))
+                first = Hit(clause.id, clause.doc_id, hits[0].score if hits else 1.0, rule.quote, span, ())
+                return [first, *(h for h in hits if h.clause_id != clause.id)]
         return hits
 
     def _reaches(self, asker: str, hit: Hit) -> bool:
