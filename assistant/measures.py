@@ -83,6 +83,11 @@ class SeveralMeasures:
         # The asker's own kind said of itself (我们是科技型总部企业) names who asks, not a measure asked about.
         described = self._self_described(u.text)
         terms = [t for t in self.retriever.naming_terms if t not in described and not self._only_a_time(t, u.text)]
+        # A term said only where the asker describes itself (专注硬科技的创投) names no measure asked when the
+        # rest of the question names some (…落户、投早投小，各是什么内容).
+        rest = "".join(p for p in PHRASE_END.split(u.text) if not p.strip().startswith(self.vocab.self_markers))
+        if any(t in rest for t in terms):
+            terms = [t for t in terms if t in rest or t not in u.text]
         spoken = [t for t in self.index.analyzer.expansions(u.text) if t in terms and t in anchored]
         return named_measures(u, hits, self.retriever.holds, self.rules, terms, self.vocab.derived, role_words, spoken)
 
