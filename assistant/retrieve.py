@@ -337,6 +337,8 @@ class Retriever:
         text = u.text
         for name, _ in self.doc_names:  # the title names the document, not the part (科学技术进步法 ≠ 科学技术…机构)
             text = text.replace(name, "")
+        if u.has("penalty"):  # 违规了怎么罚，在哪一章: the part on penalties, whatever it is called (法律责任)
+            text += "，" + "，".join(self.vocab.intents["penalty"])
         words = set(self.index.analyzer(text))
         best: tuple[int, Document, str] | None = None
         for doc in docs:

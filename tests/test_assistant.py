@@ -1058,6 +1058,12 @@ def test_the_part_of_a_document_asked_for_is_listed_article_by_article(assistant
     assert all(c.quote in assistant.clause(c.clause_id).text for c in answer.citations)
 
 
+def test_the_chapter_of_penalties_is_found_whatever_the_penalty_is_called(assistant: Assistant) -> None:
+    """违反了会怎么罚，在第几章: the chapter on penalties is named 法律责任, a word the question need not say."""
+    answer = assistant.ask("融资担保公司监督管理条例里，违反了规定会怎么罚，是在第几章？")
+    assert "法律责任" in answer.answer.split("**依据**")[0]
+
+
 def test_a_chapter_named_by_its_words_answers_a_topic_its_texts_do_not_name(assistant: Assistant) -> None:
     """金融环境那一章…天使投资: the chapter is what the question is about; a narrower word its texts never use
     (天使投资) is no reason to decline."""
@@ -1248,6 +1254,18 @@ def test_another_province_s_product_beside_ours_is_still_asked_about(assistant: 
     assert not compared.in_scope and "浙科贷" in compared.answer
     past = assistant.ask("我们之前在杭州办过浙科贷，现在公司迁到济南了，鲁科贷能申请吗？")
     assert past.in_scope and past.citations[0].clause_id == "sd-2023-155#1"
+
+
+def test_a_term_in_the_askers_self_description_names_no_measure_asked_beside_those_listed(assistant: Assistant) -> None:
+    """专注硬科技的VC describes the asker: the measures asked are those listed after it, in their order."""
+    answer = assistant.ask("我们是一家专注硬科技的VC，想问山东的落户奖励和长期资本出资奖励各是什么内容？")
+    assert [c.clause_id for c in answer.citations[:2]] == ["sd-2023-155#5", "sd-2023-155#7"]
+
+
+def test_a_prohibited_act_said_done_is_answered_by_its_clause_wherever_retrieval_ranks_it(assistant: Assistant) -> None:
+    """牌照还没下来，先接几单担保业务: 担保业务 draws the support measures; the act said is what 第六条 forbids."""
+    answer = assistant.ask("牌照还没下来，我们担保公司能不能先接几单科技企业的担保业务？")
+    assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#6" and "不可以" in answer.answer
 
 
 def test_the_same_provision_asked_of_another_region_is_computed_with_the_earlier_figures(assistant: Assistant) -> None:
