@@ -71,6 +71,8 @@ def find_quantities(
             role = quantities[-1].role  # "2000万、1500万和1000万": one word for the list
         if role is None and quantities and quantities[-1].unit == unit and _opens_with(text, f.start, another):
             role = quantities[-1].role  # "一家500万元，另一家300万元"
+        if role is None and _summed_in_phrase(text, f, spans[unit], alone):  # 投了…科技型企业合计2.6亿元
+            role = _role(text, f, unit, spans[unit], roles, inside, is_word, numbers_at, reach=len(text))
         moved = _after_phrase_before(text, f, spans[unit]) if role is None and _stands_alone(text, f, alone) else None
         if moved is not None:  # read as if said right after the phrase before
             joined, there = moved
@@ -91,6 +93,7 @@ def _role(
     terms: Sequence[tuple[int, int]],
     is_word: Callable[[str], bool],
     numbers_at: Sequence[int],
+    reach: int = _REACH,
 ) -> str | None:
     lo, hi = phrase_span(text, number.start, number.end)
     fitting = [(w, r.name) for r in roles.values() if _fits(r.unit, unit) for w in r.words]
@@ -113,7 +116,7 @@ def _role(
                     between = (number.end, start)
                 else:
                     continue
-                if score > _REACH or any(between[0] <= s and e <= between[1] for s, e in spans):
+                if score > reach or any(between[0] <= s and e <= between[1] for s, e in spans):
                     continue
                 score += _GENERIC_PENALTY if role.generic else 0
                 after = start >= number.end
@@ -122,6 +125,16 @@ def _role(
                 if best is None or candidate < best:
                     best = candidate
     return best[2] if best else None
+
+
+def _summed_in_phrase(text: str, number: Found, spans: Sequence[tuple[int, int]], words: Sequence[str]) -> bool:
+    """Whether the number, right after a word of ``words`` (合计, 一共), is the only one of its unit in its
+    phrase: it sums up what the phrase says, whose role word qualifies it however far before (投了省内种子期和
+    初创期科技型企业合计2.6亿元)."""
+    lo, hi = phrase_span(text, number.start, number.end)
+    if not any(text.endswith(w, lo, number.start) for w in words):
+        return False
+    return sum(lo <= s < hi for s, _ in spans) == 1
 
 
 def _stands_alone(text: str, number: Found, words: Sequence[str]) -> bool:
