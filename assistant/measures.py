@@ -324,7 +324,7 @@ class SeveralMeasures:
             or (served[0][0] if served else None)
         )
         if asker is not None:  # a measure for another subject with none of its sums given goes after the asker's own
-            measures.sort(key=lambda m: self._aside(m[1], m[2], asker))
+            measures.sort(key=lambda m: self._aside(m[1], m[2], asker, u.text if stated else ""))
         recipients = {r.recipient for _, r, _ in measures if r is not None and r.recipient}
         clients = frozenset(r for r in recipients if self.askers.for_a_client(u, r))
         answer, _ = self.writer.several(
@@ -342,12 +342,17 @@ class SeveralMeasures:
         narrowest = [r for r in named if all(o in self.subjects.kinds_of(r) for o in named)]
         return narrowest[0] if narrowest else None
 
-    def _aside(self, rule: Rule | None, binding: Binding | None, asker: str) -> bool:
+    def _aside(self, rule: Rule | None, binding: Binding | None, asker: str, stated: str) -> bool:
         """Whether the measure pays another subject than the asker and the question gave it no sum (利息付了
-        50万，担保费付了20万，一共能拿多少: the guarantor's 鲁科担 fee subsidy, its 担保金额 unsaid)."""
-        if rule is None or binding is None or _fed_a_sum(rule, binding):
+        50万，担保费付了20万，一共能拿多少: the guarantor's 鲁科担 fee subsidy, its 担保金额 unsaid), or pays
+        a party ``stated`` (the question, when the asker says what it is) names beside the asker, whatever
+        sums it gave (我们是创投…社保基金给我们出资了3亿: the 长期资本方's)."""
+        if rule is None or binding is None:
             return False
-        return not self.subjects.may_receive(asker, rule.recipient or asker)
+        other = not self.subjects.may_receive(asker, rule.recipient or asker)
+        kind = self.subjects.types.get(rule.recipient or "")
+        named = kind is not None and any(w in stated for w in kind.words)
+        return other and (named or not _fed_a_sum(rule, binding))
 
 
 def _fed_a_sum(rule: Rule, binding: Binding) -> bool:

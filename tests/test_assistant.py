@@ -1256,6 +1256,20 @@ def test_another_province_s_product_beside_ours_is_still_asked_about(assistant: 
     assert past.in_scope and past.citations[0].clause_id == "sd-2023-155#1"
 
 
+def test_a_sum_said_of_what_a_phrase_describes_takes_its_role_however_far(assistant: Assistant) -> None:
+    """投了三家初创期的…企业合计4500万元: 合计 sums what the phrase says, 投了 qualifies it (200万, capped)."""
+    answer = assistant.ask("我们今年投了三家初创期的山东科技型中小企业合计4500万元，投早投小能拿多少")
+    assert answer.calculation is not None and answer.calculation.inputs.get("investment") == 45000000
+
+
+def test_a_measure_for_another_subject_goes_after_the_stated_askers_own(assistant: Assistant) -> None:
+    """我们是创投机构…保险资金给我们出资了2亿元: the 长期资本方's reward, given a sum, is still not the asker's."""
+    question = "我们是创投机构，保险资金给我们出资了2亿元，我们投了种子期的山东科技企业1000万，能拿哪些奖励，一共多少"
+    answer = assistant.ask(question)
+    assert answer.calculations[-1].rule_id == "sd-long-term-capital"
+    assert answer.total is not None and answer.total.amount == 500000
+
+
 def test_a_term_in_the_askers_self_description_names_no_measure_asked_beside_those_listed(assistant: Assistant) -> None:
     """专注硬科技的VC describes the asker: the measures asked are those listed after it, in their order."""
     answer = assistant.ask("我们是一家专注硬科技的VC，想问山东的落户奖励和长期资本出资奖励各是什么内容？")
