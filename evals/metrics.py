@@ -84,6 +84,11 @@ def score(
     expected = case.expected_clauses
     ranked = case.in_scope and bool(expected)
     got_amount = calculation.get("amount")
+    total = (answer.get("total") or {}).get("amount")
+    # A case labelling its amount as the total of several measures (the labelling guide's rule) reads the
+    # answer's total, not its first measure.
+    as_total = case.expected_total_yuan is not None and case.expected_amount_yuan == case.expected_total_yuan
+    headline = total if as_total and answer.get("total") else got_amount
     cited = [c["clause_id"] for c in citations]
     return Outcome(
         case=case,
@@ -94,7 +99,7 @@ def score(
         reciprocal_rank=reciprocal_rank(ranking, expected) if ranked else None,
         citation_precision=citation_precision(cited, expected) if ranked else None,
         quotes_faithful=all(_faithful(c, clause_text) for c in citations) if citations else None,
-        amount_ok=amount_matches(got_amount, case.expected_amount_yuan)
+        amount_ok=amount_matches(headline, case.expected_amount_yuan)
         if case.expected_amount_yuan is not None
         else None,
         ineligible_ok=(calculation.get("eligible") is False) if case.kind == "ineligible" else None,
@@ -105,7 +110,7 @@ def score(
         if case.expect_amount_null and case.in_scope
         else None,
         all_cited_ok=set(case.expected_clauses_all) <= set(cited) if case.expected_clauses_all else None,
-        total_ok=amount_matches((answer.get("total") or {}).get("amount"), case.expected_total_yuan)
+        total_ok=amount_matches(total, case.expected_total_yuan)
         if case.expected_total_yuan is not None
         else None,
         low_confidence=answer.get("confidence") == "low",

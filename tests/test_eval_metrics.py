@@ -70,6 +70,17 @@ def test_a_wrong_amount_scores_minus_one_and_a_refusal_zero() -> None:
     assert score(_case(), _answer(in_scope=False), [], _text, 0.01).crag == 0
 
 
+def test_an_amount_labelled_as_the_total_reads_the_answers_total() -> None:
+    """A case whose amount is the total of several measures (the labelling guide) reads the answer's total,
+    its first measure otherwise."""
+    answer = {**_answer(amount=320000), "total": {"amount": 470000}}
+    summed = _case(expected_amount_yuan=470000, expected_total_yuan=470000)
+    assert score(summed, answer, ["sd-2023-155#1"], _text, 0.01).amount_ok
+    first = _case(expected_amount_yuan=320000, expected_total_yuan=470000)
+    assert score(first, answer, ["sd-2023-155#1"], _text, 0.01).amount_ok
+    assert not score(summed, _answer(amount=320000), ["sd-2023-155#1"], _text, 0.01).amount_ok
+
+
 def test_out_of_scope_cases() -> None:
     case = _case(kind="out_of_scope", expected_clauses=(), expected_amount_yuan=None, expect_refusal=True,
                  answer_must_contain=())
