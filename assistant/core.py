@@ -298,6 +298,8 @@ class Assistant:
             or self.retriever.defines(u, clause)
             or (mode == CALCULATE and _gives_numbers(binding))
             or (mode in (CALCULATE, PARAMETER) and rule is not None and self.decider.fits_best(u, hits, rule, said))
+            # An act the clause forbids, said done or planned (像存款一样给人付利息): the clause is beyond doubt.
+            or (rule is not None and rule.kind == PROHIBITED and breaks_a_condition(rule, binding))
         )
         if not sure:
             return self._uncertain(question, u, hits), None
