@@ -93,18 +93,29 @@ class Writer:
             *compose.clause_block(clause, [rule.quote]),
             *compose.steps_block(result),
             *compose.conditions_block(result, rule),
+            *self._penalty_block(rule, result),
             *compose.period_block(doc, dates),
             *compose.units_block(clause),
             "",
             compose.DISCLAIMER,
         ]
         citations = (compose.citation(clause, rule.quote, score),)
+        if result.eligible is False and rule.penalty is not None:
+            penalty_id, quote = rule.penalty
+            citations += (compose.citation(self.clause(penalty_id), quote, score),)
         # A total asked over the items one provision lists (三年营业利润…，三年合计多少) is its amount.
         listed = any(isinstance(v, tuple) for v in binding.values.values())
         summed = u.has("total") and listed and result.amount is not None and result.eligible is not False
         total = Total(result.amount, result.unit, (rule.id,), ()) if summed else None
         answer = self.finish(question, lines, citations, (result,), follow_up, [doc], total=total)
         return answer, result
+
+    def _penalty_block(self, rule: Rule, result: CalcResult) -> list[str]:
+        """What befalls the breach the answer finds (未经批准经营: 第三十六条), quoted."""
+        if result.eligible is not False or rule.penalty is None:
+            return []
+        penalty_id, quote = rule.penalty
+        return ["", "**违反的后果**", *compose.clause_block(self.clause(penalty_id), [quote])]
 
     def _not_taken(self, u: Understanding, rule: Rule, missing: Sequence[str]) -> list[str]:
         """The question's numbers, of a missing input's unit, that the rule takes in no role (转让价300万元

@@ -125,6 +125,8 @@ class Rule:
     note: str | None
     quote: str  # verbatim sentence(s) of the clause this rule rests on
     args: Mapping[str, Any]  # the formula's arguments: constants resolved, inputs by name
+    # The clause stating what befalls a breach (a prohibition or a limit broken), and its verbatim part.
+    penalty: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -361,6 +363,7 @@ _RULE_OPTIONAL = {
     "conditions": list,
     "note": str,
     "in_force": dict,
+    "penalty": dict,
 }
 
 
@@ -476,7 +479,21 @@ def _rule(entry: object, path: Path, corpus: Corpus, n: int) -> Rule:
         note=entry.get("note"),
         quote=quote,
         args=args,
+        penalty=_penalty(entry["penalty"], corpus, where) if "penalty" in entry else None,
     )
+
+
+def _penalty(table: dict[str, Any], corpus: Corpus, where: str) -> tuple[str, str]:
+    """``penalty = { clause = "…#36", quote = "…" }``: the clause stating what befalls a breach, and its
+    verbatim part that applies (a list's lead-in up to the item broken)."""
+    clause_id, quote = table.get("clause"), table.get("quote")
+    if set(table) != {"clause", "quote"} or not isinstance(clause_id, str) or not isinstance(quote, str) or not quote:
+        raise RuleError(f"{where}: penalty is {{ clause = \"<clause id>\", quote = \"<verbatim part>\" }}")
+    if not corpus.has_clause(clause_id):
+        raise RuleError(f"{where}: penalty: no clause '{clause_id}' in the corpus")
+    if quote not in corpus.clause(clause_id).text:
+        raise RuleError(f"{where}: penalty: quote is not a verbatim part of clause {clause_id}")
+    return clause_id, quote
 
 
 def _fields(table: dict[str, Any], required: dict[str, type], optional: dict[str, type], where: str) -> None:

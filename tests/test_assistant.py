@@ -1276,6 +1276,27 @@ def test_a_term_in_the_askers_self_description_names_no_measure_asked_beside_tho
     assert [c.clause_id for c in answer.citations[:2]] == ["sd-2023-155#5", "sd-2023-155#7"]
 
 
+def test_a_breach_found_is_answered_with_what_befalls_it(assistant: Assistant) -> None:
+    """未经批准经营 (第六条) or a limit passed (第十五条): the article stating the penalty is quoted and cited
+    after the conditions; an answer finding no breach quotes none."""
+    unlicensed = assistant.ask("我们还没拿到许可证，能先做融资担保业务吗")
+    cited = [c.clause_id for c in unlicensed.citations]
+    assert cited == ["cn-rzdbgsjdgltl-20170802#6", "cn-rzdbgsjdgltl-20170802#36"]
+    assert "**违反的后果**" in unlicensed.answer and "50万元以上100万元以下" in unlicensed.answer
+    over = assistant.ask("担保公司净资产1亿，在保余额13亿，合规吗")
+    assert over.citations[-1].clause_id == "cn-rzdbgsjdgltl-20170802#40"
+    within = assistant.ask("担保公司净资产1亿，在保余额8亿，合规吗")
+    assert "违反的后果" not in within.answer
+
+
+def test_a_prohibited_act_said_planned_makes_its_clause_certain(assistant: Assistant) -> None:
+    """当存款收一笔钱、按月给利息: what 第二十三条 forbids, said planned, is answered 不可以, not offered as
+    possibly related."""
+    answer = assistant.ask("我们担保公司周转紧张，想找熟人当存款收一笔钱、按月给利息，行吗")
+    assert answer.confidence == "high" and "不可以" in answer.answer
+    assert answer.calculation is not None and answer.calculation.eligible is False
+
+
 def test_a_prohibited_act_said_done_is_answered_by_its_clause_wherever_retrieval_ranks_it(assistant: Assistant) -> None:
     """牌照还没下来，先接几单担保业务: 担保业务 draws the support measures; the act said is what 第六条 forbids."""
     answer = assistant.ask("牌照还没下来，我们担保公司能不能先接几单科技企业的担保业务？")

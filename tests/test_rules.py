@@ -307,6 +307,27 @@ def test_a_bad_rule_file_fails_loading(
         load_rules(rules_copy, corpus)
 
 
+_CN = "cn-rzdbgsjdgltl-20170802.toml"
+_BAD_PENALTY = [
+    ('clause = "cn-rzdbgsjdgltl-20170802#36"', 'clause = "cn-rzdbgsjdgltl-20170802#99"', "penalty: no clause"),
+    ("违反本条例规定，未经批准擅自设立", "违反本条例规定，未经许可擅自设立", "penalty: quote is not a verbatim part"),
+    (
+        'penalty = { clause = "cn-rzdbgsjdgltl-20170802#36", quote',
+        'penalty = { clause = "cn-rzdbgsjdgltl-20170802#36", text',
+        "penalty is",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), _BAD_PENALTY, ids=[b[2] for b in _BAD_PENALTY])
+def test_a_penalty_names_a_clause_and_quotes_it(
+    rules_copy: Path, corpus: Corpus, old: str, new: str, message: str
+) -> None:
+    _edit(rules_copy / _CN, old, new)
+    with pytest.raises(RuleError, match=re.escape(message)):
+        load_rules(rules_copy, corpus)
+
+
 def test_a_rule_file_needs_a_document(rules_copy: Path, corpus: Corpus) -> None:
     (rules_copy / _SD).rename(rules_copy / "sd-2023-999.toml")
     with pytest.raises(RuleError, match=r"sd-2023-999\.toml: no document 'sd-2023-999'"):
