@@ -474,6 +474,9 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("专精特新认定时研发人员占比要达到多少", "criteria"),  # a threshold asked of a recognition
         ("你们这个咨询热线周末有人接吗，几点上班", "procedure"),  # the service's hours
         ("科技型中小企业评价入库的打分规则里研发投入占几分", "criteria"),  # 研发投入 is a criterion, no mechanism
+        ("去济南科技厅办事，坐公交哪条线能到？", "other_topic"),  # getting about town
+        ("鲁科贷今年放款额同比增长了多少？", "statistic"),  # a growth figure
+        ("粤科贷跟鲁科贷的贴息比例比起来怎么样", "other_body"),  # another province's product beside ours
     ],
 )
 def test_questions_the_documents_do_not_cover_are_declined(assistant: Assistant, question: str, kind: str) -> None:
