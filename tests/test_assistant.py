@@ -1279,6 +1279,13 @@ def test_a_term_in_the_askers_self_description_names_no_measure_asked_beside_tho
     assert [c.clause_id for c in answer.citations[:2]] == ["sd-2023-155#5", "sd-2023-155#7"]
 
 
+def test_when_money_is_paid_is_no_validity_asked(assistant: Assistant) -> None:
+    """什么时候兑现 asks when the reward is paid, not the document's period: the measure is quoted first."""
+    answer = assistant.ask("在科创板上市，省里给不给奖励？什么时候兑现？")
+    assert answer.citations[0].clause_id == "sd-2023-155#10"
+    assert assistant.ask("IPO的省级补助一般何时拨付").citations[0].clause_id == "sd-2023-155#10"
+
+
 def test_a_breach_found_is_answered_with_what_befalls_it(assistant: Assistant) -> None:
     """未经批准经营 (第六条) or a limit passed (第十五条): the article stating the penalty is quoted and cited
     after the conditions; an answer finding no breach quotes none."""
