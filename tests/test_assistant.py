@@ -619,6 +619,8 @@ def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: As
         "去年我们获得了800万元的鲁科担贷款担保，担保费补贴能拿多少",  # got a guarantee: no guarantor
         "我们去年增资投了一家山东的初创期科技企业，今年它清算了，首轮亏了400万，能补多少",  # lost in 不到2年
         "2022年我们首次投了一家济南的初创期科技企业，能拿投早投小奖励吗",  # before the policy: not 政策实施后
+        "我们是开连锁火锅店的，能进内蒙古的科技型企业融资需求库吗",  # a measure without an amount is for 科技企业
+        "我们公司注册在河北石家庄，可以参加内蒙古的天骏计划吗",  # a region's measure without an amount
     ],
 )
 def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
