@@ -283,6 +283,7 @@ class Assistant:
         asked = self._describing.sub("", said)
         rule = pick_rule(clause, rules, u, scores, asked, self.vocab.derived) if asked != said else None
         rule = rule or pick_rule(clause, rules, u, scores, said, self.vocab.derived)
+        rule = self._the_askers_own(u, rules, rule, said)
         binding = bind(rule, u, self.vocab, facts=self.facts) if rule else None
         if rule is None:  # 2019年就落户了，还能申请落户奖励吗: the provision named, though its sentence scores less
             rule, binding = self._broken(rules, u, said)
@@ -412,6 +413,18 @@ class Assistant:
                 first = Hit(clause.id, clause.doc_id, hits[0].score if hits else 1.0, rule.quote, span, ())
                 return [first, *(h for h in hits if h.clause_id != clause.id)]
         return hits
+
+    def _the_askers_own(self, u: Understanding, rules: Sequence[Rule], rule: Rule | None, said: str) -> Rule | None:
+        """A provision picked by a number alone (基金规模10亿: the 50亿 manager's 300万) whose money the asker
+        never gets, when a provision of the same clause serves the asker and the picked one is not named
+        (我们是新设立的创投机构…落户奖励: the 创投's reward on what it invested, asked for)."""
+        asker = self.askers.of(u)
+        if rule is None or asker is None or not rule.recipient or triggered([rule], said):
+            return rule
+        if self.subjects.may_receive(asker, rule.recipient) or self.askers.for_a_client(u, rule.recipient):
+            return rule
+        serving = [r for r in rules if r.recipient and self.subjects.may_receive(asker, r.recipient)]
+        return serving[0] if len(serving) == 1 else rule
 
     def _reaches(self, asker: str, hit: Hit) -> bool:
         """Whether some money of the clause may reach the asker."""

@@ -1912,3 +1912,19 @@ def test_a_turn_computing_a_measure_not_for_the_asker_named_before_is_read_after
     answer = conversation.ask("亏了六百万能补多少？")  # alone: the 创投's investment loss subsidy
     calc = answer.calculation
     assert calc is not None and calc.rule_id == "sd-lukedai-loss" and calc.amount == 4_200_000
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们是新设立的创投机构，基金规模10亿，落户山东能拿多少奖励",
+        "我司在山东新成立了一家创业投资企业，认缴规模3亿元，落户能拿多少奖励",
+    ],
+)
+def test_a_number_alone_does_not_pick_a_provision_for_another_kind_of_asker(
+    assistant: Assistant, question: str
+) -> None:
+    """The fund's size fits the 50亿 manager's reward, but a 创投 gets its own, on what it invested: asked for."""
+    answer = assistant.ask(question)
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-vc-settle"
+    assert answer.calculation.eligible is not False and answer.follow_up and "不是本条的计算基数" in answer.follow_up
