@@ -144,11 +144,14 @@ class Writer:
         naming the limit as the setting (按条例的放大倍数上限，还能再做多少)."""
         limits = self.vocab.words("limit")
         asking = [w for w in self.vocab.words("calc") if w not in limits]
+        # A limit word leading into what remains (最多还能再新增多少) asks what remains, not the limit.
+        remaining = "|".join(map(re.escape, self.vocab.words("remaining")))
+        leading = re.compile("|".join(f"{re.escape(w)}(?={remaining})" for w in limits))
         found = [
             m.start() + at
             for m in PHRASE.finditer(text)
             if any(w in m.group() for w in asking)
-            for at in [_first_at(m.group(), limits)]
+            for at in [_first_at(leading.sub(lambda x: "＿" * len(x.group()), m.group()), limits)]
             if at is not None
         ]
         return min(found, default=None)

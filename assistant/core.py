@@ -211,6 +211,8 @@ class Assistant:
         names_measure = any(t in u.text for t in self.retriever.naming_terms)
         names_mechanism = self.retriever.names_mechanism(u.text)
         verdict = judge(u, self.vocab, is_anchored, self.retriever.terms, names_measure, names_mechanism)
+        if verdict is not None and verdict.kind == "other_topic" and self._does_what_is_forbidden(u):
+            verdict = None  # 担保公司…发理财产品，把钱吸进来再放贷: the 条例 forbids it, whatever topic words it uses
         verdict = verdict or self.decider.unknown_measure(u) or self.decider.unknown_program(u)
         verdict = verdict or self.decider.other_trade(u) or self.decider.local_level(u)
         if verdict is not None:
@@ -257,7 +259,9 @@ class Assistant:
         profile = self.askers.profile_asked(u)
         if named is None and profile is not None:
             return self.writer.matching(question, u, self.match(profile)), MatchPending(profile)
-        measures = [] if named else self.several.asked(u, hits)
+        # An act forbidden, said done or planned, is one question however many acts it lists (放贷或者吸收存款).
+        forbidden = not u.has("penalty") and self._forbids(u, hits[0])
+        measures = [] if named or forbidden else self.several.asked(u, hits)
         if len(measures) >= 2:
             return self.several.answer(question, u, measures)
         provisions = [] if named else self.several.provisions_asked(u, hits[0].clause_id)
@@ -393,8 +397,7 @@ class Assistant:
         if u.has("penalty"):
             return hits
         for i, hit in enumerate(hits[:FORBIDDING_REACH]):
-            forbidding = [r for r in self.rules.for_clause(hit.clause_id) if r.kind == PROHIBITED]
-            if any(breaks_a_condition(r, bind(r, u, self.vocab, facts=self.facts)) for r in forbidding):
+            if self._forbids(u, hit):
                 return [hit, *hits[:i], *hits[i + 1 :]]
         # Retrieval may miss it (许可证还没批下来，能先开展担保业务吗: 担保业务 draws 鲁科担): a prohibition of a
         # document among the first few, whose words are said and whose act the question says is done, is what
@@ -404,7 +407,7 @@ class Assistant:
         for rule in self.rules.rules:
             if rule.kind != PROHIBITED or not any(t in said for t in rule.triggers):
                 continue
-            if self.clause(rule.clause_id).doc_id not in near:
+            if self.clause(rule.clause_id).doc_id not in near and not self._binds_the_asker(u, rule):
                 continue
             if breaks_a_condition(rule, bind(rule, u, self.vocab, facts=self.facts)):
                 clause = self.clause(rule.clause_id)
@@ -425,6 +428,27 @@ class Assistant:
             return rule
         serving = [r for r in rules if r.recipient and self.subjects.may_receive(asker, r.recipient)]
         return serving[0] if len(serving) == 1 else rule
+
+    def _forbids(self, u: Understanding, hit: Hit) -> bool:
+        """The clause forbids an act the question says is done or planned."""
+        forbidding = [r for r in self.rules.for_clause(hit.clause_id) if r.kind == PROHIBITED]
+        return any(breaks_a_condition(r, bind(r, u, self.vocab, facts=self.facts)) for r in forbidding)
+
+    def _does_what_is_forbidden(self, u: Understanding) -> bool:
+        """The asker is of the kind a prohibition binds, and says it does or plans the act forbidden."""
+        said = self.retriever.said(u)
+        return any(
+            rule.kind == PROHIBITED
+            and self._binds_the_asker(u, rule)
+            and any(t in said for t in rule.triggers)
+            and breaks_a_condition(rule, bind(rule, u, self.vocab, facts=self.facts))
+            for rule in self.rules.rules
+        )
+
+    def _binds_the_asker(self, u: Understanding, rule: Rule) -> bool:
+        """The subject the rule's quote names is the asker's kind (融资担保公司不得…, asked by 我们担保公司)."""
+        asker = self.askers.of(u)
+        return asker is not None and self.subjects.named_in(rule.quote) == asker
 
     def _reaches(self, asker: str, hit: Hit) -> bool:
         """Whether some money of the clause may reach the asker."""

@@ -247,7 +247,7 @@ class Retriever:
         # Nor does a wider region's rule displace the first clause when that clause is of the city the
         # question names (青岛…技术转让奖励: 青岛's own 百分之三十, not the province's 百分之七十).
         local = self._local_docs(u)
-        if hits[0].doc_id in local:
+        if hits[0].doc_id in local and self.rules.for_clause(hits[0].clause_id):
             held = [h.doc_id in local for h in hits]
         # Numbers a rule takes are strong evidence wherever the clause ranks; trigger words only nearby.
         reach = [
@@ -486,7 +486,7 @@ class Retriever:
         principal, rate and term make an interest the 贴息 rule takes, though no word of the clause is said);
         with no place named, a national law's whose rule takes any of them (作价1000万元入股: the law's
         floor stands beside the provinces'); with one named, the rule of that region alone taking one of them
-        (山东…作价1000万入股: the 山东 条例's share of the equity)."""
+        (山东…作价1000万入股: the 山东 条例's share of the equity), or a national law's no rule of it takes."""
         ranked = {h.clause_id for h in hits}
         regions = set(u.regions)
         corpus = self.index.corpus
@@ -500,12 +500,16 @@ class Retriever:
         retrieved = {h.doc_id for h in hits}
         for rule in self.rules.rules:
             clause = self.clause(rule.clause_id)
-            elsewhere = regions and region_of[rule.clause_id] not in regions
+            national = clause.doc_id in self.national_docs
+            elsewhere = regions and region_of[rule.clause_id] not in regions and not national
             if rule.clause_id in ranked or elsewhere:
                 continue
             filled = roles_complete(rule, u, self.vocab.derived)
             alone = any(takers.get(role) == {rule.clause_id} for role in filled)
-            least = 1 if (not regions and clause.doc_id in self.national_docs) or alone else TAKER_MIN_ROLES
+            # A national law applies in the region named, when no rule of that region takes the number
+            # (在山东成立融资担保公司，注册资本1000万: the 条例's 2000万元 floor).
+            unrivalled = national and any(not takers.get(role) for role in filled)
+            least = 1 if (not regions and national) or alone or unrivalled else TAKER_MIN_ROLES
             # 还能新增多少担保业务: the limit of a document retrieved that takes what is used, no number said.
             left = tells_remaining(rule, u) and clause.doc_id in retrieved
             if len(filled) >= least or left:

@@ -1928,3 +1928,44 @@ def test_a_number_alone_does_not_pick_a_provision_for_another_kind_of_asker(
     answer = assistant.ask(question)
     assert answer.calculation is not None and answer.calculation.rule_id == "sd-vc-settle"
     assert answer.calculation.eligible is not False and answer.follow_up and "不是本条的计算基数" in answer.follow_up
+
+
+def test_a_limit_word_leading_into_what_remains_asks_what_remains(assistant: Assistant) -> None:
+    calc = assistant.ask("净资产3亿的担保公司，担保责任余额已经25亿，最多还能再新增多少？").calculation
+    assert calc is not None and calc.amount == 500_000_000
+
+
+@pytest.mark.parametrize(
+    ("question", "limit"),
+    [
+        ("净资产2亿的担保公司，业务主要是给小微企业和农户做担保，余额上限多少", 3_000_000_000),  # 15倍
+        ("我们净资产七个亿，融资担保的余额最多能做到多少", 7_000_000_000),  # no party named: 第十五条, not 第十六条
+    ],
+)
+def test_the_whole_balance_limit_is_read_from_how_it_is_said(assistant: Assistant, question: str, limit: int) -> None:
+    calc = assistant.ask(question).calculation
+    assert calc is not None and calc.clause_id == "cn-rzdbgsjdgltl-20170802#15" and calc.amount == limit
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们担保公司准备推一款理财产品，把老百姓的钱吸进来再放出去，这么干可以吗",  # 理财产品 declined alone
+        "我们担保公司的闲钱能不能放点短期贷款给客户？或者搞点存款业务？",  # two acts: one question
+    ],
+)
+def test_a_guarantor_planning_an_act_the_regulation_forbids_is_told_it_may_not(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.in_scope and answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#23"
+    assert answer.calculation is not None and answer.calculation.eligible is False
+
+
+def test_a_regions_lending_total_and_its_growth_are_statistics(assistant: Assistant) -> None:
+    assert assistant.ask("全市科技贷款余额有多少？比去年增长了多少？").in_scope is False
+
+
+def test_a_national_floor_applies_in_the_region_named(assistant: Assistant) -> None:
+    calc = assistant.ask("我们准备在山东设一家融资担保公司，注册资本800万，够不够").calculation
+    assert calc is not None and calc.clause_id == "cn-rzdbgsjdgltl-20170802#7" and calc.eligible is False
