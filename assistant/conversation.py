@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from assistant.answer import Answer
 from assistant.bind import Binding, Carried
 from assistant.match import Profile
+from assistant.retrieve import NATIONAL
 from assistant.rules import Rule, calculate
 
 if TYPE_CHECKING:
@@ -83,6 +84,10 @@ class Conversation:
             again, again_pending = self.assistant.respond(question, self.pending, self.context)
             if again.in_scope:
                 answer, pending = again, again_pending
+        elif self._region_left(question, answer):
+            again, again_pending = self.assistant.respond(question, self.pending, self.context)
+            if again.in_scope and not self._region_left(question, again):
+                answer, pending = again, again_pending
         elif self._not_for_earlier_asker(answer):
             again, again_pending = self.assistant.respond(question, self.pending, self.context)
             if again.calculations and not self._not_for_earlier_asker(again):  # the asker's own measure found
@@ -97,6 +102,18 @@ class Conversation:
             self.context = f"{self.context}，{question}"[-CONTEXT_CHARS:] if self.context else question
         self.history.append(answer)
         return answer
+
+    def _region_left(self, question: str, answer: Answer) -> bool:
+        """A turn naming no region, answered from a document of another region than the one the earlier turns
+        named (内蒙古企业上市有奖励吗 → 我们准备去港股上市，也算吗: not 山东's 境外首发上市)."""
+        if not self.context or not answer.in_scope or not answer.citations:
+            return False
+        read = self.assistant.reader.read
+        before = read(self.context).regions
+        if read(question).regions or len(before) != 1:
+            return False
+        doc = self.assistant.index.corpus.document(answer.citations[0].doc_id)
+        return doc.level != NATIONAL and before[0] not in doc.region
 
     def _not_for_earlier_asker(self, answer: Answer) -> bool:
         """Whether the turn alone computed a measure whose money never reaches the asker the earlier turns

@@ -1969,3 +1969,23 @@ def test_a_regions_lending_total_and_its_growth_are_statistics(assistant: Assist
 def test_a_national_floor_applies_in_the_region_named(assistant: Assistant) -> None:
     calc = assistant.ask("我们准备在山东设一家融资担保公司，注册资本800万，够不够").calculation
     assert calc is not None and calc.clause_id == "cn-rzdbgsjdgltl-20170802#7" and calc.eligible is False
+
+
+def test_a_later_turn_naming_no_region_stays_in_the_region_named_before(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("内蒙古企业发债有支持吗")
+    answer = conversation.ask("科创债有贴息吗")  # not 山东's 科技创新公司债券
+    assert answer.in_scope and answer.citations[0].doc_id == "nm-2025-15"
+
+
+@pytest.mark.parametrize(
+    ("question", "clause_id"),
+    [
+        ("山东的企业发科技创新债券，票面利率3%，期限2年，省里给贴息吗", "sd-2023-155#11"),  # not the 鲁科贷's interest
+        ("浙江的学校把成果卖给企业了，我们项目组能分几成", "zj-cjkjcgzhtl-20210929#37"),
+    ],
+)
+def test_everyday_names_of_a_bond_and_of_a_team_find_their_clause(
+    assistant: Assistant, question: str, clause_id: str
+) -> None:
+    assert assistant.ask(question).citations[0].clause_id == clause_id
