@@ -144,9 +144,7 @@ class Assistant:
         filters = Filters.make(region, doc_id, level, status, on, in_force_on)
         corpus = self.index.corpus
         named = [
-            named_hit(c)
-            for c in self.named_clauses(query, region, doc_id)
-            if filters.admits(corpus.document(c.doc_id))
+            named_hit(c) for c in self.named_clauses(query, region, doc_id) if filters.admits(corpus.document(c.doc_id))
         ]
         cleaned, _ = self.reader.clean(query)
         hits = self.index.search(cleaned, k=k, mode=mode or self.mode, filters=filters)
@@ -305,6 +303,14 @@ class Assistant:
             or (mode in (CALCULATE, PARAMETER) and rule is not None and self.decider.fits_best(u, hits, rule, said))
             # An act the clause forbids, said done or planned (像存款一样给人付利息): the clause is beyond doubt.
             or (rule is not None and rule.kind == PROHIBITED and breaks_a_condition(rule, binding))
+            # Whether one may, asked of a provision named by its words, and a fact stated breaks it (投的都是成熟的
+            # 大公司，能申请投早投小的奖励吗): the provision is what is asked, and the answer is no.
+            or (
+                rule is not None
+                and u.has("eligibility")
+                and bool(triggered([rule], said))
+                and breaks_a_condition(rule, binding)
+            )
         )
         if not sure:
             return self._uncertain(question, u, hits), None

@@ -621,6 +621,7 @@ def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: As
         "2022年我们首次投了一家济南的初创期科技企业，能拿投早投小奖励吗",  # before the policy: not 政策实施后
         "我们是开连锁火锅店的，能进内蒙古的科技型企业融资需求库吗",  # a measure without an amount is for 科技企业
         "我们公司注册在河北石家庄，可以参加内蒙古的天骏计划吗",  # a region's measure without an amount
+        "我们基金投的都是成熟的大企业，能申请山东投早投小的奖励吗",  # the investee's stage said by meaning
     ],
 )
 def test_a_stated_fact_breaks_a_condition(assistant: Assistant, question: str) -> None:
