@@ -41,6 +41,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNCERTAIN_PICKS = 3  # clauses offered as possibly related when retrieval is unsure
 LIST_MAX = 3  # articles of one document quoted for a question asking what it provides (…有哪些规定)
 ASKER_REACH = 4  # ranks within which a clause whose money reaches the asker goes first
+QUESTION_END = re.compile(r"[？?]")
+MIN_QUESTION_CHARS = 4  # a question mark after less (对吗？) asks nothing of its own
+APART_REACH = 3  # ranks of the whole message within which a part's own first clause is taken
 FORBIDDING_REACH = 5  # ranks within which a clause forbidding an act said done goes first
 # A region's clause scoring this share of its best is compared too (山东's 上市培育 and 上市奖励): at most
 # COMPARED_PER_REGION, so that a comparison stays one the reader can take in.
@@ -268,6 +271,9 @@ class Assistant:
         listed = [] if named else self._listed(u, hits)
         if len(listed) >= 2:
             return self.several.answer(question, u, listed)
+        apart = [] if named or forbidden else self._asked_apart(u, hits)
+        if len(apart) >= 2:
+            return self.several.answer(question, u, apart)
         return self._answer_one(question, u, hits, named)
 
     def _answer_one(
@@ -342,6 +348,23 @@ class Assistant:
         first = hits[0]
         close = [h.clause_id for h in hits if h.doc_id == first.doc_id]
         return close[:LIST_MAX]
+
+    def _asked_apart(self, u: Understanding, hits: list[Hit]) -> list[str]:
+        """Several questions in one message, no amount asked (…几方一起支持一个项目，怎么运作？项目要先进哪个库？):
+        the first clause, then each question's own first clause when the whole message ranks it near the top
+        too, in the first clause's document."""
+        if u.has(*AMOUNT_INTENTS) or any(q.role for q in u.quantities) or not hits:
+            return []
+        questions = [q for q in QUESTION_END.split(u.text) if len(q.strip()) >= MIN_QUESTION_CHARS]
+        found = [hits[0].clause_id]
+        near = {h.clause_id for h in hits[:APART_REACH] if h.doc_id == hits[0].doc_id}
+        for text in questions if len(questions) >= 2 else ():
+            read = self.reader.read(text)
+            own = self.retriever.hits(read)
+            # The part's first clause, ranked near the top for the whole message too.
+            if own and own[0].clause_id in near and own[0].clause_id not in found:
+                found.append(own[0].clause_id)
+        return found if len(found) >= 2 else []
 
     def _past_who_asks(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """A first clause that only the asker's description of itself names (我们集团是科技型总部企业，发了5亿

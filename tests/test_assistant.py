@@ -1990,3 +1990,20 @@ def test_everyday_names_of_a_bond_and_of_a_team_find_their_clause(
     assistant: Assistant, question: str, clause_id: str
 ) -> None:
     assert assistant.ask(question).citations[0].clause_id == clause_id
+
+
+@pytest.mark.parametrize(
+    ("question", "clause_ids"),
+    [
+        (
+            "鲁政办字155号文里，银行、担保、投资机构和政府几方是怎么联动支持的？科技项目库又是怎么回事？",
+            {"sd-2023-155#13", "sd-2023-155#14"},
+        ),
+        (  # answered as two already (a list of what the 条例 asks)
+            "融资担保公司的注册资本最低多少？跨省设分公司要什么条件？",
+            {"cn-rzdbgsjdgltl-20170802#7", "cn-rzdbgsjdgltl-20170802#10"},
+        ),
+    ],
+)
+def test_each_question_of_a_message_is_answered(assistant: Assistant, question: str, clause_ids: set[str]) -> None:
+    assert clause_ids <= {c.clause_id for c in assistant.ask(question).citations}
