@@ -261,7 +261,7 @@ class Assistant:
         if named is None and profile is not None:
             return self.writer.matching(question, u, self.match(profile)), MatchPending(profile)
         # An act forbidden, said done or planned, is one question however many acts it lists (放贷或者吸收存款).
-        forbidden = not u.has("penalty") and self._forbids(u, hits[0])
+        forbidden = bool(hits) and not u.has("penalty") and self._forbids(u, hits[0])
         measures = [] if named or forbidden else self.several.asked(u, hits)
         if len(measures) >= 2:
             return self.several.answer(question, u, measures)

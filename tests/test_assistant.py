@@ -2007,3 +2007,8 @@ def test_everyday_names_of_a_bond_and_of_a_team_find_their_clause(
 )
 def test_each_question_of_a_message_is_answered(assistant: Assistant, question: str, clause_ids: set[str]) -> None:
     assert clause_ids <= {c.clause_id for c in assistant.ask(question).citations}
+
+
+def test_a_clause_named_by_number_is_answered_when_keyword_search_finds_nothing(assistant: Assistant) -> None:
+    answer = assistant.with_mode("bm25").ask("155号文第十条说的啥？")
+    assert answer.in_scope and answer.citations[0].clause_id == "sd-2023-155#10"
