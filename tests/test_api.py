@@ -506,7 +506,7 @@ def test_unknown_clause_is_404_with_a_hint(client: TestClient) -> None:
 
 def test_rules_list_inputs_with_units_and_labels(client: TestClient, service: PolicyService) -> None:
     rules = client.get("/api/rules").json()
-    assert len(rules) == 36 and len({r["id"] for r in rules}) == 36  # 33 quantitative, 3 prohibitions
+    assert len(rules) == 39 and len({r["id"] for r in rules}) == 39  # 36 with an amount or none stated, 3 prohibitions
     by_id = {r["id"]: r for r in rules}
     interest = by_id["sd-lukedai-interest"]
     assert interest["clause_id"] == "sd-2023-155#1"
