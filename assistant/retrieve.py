@@ -486,7 +486,8 @@ class Retriever:
         principal, rate and term make an interest the 贴息 rule takes, though no word of the clause is said);
         with no place named, a national law's whose rule takes any of them (作价1000万元入股: the law's
         floor stands beside the provinces'); with one named, the rule of that region alone taking one of them
-        (山东…作价1000万入股: the 山东 条例's share of the equity), or a national law's no rule of it takes."""
+        (山东…作价1000万入股: the 山东 条例's share of the equity), or a national law's when no rule of that region
+        takes the number (在山东设融资担保公司，注册资本1000万: the 条例's floor)."""
         ranked = {h.clause_id for h in hits}
         regions = set(u.regions)
         corpus = self.index.corpus
