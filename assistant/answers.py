@@ -5,6 +5,7 @@ document card, a comparison, a decline. Each goes through the number guard befor
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -144,9 +145,7 @@ class Writer:
         naming the limit as the setting (按条例的放大倍数上限，还能再做多少)."""
         limits = self.vocab.words("limit")
         asking = [w for w in self.vocab.words("calc") if w not in limits]
-        # A limit word leading into what remains (最多还能再新增多少) asks what remains, not the limit.
-        remaining = "|".join(map(re.escape, self.vocab.words("remaining")))
-        leading = re.compile("|".join(f"{re.escape(w)}(?={remaining})" for w in limits))
+        leading = self._limit_leading_on
         found = [
             m.start() + at
             for m in PHRASE.finditer(text)
@@ -155,6 +154,12 @@ class Writer:
             if at is not None
         ]
         return min(found, default=None)
+
+    @functools.cached_property
+    def _limit_leading_on(self) -> re.Pattern[str]:
+        """A limit word leading into what remains (最多还能再新增多少): it asks what remains, not the limit."""
+        remaining = "|".join(map(re.escape, self.vocab.words("remaining")))
+        return re.compile("|".join(f"{re.escape(w)}(?={remaining})" for w in self.vocab.words("limit")))
 
     def _left_if_asked(self, result: CalcResult, asked: str) -> CalcResult:
         """What remains of a limit is the amount when the question asks it before any limit (已经12亿了，还能

@@ -433,10 +433,11 @@ class Assistant:
         # is asked wherever it ranks (银行放贷 is no guarantor's 放贷 unless the question is about the 条例).
         said = self.retriever.said(u)
         near = {h.doc_id for h in hits[:FORBIDDING_REACH]}
+        asker = self.askers.of(u)
         for rule in self.rules.rules:
             if rule.kind != PROHIBITED or not any(t in said for t in rule.triggers):
                 continue
-            if self.clause(rule.clause_id).doc_id not in near and not self._binds_the_asker(u, rule):
+            if self.clause(rule.clause_id).doc_id not in near and not self._binds(asker, rule):
                 continue
             if breaks_a_condition(rule, bind(rule, u, self.vocab, facts=self.facts)):
                 clause = self.clause(rule.clause_id)
@@ -466,17 +467,17 @@ class Assistant:
     def _does_what_is_forbidden(self, u: Understanding) -> bool:
         """The asker is of the kind a prohibition binds, and says it does or plans the act forbidden."""
         said = self.retriever.said(u)
+        asker = self.askers.of(u)
         return any(
             rule.kind == PROHIBITED
-            and self._binds_the_asker(u, rule)
+            and self._binds(asker, rule)
             and any(t in said for t in rule.triggers)
             and breaks_a_condition(rule, bind(rule, u, self.vocab, facts=self.facts))
             for rule in self.rules.rules
         )
 
-    def _binds_the_asker(self, u: Understanding, rule: Rule) -> bool:
+    def _binds(self, asker: str | None, rule: Rule) -> bool:
         """The subject the rule's quote names is the asker's kind (融资担保公司不得…, asked by 我们担保公司)."""
-        asker = self.askers.of(u)
         return asker is not None and self.subjects.named_in(rule.quote) == asker
 
     def _reaches(self, asker: str, hit: Hit) -> bool:
