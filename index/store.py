@@ -91,19 +91,23 @@ def open_index(
     with index_lock(settings.cache_dir, exclusive=False):
         problem, vectors = _usable(folder, want, settings)
         if vectors is not None:
-            return _load(folder, corpus, analyzer, embedder or make_embedder(settings.embedder), vectors, settings)
+            return _load(folder, corpus, analyzer, embedder or _embedder(settings), vectors, settings)
     if not build:
         raise IndexStateError(f"索引{problem}：请先运行 policy-assistant build（the index at {folder} is not built)")
     with index_lock(settings.cache_dir, exclusive=True):
         problem, vectors = _usable(folder, want, settings)  # another process may have built it meanwhile
         if vectors is None:
             log(f"索引{problem}，正在重建…")
-            embedder = embedder or make_embedder(settings.embedder)
+            embedder = embedder or _embedder(settings)
             _build(settings, corpus, analyzer, embedder, want)
             problem, vectors = _usable(folder, want, settings)
         if vectors is None:
             raise IndexStateError(f"{folder}: the index cannot be read after a rebuild ({problem})")
-        return _load(folder, corpus, analyzer, embedder or make_embedder(settings.embedder), vectors, settings)
+        return _load(folder, corpus, analyzer, embedder or _embedder(settings), vectors, settings)
+
+
+def _embedder(settings: Settings) -> Embedder:
+    return make_embedder(settings.embedder, settings.cache_dir)
 
 
 def check_index(folder: Path, want: dict[str, object]) -> str | None:
@@ -164,7 +168,7 @@ def build_index(
     corpus = corpus or load_corpus(settings.corpus_dir)
     lexicon = analyzer.lexicon if analyzer else load_lexicon(settings.corpus_dir)
     analyzer = analyzer or Analyzer(lexicon, settings.cache_dir)
-    embedder = embedder or make_embedder(settings.embedder)
+    embedder = embedder or _embedder(settings)
     manifest = manifest or expected_manifest(settings, documents_hash(settings.corpus_dir), lexicon)
     with index_lock(settings.cache_dir, exclusive=True):
         return _build(settings, corpus, analyzer, embedder, manifest)

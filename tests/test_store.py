@@ -31,7 +31,7 @@ def reopen(make_settings: MakeSettings) -> Reopen:
 def test_manifest_records_build_settings(built_cache: Path) -> None:
     manifest = json.loads((built_cache / "index" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["embedder"] == "e5-torch:multilingual-e5-small-q4"
+    assert manifest["embedder"] == "e5-onnx:multilingual-e5-small-q4"
     assert manifest["params"] == {"chunk_chars": 160}
     assert len(manifest["corpus_hash"]) == len(manifest["lexicon_hash"]) == 16
     assert {"chunks.json", "bm25/params.index.json"} <= set(manifest["files"])
