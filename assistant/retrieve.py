@@ -153,25 +153,37 @@ class Retriever:
         """Ranked clauses: within the one document the question names by title (of ``region``, when one is
         given) or ``within`` one a whole question named (a part of it asked each), else the one region it
         names (its policy measures first), else the corpus (its policy measures first)."""
-        titled = [d for d in self.titled(u) if region is None or region in d.region] or self._numbered(u, region)
-        titled = titled or ([within] if within else [])
-        if region is None and len(u.regions) == 1:
-            region = u.regions[0]
-        query = text or u.search_text
-        named = [t for t in self.naming_terms if self.names(t, query)]
-        if len(titled) == 1:
-            return self._retrieve(query, Filters(doc_id=titled[0].id), named)
-        hits = self._prefer_local(u, self._prefer_policy(u, self._retrieve(query, Filters(region=region), named)))
+        query, filters, named = self._plan(u, region, text, within)
+        if filters.doc_id is not None:
+            return self._retrieve(query, filters, named)
+        hits = self._prefer_local(u, self._prefer_policy(u, self._retrieve(query, filters, named)))
         if not named:
             return hits
         # A clause holding a measure's own name (鲁科贷) answers a question that names it.
         boosted = [(h.score + NAMED_BOOST * any(self.holds(h.clause_id, t) for t in named), h) for h in hits]
         return [h for _, h in sorted(boosted, key=lambda p: -p[0])]
 
+    def _plan(
+        self, u: Understanding, region: str | None, text: str | None, within: Document | None
+    ) -> tuple[str, Filters, list[str]]:
+        """What ``hits`` searches: the query, the documents searched and the measures the query names."""
+        titled = [d for d in self.titled(u) if region is None or region in d.region] or self._numbered(u, region)
+        titled = titled or ([within] if within else [])
+        if region is None and len(u.regions) == 1:
+            region = u.regions[0]
+        query = text or u.search_text
+        named = [t for t in self.naming_terms if self.names(t, query)]
+        filters = Filters(doc_id=titled[0].id) if len(titled) == 1 else Filters(region=region)
+        return query, filters, named
+
     def prime(self, questions: Sequence[Understanding]) -> None:
-        """Embed at once the questions about to be searched one by one (a compound question's parts)."""
-        if self.mode != "bm25":
-            self.index.prime([u.search_text for u in questions])
+        """Embed at once the questions about to be searched one by one (a compound question's parts), except
+        those whose BM25 ranking is decisive: their dense query is never run."""
+        if self.mode == "bm25":
+            return
+        plans = [self._plan(u, None, None, None) for u in questions]
+        dense = self.mode == "dense"
+        self.index.prime([q for q, where, named in plans if dense or self._decisive(q, where, named) is None])
 
     def prefer_definition(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """A question asking what a term means goes to the clause that defines it (本法所称中小企业，是指…)
@@ -467,19 +479,25 @@ class Retriever:
         return hits
 
     def _retrieve(self, query: str, filters: Filters, named: list[str]) -> list[Hit]:
-        """Clause hits (numbered items only). In hybrid mode a decisive BM25 ranking is taken as it is,
-        unless its first clause lacks a measure the question names: the dense query is then not run."""
+        """Clause hits (numbered items only). In hybrid mode a decisive BM25 ranking is taken as it is:
+        the dense query is then not run."""
+        decisive = self._decisive(query, filters, named) if self.mode == "hybrid" else None
+        if decisive is not None:
+            return decisive
+        return self._items(self.index.search(query, k=10, mode=self.mode, filters=filters))
 
-        def items(hits: list[Hit]) -> list[Hit]:
-            return [h for h in hits if self.clause(h.clause_id).kind in ANSWERING_KINDS]
+    def _decisive(self, query: str, filters: Filters, named: list[str]) -> list[Hit] | None:
+        """The BM25 ranking (scores relative to the first) when it leaves the first clause beyond doubt and
+        that clause holds every measure the question names; else None."""
+        lexical = self._items(self.index.search(query, k=10, mode="bm25", filters=filters))
+        first = self.clause(lexical[0].clause_id).text if lexical else ""
+        if not self.index.bm25_decisive(lexical) or not all(t in first for t in named):
+            return None
+        top = lexical[0].score
+        return [dataclasses.replace(h, score=round(h.score / top, 4)) for h in lexical]
 
-        if self.mode == "hybrid":
-            lexical = items(self.index.search(query, k=10, mode="bm25", filters=filters))
-            first = self.clause(lexical[0].clause_id).text if lexical else ""
-            if self.index.bm25_decisive(lexical) and all(t in first for t in named):
-                top = lexical[0].score
-                return [dataclasses.replace(h, score=round(h.score / top, 4)) for h in lexical]
-        return items(self.index.search(query, k=10, mode=self.mode, filters=filters))
+    def _items(self, hits: list[Hit]) -> list[Hit]:
+        return [h for h in hits if self.clause(h.clause_id).kind in ANSWERING_KINDS]
 
     def _takers_outside(self, u: Understanding, hits: list[Hit]) -> list[Hit]:
         """Clauses retrieval missed whose rule several of the question's numbers fill (月息3‰，借了100万一年:

@@ -2012,3 +2012,25 @@ def test_each_question_of_a_message_is_answered(assistant: Assistant, question: 
 def test_a_clause_named_by_number_is_answered_when_keyword_search_finds_nothing(assistant: Assistant) -> None:
     answer = assistant.with_mode("bm25").ask("155号文第十条说的啥？")
     assert answer.in_scope and answer.citations[0].clause_id == "sd-2023-155#10"
+
+
+def test_a_compound_questions_parts_are_embedded_only_where_bm25_leaves_doubt(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part whose BM25 ranking is decisive is searched without its dense query: embedding it beforehand
+    costs time for nothing. Every dense query the parts' searches run is still embedded in the one batch."""
+    asked = ("鲁科贷贴息比例", "银行给科技企业贷款出了坏账怎么办", "企业上市有什么补助")
+    parts = [assistant.reader.read(p) for p in asked]
+    assistant.clear_caches()
+    embedder = assistant.index.embedder
+    embedded: list[str] = []
+    batch, one = embedder.queries, embedder.query
+    monkeypatch.setattr(embedder, "queries", lambda texts: embedded.extend(texts) or batch(texts))
+    monkeypatch.setattr(embedder, "query", lambda text: embedded.append(text) or one(text))
+    assistant.retriever.prime(parts)
+    primed = list(embedded)
+    embedded.clear()
+    for part in parts:
+        assistant.retriever.hits(part)
+    assert embedded == []  # nothing left to embed one by one
+    assert len(primed) == 2 and not any(t.startswith("鲁科贷贴息比例") for t in primed), primed
