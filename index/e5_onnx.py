@@ -57,14 +57,17 @@ def _session(graph: Path, weights: E5Weights, options):  # type: ignore[no-untyp
     again from the weights."""
     import onnxruntime
 
+    def load():  # type: ignore[no-untyped-def]
+        return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
     if graph.is_file():
         try:
-            return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+            return load()
         except Exception:  # onnxruntime's errors for a damaged file derive from Exception alone
             graph.unlink(missing_ok=True)
     export(weights, graph)
     try:
-        return onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        return load()
     except Exception as err:
         raise ConfigError(f"embedder 'e5-onnx': the graph exported to {graph} cannot be loaded ({err})") from None
 
