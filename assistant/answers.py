@@ -221,6 +221,8 @@ class Writer:
         articles = all(clause.kind == "article" for clause, _, _ in measures)
         kind = "条规定，逐条" if articles else "项措施，逐项"
         lines += [f"**结论**：您的问题涉及{len(measures)}{kind}说明如下。", ""]
+        if u.has("combine"):  # 鲁科担和鲁科保能一起用吗
+            lines += [self._together([clause for clause, _, _ in measures]), ""]
         citations: list[Citation] = []
         computed: list[tuple[Rule, CalcResult]] = []
         docs: dict[str, Document] = {}
@@ -265,6 +267,16 @@ class Writer:
             question, lines, tuple(citations), results, follow_up, list(docs.values()), total=total, counted=counted
         )
         return answer, asked
+
+    def _together(self, clauses: Sequence[Clause]) -> str:
+        """What the clauses say of having their measures together: the sentences limiting it, quoted, or
+        that none does (no clause of the corpus does today; an answer must not claim they may be combined)."""
+        marks = self.vocab.exclusive_marks
+        limits = [(c, s.text) for c in clauses for s in c.sentences if any(m in s.text for m in marks)]
+        if not limits:
+            return "**能否同时享受**：所引各条均未规定上述措施不得同时享受；能否叠加，以责任单位的解释为准。"
+        said = "；".join(f"{c.label}：“{text}”" for c, text in limits)
+        return f"**能否同时享受**：{said}"
 
     def matching(self, question: str, u: Understanding, result: MatchResult) -> Answer:
         """A subject's measures grouped eligible / to confirm / not eligible / no amount, with the total."""

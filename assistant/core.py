@@ -53,7 +53,7 @@ COMPARED_PER_REGION = 2
 # the other region's best scores at least this share of the first.
 BOTH_REGIONS_CLOSE = 0.9
 # An amount asked (多少, 最高) or a law: answered by the first region's rule or the law, not side by side.
-_ONE_REGION_INTENTS = ("calc", "parameter", "total", "each", "law")
+_ONE_REGION_INTENTS = ("calc", "parameter", "total", "each", "combine", "law")
 
 
 class Assistant:

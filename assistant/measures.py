@@ -134,10 +134,10 @@ class SeveralMeasures:
     def compound(self, u: Understanding) -> list[tuple[str, int]]:
         """Two questions in one ("…上市奖励多少？发债有什么支持？"): the clause each part surely finds, with
         where the part starts (none unless the question has two parts or more)."""
-        joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total", "each") else ())]
+        joiners = [*self.vocab.joiners, *(_CLAUSE_BREAKS if u.has("total", "each", "combine") else ())]
         # Things listed are asked each when the question says so (分别), or asks what policies serve them
         # (想融资、想上市，有哪些政策能用).
-        each = u.has("each", "match")
+        each = u.has("each", "combine", "match")
         joiners += self.vocab.list_joiners if each else ()
         pattern = "|".join(re.escape(j) for j in joiners)
         items = self._list_items(re.split(f"({pattern})", u.text), each)

@@ -42,12 +42,12 @@ def named_measures(
     wants_amount = u.has("calc", "total", "parameter") or any(q.role for q in u.quantities)
     # Asked about each (鲁科贷、鲁科担分别是什么), each term goes to its own measure, as for an amount.
     # So is each measure of one's own situation, asked what it may use (拿了鲁科贷，还买了科技保险，能享受哪些).
-    one_by_one = wants_amount or u.has("each", "match")
+    one_by_one = wants_amount or u.has("each", "combine", "match")
     holding_all = [c for c in ranked if named and all(holds(c, t) for t in [*named, *everyday])]
     if holding_all and not one_by_one:
         return holding_all[:1]
     chosen: list[str] = []
-    if u.has("each", "total"):  # answered in the order they were asked (each, or the parts of a sum)
+    if u.has("each", "combine", "total"):  # answered in the order they were asked (each, or the parts of a sum)
         named.sort(key=u.text.index)
     literal = len(named)
     for n, term in enumerate([*named, *(t for t in everyday if t not in named)]):
@@ -69,7 +69,7 @@ def named_measures(
         taker = taker or _sole_taker(q.role, u, rules, derived) or _sole_namer(q.role, u, chosen, rules, role_words)
         if taker is not None and taker not in chosen:
             chosen.append(taker)
-    if u.has("each", "total"):
+    if u.has("each", "combine", "total"):
         return chosen
     return sorted(chosen, key=lambda c: ranked.index(c) if c in ranked else len(ranked))
 

@@ -167,6 +167,7 @@ class Vocabulary:
     investing: tuple[str, ...]  # words of investing (投的, 被投): after them, a phrase speaks of the firm invested in
     definition_marks: tuple[str, ...]  # how a text defines a term ("所称{term}")
     penalty_marks: tuple[str, ...]  # how a text states a penalty (罚款, 吊销)
+    exclusive_marks: tuple[str, ...]  # how a text limits having measures together (不重复享受, 就高)
     document_kinds: tuple[str, ...]  # how titles end (条例, 意见): a title said loosely keeps its kind
     document_words: tuple[str, ...]  # words for a document itself (文件, 这套措施): its period is asked
     modified_by: tuple[str, ...]  # heads after a measure's name that make it a product's modifier (研发投入险)
@@ -288,6 +289,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             investing=_words(facts["self"]["investing"], "facts.toml self.investing"),
             definition_marks=_words(intents["definition"]["marks"], "intents.toml definition.marks"),
             penalty_marks=_words(intents["definition"]["penalty_marks"], "intents.toml definition.penalty_marks"),
+            exclusive_marks=_words(intents["definition"]["exclusive_marks"], "intents.toml definition.exclusive_marks"),
             document_kinds=_words(intents["definition"]["document_kinds"], "intents.toml definition.document_kinds"),
             document_words=_words(intents["definition"]["document_words"], "intents.toml definition.document_words"),
             modified_by=_words(intents["definition"]["modified_by"], "intents.toml definition.modified_by"),

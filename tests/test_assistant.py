@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -1218,6 +1219,28 @@ def test_who_asks_does_not_name_the_measure_asked_about(assistant: Assistant, qu
 def test_two_measures_asked_whether_both_may_be_had_are_each_answered(assistant: Assistant) -> None:
     answer = assistant.ask("IPO补助和鲁科贷贴息能同时享受吗？")
     assert {c.clause_id for c in answer.citations} == {"sd-2023-155#1", "sd-2023-155#10"}
+
+
+def test_measures_named_together_and_asked_whether_usable_together_are_each_answered(assistant: Assistant) -> None:
+    # Both named in one article (（十五）'s list of products) is no answer to whether they combine.
+    answer = assistant.ask("我们做了鲁科担，也买了鲁科宝，这俩能一块用不")
+    assert [c.clause_id for c in answer.citations] == ["sd-2023-155#3", "sd-2023-155#4"]
+    # Nothing in either clause limits having both: said so, without promising they may be combined.
+    assert "均未规定上述措施不得同时享受" in answer.answer and "以责任单位的解释为准" in answer.answer
+
+
+def test_a_clause_limiting_measures_together_is_quoted_when_asked(assistant: Assistant) -> None:
+    clause = assistant.clause("sd-2023-155#3")
+    limit = dataclasses.replace(clause.sentences[0], text="同一项目不重复享受省级财政补助。")
+    limited = dataclasses.replace(clause, sentences=(*clause.sentences, limit))
+    line = assistant.writer._together([limited, assistant.clause("sd-2023-155#4")])
+    assert line == f"**能否同时享受**：{clause.label}：“同一项目不重复享受省级财政补助。”"
+
+
+def test_support_asked_in_the_plural_quotes_several_clauses_of_the_document(assistant: Assistant) -> None:
+    answer = assistant.ask("内蒙古那边，企业上市以后再融资、搞并购，都给些什么支持")
+    cited = [c.clause_id for c in answer.citations]
+    assert len(cited) >= 2 and {"nm-2025-15#6", "nm-2025-15#8"} <= set(cited)
 
 
 def test_the_province_named_ranks_its_own_documents_before_a_city_s(assistant: Assistant) -> None:
