@@ -286,7 +286,16 @@ def conditions_block(result: CalcResult, rule: Rule | None = None) -> list[str]:
         return []
     if rule is not None and rule.kind == PROHIBITED:  # each act forbidden: said done, or not said
         return ["", "**禁止事项核对**", *[f"- {_FORBIDDEN[c.status]}{c.text}" for c in result.conditions]]
-    return ["", "**条件核对**", *[f"- {_STATUS[c.status]}{c.text}" for c in result.conditions]]
+    lines = [f"- {_STATUS[c.status]}{c.text}{_what_it_asks(c.text, rule)}" for c in result.conditions]
+    return ["", "**条件核对**", *lines]
+
+
+def _what_it_asks(text: str, rule: Rule | None) -> str:
+    """The fact a condition checks, where the clause's words alone leave it unclear whose or which (科技型企业:
+    被投企业为科技型企业; 一次性贴息支持: 此前未享受过贴息). A number's label only names it (投资持有年限)."""
+    inputs = {s.name: s.label for s in rule.inputs if s.unit == "bool"} if rule else {}
+    label = next((inputs.get(c.input or "", "") for c in rule.conditions if c.text == text), "") if rule else ""
+    return f" —— {label}" if label and label not in text else ""
 
 
 def period_block(doc: Document, asked: Sequence[dt.date], today: dt.date | None = None) -> list[str]:

@@ -1243,6 +1243,12 @@ def test_support_asked_in_the_plural_quotes_several_clauses_of_the_document(assi
     assert len(cited) >= 2 and {"nm-2025-15#6", "nm-2025-15#8"} <= set(cited)
 
 
+def test_a_condition_in_the_clause_s_words_says_whose_fact_it_is(assistant: Assistant) -> None:
+    answer = assistant.ask("我们创投投了一家济南的初创企业2000万，投早投小奖励多少")
+    assert "- 【待确认】科技型企业 —— 被投企业为科技型企业" in answer.answer  # the investee's, not the asker's
+    assert "- 【待确认】满2年以上\n" in answer.answer  # a number's label (投资持有年限) would add nothing
+
+
 def test_the_province_named_ranks_its_own_documents_before_a_city_s(assistant: Assistant) -> None:
     answer = assistant.ask("山东对技术转让给科研人员的奖励比例是多少？")  # the 山东 条例, not 青岛's
     assert answer.citations[0].clause_id == "sd-cjkjcgzhtl-20171201#34"
