@@ -169,8 +169,10 @@ class Retriever:
         """What ``hits`` searches: the query, the documents searched and the measures the query names."""
         titled = [d for d in self.titled(u) if region is None or region in d.region] or self._numbered(u, region)
         titled = titled or ([within] if within else [])
-        if region is None and len(u.regions) == 1:
-            region = u.regions[0]
+        # Where the asker is registered is no region asked about (我们在山东青岛，内蒙古的上市奖励能拿吗).
+        asked = [r for r in u.regions if r not in u.registered_in] or u.regions
+        if region is None and len(asked) == 1:
+            region = asked[0]
         query = text or u.search_text
         named = [t for t in self.naming_terms if self.names(t, query)]
         filters = Filters(doc_id=titled[0].id) if len(titled) == 1 else Filters(region=region)

@@ -1249,6 +1249,11 @@ def test_a_condition_in_the_clause_s_words_says_whose_fact_it_is(assistant: Assi
     assert "- 【待确认】满2年以上\n" in answer.answer  # a number's label (投资持有年限) would add nothing
 
 
+def test_the_region_asked_about_is_searched_not_the_one_the_asker_is_in(assistant: Assistant) -> None:
+    answer = assistant.ask("我们在山东青岛，内蒙古的上市奖励我们能拿吗")
+    assert {c.clause_id.split("#")[0] for c in answer.citations} == {"nm-2025-15"}  # not 山东's IPO subsidy
+
+
 def test_the_province_named_ranks_its_own_documents_before_a_city_s(assistant: Assistant) -> None:
     answer = assistant.ask("山东对技术转让给科研人员的奖励比例是多少？")  # the 山东 条例, not 青岛's
     assert answer.citations[0].clause_id == "sd-cjkjcgzhtl-20171201#34"
