@@ -215,6 +215,7 @@ class Assistant:
         if verdict is not None and verdict.kind == "other_topic" and self._does_what_is_forbidden(u):
             verdict = None  # 担保公司…发理财产品，把钱吸进来再放贷: the 条例 forbids it, whatever topic words it uses
         verdict = verdict or self.decider.unknown_measure(u) or self.decider.unknown_program(u)
+        verdict = verdict or self.decider.unknown_document(u)
         verdict = verdict or self.decider.other_trade(u) or self.decider.local_level(u)
         if verdict is not None:
             return self._declined(question, u, verdict), None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from assistant.formulas import NOT_STATED
 from assistant.quantities import PHRASE_END
@@ -29,6 +30,10 @@ MIN_EVIDENCE = 1.0
 # or the question names a term found in at most two clauses; measured on the dev split.
 SURE_MARGIN = 0.12
 FIGURE_THING_CLAUSES = 10  # a thing whose figure is asked is named by at most this many clauses (准备金: 3)
+# The words a document's title is made of before its kind (私募投资基金监督管理暂行办法: 私募 a, 暂行 v; terms x).
+NAME_FLAGS = ("n", "vn", "v", "a", "b", "x", "eng")
+TITLE_END_FLAGS = ("n", "vn", "x")
+TITLE_NAME_CHARS = 6  # a document's title before its kind (商业银行资本管理; 单位没定奖励办法 names none)
 PROGRAM_NAME_CHARS = 4  # a programme's name before 工程/计划 (泰山产业领军人才; 上市计划, 融资计划 are no names)
 
 
@@ -65,6 +70,9 @@ class Decider:
             *(w for ws in self.vocab.intents.values() for w in ws),
         }
         self._is_word = analyzer.is_word
+        # Kinds of title no document of the corpus has (办法, 细则): a title ending so names another document.
+        kinds = {k for d in self.index.corpus.documents for k in self.vocab.document_kinds if d.title.endswith(k)}
+        self._other_kinds = tuple(k for k in self.vocab.other_document_kinds if k not in kinds)
         self._rare = functools.lru_cache(maxsize=4096)(self._rare)  # type: ignore[method-assign]
 
     def evidence(self, u: Understanding, anchored: bool) -> bool:
@@ -137,14 +145,32 @@ class Decider:
         鲁科贷吗 asks about 鲁科贷): the documents set no such programme."""
         if any(t in u.text for t in self.retriever.terms):
             return None
-        name = ""
-        for word, flag in self.index.analyzer.tagged(u.text):
-            if word in self.vocab.program_heads and len(name) >= PROGRAM_NAME_CHARS:
+        whole = self._unknown_name(u.text, self.vocab.program_heads, ("n", "vn"), 2, PROGRAM_NAME_CHARS)
+        return Verdict("not_covered", f"收录文件未规定所问的{whole}", True) if whole else None
+
+    def unknown_document(self, u: Understanding) -> Verdict | None:
+        """A document asked about by its title (融资担保公司资产比例管理办法里…; 按照私募投资基金监督管理暂行办法),
+        of a kind no document of the corpus is (办法, 细则), that no document holds or cites, with no
+        measure of the corpus named (鲁科贷): what it says is not in the library, whatever terms it uses."""
+        if self.retriever.titled(u) or any(t in u.text for t in self.retriever.naming_terms):
+            return None
+        whole = self._unknown_name(u.text, self._other_kinds, NAME_FLAGS, PROGRAM_NAME_CHARS, TITLE_NAME_CHARS)
+        return Verdict("not_covered", f"收录文件中没有《{whole}》，其规定无从引用", True) if whole else None
+
+    def _unknown_name(self, text: str, heads: Sequence[str], flags: tuple[str, ...], tail: int, least: int) -> str:
+        """The first proper name in ``text`` ending with one of ``heads``, words of ``flags`` before it at least
+        ``least`` characters long, that the documents do not write, nor its last ``tail`` characters before the
+        head (突围工程 is the corpus's 科技“突围”工程); "" for none."""
+        name, last = "", ""
+        for word, flag in self.index.analyzer.tagged(text):
+            # A title's last word before its kind is a noun (管理办法, 实施细则; not 有没有办法).
+            if word in heads and len(name) >= least and last.startswith(TITLE_END_FLAGS):
                 whole = name + word
-                if not any(whole[i:] in self._corpus_names for i in range(len(whole) - len(word) - 1)):
-                    return Verdict("not_covered", f"收录文件未规定所问的{whole}", True)
-            name = name + word if flag.startswith(("n", "vn")) else ""
-        return None
+                if not any(whole[i:] in self._corpus_names for i in range(len(whole) - len(word) - tail + 1)):
+                    return whole
+            named = flag.startswith(flags) and word.isalnum()  # punctuation is tagged x, as terms are
+            name, last = (name + word, flag) if named else ("", "")
+        return ""
 
     def time_not_stated(self, u: Understanding, hits: list[Hit]) -> Verdict | None:
         """How long something takes asked (贴息申请交上去多久能到账), where the clause found states no time

@@ -48,6 +48,8 @@ class SeveralMeasures:
         self.facts = facts
         self.subjects = subjects
         self._subject_words = frozenset(w for t in subjects.types.values() for w in (t.name, *t.words))
+        words = {w for ws in self.vocab.intents.values() for w in ws if "…" not in w}
+        self._asking_words = sorted(words, key=len, reverse=True)
 
     def asked(self, u: Understanding, hits: list[Hit]) -> list[str]:
         """The clauses of two or more measures the question asks about, else none."""
@@ -170,6 +172,8 @@ class SeveralMeasures:
         for part in parts:
             if self._only_titles(part):
                 continue  # "按融资担保公司监督管理条例，集中度、…": the document asked of, not a measure
+            if self._asks_only(part):
+                continue  # "…能拿多少贴息？有没有上限？": asked of the measure the other parts name
             read = self.reader.read(part)
             own_kind = self._self_described(part)
             if part.startswith(self.vocab.self_markers) and not read.intents and set(self._naming(part)) <= own_kind:
@@ -228,6 +232,13 @@ class SeveralMeasures:
                 start, part = start + part.find(item), item  # 想了解 blurs 贷款; 国家对, 促进法对 place it
             items.append((part, item, start))
         return items
+
+    def _asks_only(self, part: str) -> bool:
+        """Whether a part is made of asking words alone (有没有上限, 能拿多少): it names nothing of its own."""
+        rest = part
+        for word in self._asking_words:
+            rest = rest.replace(word, " ")
+        return not self.index.analyzer.words(rest)
 
     def _only_titles(self, part: str) -> bool:
         """Whether a part says nothing but a document's title and a word or two around it (按…条例)."""

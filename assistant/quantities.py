@@ -73,7 +73,8 @@ def find_quantities(
             role = quantities[-1].role  # "一家500万元，另一家300万元"
         if role is None and _summed_in_phrase(text, f, spans[unit], alone):  # 投了…科技型企业合计2.6亿元
             role = _role(text, f, unit, spans[unit], roles, inside, is_word, numbers_at, reach=len(text))
-        moved = _after_phrase_before(text, f, spans[unit]) if role is None and _stands_alone(text, f, alone) else None
+        alone_here = role is None and _stands_alone(text, f, alone, spans[unit])
+        moved = _after_phrase_before(text, f, spans[unit]) if alone_here else None
         if moved is not None:  # read as if said right after the phrase before
             joined, there = moved
             before = [t for t in inside if t[1] <= there.start]
@@ -137,10 +138,12 @@ def _summed_in_phrase(text: str, number: Found, spans: Sequence[tuple[int, int]]
     return sum(lo <= s < hi for s, _ in spans) == 1
 
 
-def _stands_alone(text: str, number: Found, words: Sequence[str]) -> bool:
-    """Whether the number's phrase holds nothing but it and words of ``words`` (一共6000万左右)."""
+def _stands_alone(text: str, number: Found, words: Sequence[str], spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether the number's phrase holds nothing but it, other numbers of its unit (a list: 分别是800万元、
+    1200万元和500万元) and words of ``words`` (一共6000万左右)."""
     lo, hi = phrase_span(text, number.start, number.end)
-    rest = (text[lo : number.start] + text[number.end : hi]).replace(" ", "")
+    kept = [i for i in range(lo, hi) if not any(s <= i < e for s, e in spans)]
+    rest = "".join(text[i] for i in kept).replace(" ", "")
     for word in sorted(words, key=len, reverse=True):
         rest = rest.replace(word, "")
     return not rest

@@ -304,6 +304,10 @@ class Retriever:
             named = name in u.text or self._loosely_named(name, u.text) or abbreviated
             if named and doc not in found:
                 found.append(doc)
+        # A shorter abbreviation names a title when it fits no other (担保条例: 融资担保公司监督管理条例 alone).
+        short = {doc.id: doc for name, doc in self.doc_names if self._abbreviated(name, u.text, share=0.0)}
+        if not found and len(short) == 1:
+            found = list(short.values())
         return found
 
     def _numbered(self, u: Understanding, region: str | None) -> list[Document]:
@@ -320,9 +324,10 @@ class Retriever:
         head = name[:LOOSE_HEAD_CHARS]
         return any(kind in text[m.end() : m.end() + LOOSE_GAP] for m in re.finditer(re.escape(head), text))
 
-    def _abbreviated(self, name: str, text: str) -> bool:
+    def _abbreviated(self, name: str, text: str, share: float = ABBREVIATION_SHARE) -> bool:
         """A title said with characters dropped, ending with its kind (科技进步法 names 科学技术进步法): the
-        words before the kind in the question are, read backwards, the title's in its order."""
+        words before the kind in the question are, read backwards, the title's in its order, at least
+        ``share`` of it."""
         kind = next((k for k in self.vocab.document_kinds if name.endswith(k)), None)
         if kind is None:
             return False
@@ -333,7 +338,7 @@ class Retriever:
                 if found < 0:
                     break
                 matched, at = matched + 1, found
-            if matched >= ABBREVIATION_CHARS and matched >= ABBREVIATION_SHARE * len(name):
+            if matched >= ABBREVIATION_CHARS and matched >= share * len(name):
                 return True
         return False
 

@@ -216,7 +216,7 @@ class Reader:
         北京有分公司)."""
         v = self.vocab
         after = text[end : end + 6]
-        if any(w in after for w in v.activity_after):
+        if any(w in after for w in v.activity_after) or self._investee_place(text, start):
             return False
         # The asker's own phrase naming where it registered, the place before 注册 (我们担保公司在安徽注册的).
         phrase = text[phrase_span(text, start, end)[0] : start]
@@ -249,10 +249,15 @@ class Reader:
             return True
         if any(before.endswith(w) for w in v.activity_at) and any(w in after for w in v.activity_after):
             return True
-        # 投的那家企业在河南: an investee's place (not 科技型企业在山东能享受…, nor 我们公司在江苏).
-        lo, _ = phrase_span(text, start, end)
-        invested = any(w in text[lo:start] for w in v.investee_marks)
-        return invested and any(before.endswith(w) for w in v.investee_at)
+        return self._investee_place(text, start)
+
+    def _investee_place(self, text: str, start: int) -> bool:
+        """投的那家企业在河南: an investee's place (not 科技型企业在山东能享受…, nor 我们公司在江苏); the investing
+        may be said in an earlier phrase or turn (我们投了一家初创企业1500万元，企业注册在河南)."""
+        v, before = self.vocab, text[max(0, start - 5) : start]
+        invested = any(w in text[:start] for w in v.investee_marks)
+        own = any(before.endswith(w) for w in v.registered_before if w.startswith(v.first_person))
+        return invested and not own and any(before.endswith(w) for w in v.investee_at)
 
 
 def _right_after(text: str, start: int, words: Sequence[str]) -> bool:

@@ -132,6 +132,7 @@ class Vocabulary:
     advice: tuple[str, ...]  # investment advice (哪几只股票值得买), declined whatever term it names
     chat: tuple[str, ...]  # talk about the assistant itself (你是机器人吗), declined where no policy term is said
     program_heads: tuple[str, ...]  # words ending a programme's name (工程, 计划)
+    other_document_kinds: tuple[str, ...]  # kinds of title that may name a document outside the corpus (办法)
     local_level: tuple[str, ...]  # a city's own level of policy (市级配套, 市本级)
     procedure: tuple[str, ...]
     tasks: tuple[str, ...]  # 帮我们写一份: a task, not a question
@@ -254,6 +255,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             advice=_words(outside["advice"]["words"], "scope.toml outside.advice"),
             chat=_words(outside["chat"]["words"], "scope.toml outside.chat"),
             program_heads=_words(outside["program_heads"], "scope.toml outside.program_heads"),
+            other_document_kinds=_words(outside["other_document_kinds"], "scope.toml outside.other_document_kinds"),
             local_level=_words(outside["local_level"]["words"], "scope.toml outside.local_level"),
             procedure=_words(outside["procedure"]["words"], "scope.toml outside.procedure"),
             tasks=_words(outside["tasks"]["words"], "scope.toml outside.tasks"),

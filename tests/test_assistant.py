@@ -586,9 +586,9 @@ def test_bonds_issued_are_never_taken_for_interest_paid(assistant: Assistant) ->
 
 
 def test_a_number_whose_role_is_unclear_is_asked_about(assistant: Assistant) -> None:
-    answer = assistant.ask("我们有个500万的鲁科贷，能贴多少？")
+    answer = assistant.ask("我们鲁科贷这块是80万，能贴多少？")  # the loan, or the interest paid on it?
     assert answer.calculation is not None and answer.calculation.amount is None
-    assert answer.follow_up and "500万" in answer.follow_up
+    assert answer.follow_up and "80万" in answer.follow_up
 
 
 def test_the_term_the_follow_up_asks_for_is_read_from_a_bare_reply(assistant: Assistant) -> None:
@@ -1252,6 +1252,51 @@ def test_a_condition_in_the_clause_s_words_says_whose_fact_it_is(assistant: Assi
 def test_the_region_asked_about_is_searched_not_the_one_the_asker_is_in(assistant: Assistant) -> None:
     answer = assistant.ask("我们在山东青岛，内蒙古的上市奖励我们能拿吗")
     assert {c.clause_id.split("#")[0] for c in answer.citations} == {"nm-2025-15"}  # not 山东's IPO subsidy
+
+
+def test_a_document_of_a_kind_the_library_lacks_is_declined_by_name(assistant: Assistant) -> None:
+    answer = assistant.ask("商业银行资本管理办法对科技企业贷款的风险权重是如何规定的？")
+    assert not answer.in_scope and "收录文件中没有《商业银行资本管理办法》" in answer.answer
+    # 有没有办法 names no document; a 办法 a clause cites is one the library quotes from.
+    assert assistant.ask("没有东西可以质押，有没有办法凭科技实力拿到融资？").in_scope
+    assert assistant.ask("内蒙古融资担保公司风险补偿和保费补助资金管理办法是哪个文件提到的").in_scope
+
+
+def test_a_short_abbreviation_names_the_one_title_it_fits(assistant: Assistant) -> None:
+    answer = assistant.ask("担保条例哪年施行的？")  # 融资担保公司监督管理条例 alone holds 担…保…条例
+    assert answer.citations[0].clause_id == "cn-rzdbgsjdgltl-20170802#49"
+
+
+def test_a_part_made_of_asking_words_asks_about_the_measure_named_before(assistant: Assistant) -> None:
+    answer = assistant.ask("我们给科技企业放了一笔1个亿的鲁科贷，年化3.2%，期限一年，企业能拿多少贴息？有没有上限？")
+    assert [c.clause_id for c in answer.citations] == ["sd-2023-155#1"]  # 有没有上限 is no IPO subsidy
+    assert answer.calculation is not None and answer.calculation.amount == 500000  # 320万 × 40%, capped
+
+
+def test_investments_listed_after_what_was_invested_in_are_summed(assistant: Assistant) -> None:
+    answer = assistant.ask("今年我们投了三家初创期科技型企业，分别是800万元、1200万元和伍佰万元，奖励总共能拿多少？")
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-vc-early-reward"
+    assert answer.calculation.amount == 1250000  # (800 + 1200 + 500)万 × 5%
+
+
+@pytest.mark.parametrize("question", ["明天济南会不会下雨？", "2023年山东全省技术合同成交额是多少？"])
+def test_weather_and_a_region_s_statistics_are_declined(assistant: Assistant, question: str) -> None:
+    assert not assistant.ask(question).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们基金投了一家初创科技企业1500万元，企业注册在河南，投早投小奖励有吗",  # outside 我省
+        "我们基金参与了一家已经上市五年的公司定增，这个能算投早投小拿奖励吗？",  # no early-stage firm
+    ],
+)
+def test_a_fact_of_the_investee_said_apart_from_the_investing_breaks_the_reward(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.calculation is not None and answer.calculation.rule_id == "sd-vc-early-reward"
+    assert answer.calculation.eligible is False
 
 
 def test_the_province_named_ranks_its_own_documents_before_a_city_s(assistant: Assistant) -> None:

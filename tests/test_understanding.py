@@ -34,7 +34,8 @@ def reader(vocab: Vocabulary) -> Reader:
         ("贷款500万元，年利率4%，贷了一年", [("principal", 5e6), ("annual_rate", 0.04), ("loan_term", 1)]),
         ("我们去年鲁科贷付了80万利息", [("interest", 8e5)]),
         ("利息80万元", [("interest", 8e5)]),
-        ("我们有个500万的鲁科贷", [(None, 5e6)]),
+        ("我们有个500万的鲁科贷", [("principal", 5e6)]),  # the loan the product is: its principal
+        ("放了一笔1个亿的鲁科贷", [("principal", 1e8)]),
         ("首轮损失分别是2000万、1500万和1000万", [("loss", 2e7), ("loss", 1.5e7), ("loss", 1e7)]),
         ("担保了2000万，担保费率0.4%", [("guaranteed", 2e7), ("fee_rate", 0.004)]),
         ("保险保额5000万，保费付了30万", [("insured_amount", 5e7), ("premium", 3e5)]),
@@ -273,6 +274,8 @@ def test_a_number_in_a_phrase_adding_one_more_takes_the_role_before_it(reader: R
         ("我们投了一家企业，估值5亿", [None]),  # 估值 qualifies it, though no role word does
         ("贷款500万，一共两笔，利息30万", ["principal", "interest"]),
         ("上个月办了一笔鲁科贷，600万", ["principal"]),  # the loan a product names is its principal
+        # A list of numbers alone in its phrase: each takes the role word ending the phrase before.
+        ("今年投了三家初创期企业，分别是800万元、1200万元和伍佰万元", ["investment"] * 3),
     ],
 )
 def test_a_number_alone_in_its_phrase_takes_the_role_word_ending_the_phrase_before(
@@ -289,3 +292,41 @@ def test_a_cost_named_with_a_word_of_review_asks_no_review(reader: Reader) -> No
     """评估费 is a cost of a transfer: it asks nothing about when a document is reviewed."""
     assert not reader.read("扣掉评估费和税费，净收入60万，团队至少拿多少").has("review", "docmeta")
     assert reader.read("这个文件到期后会不会评估调整").has("review")
+
+
+@pytest.mark.parametrize(
+    ("question", "party"),
+    [("损失六百万元，省级风险补偿能补多少", "省财政"), ("鲁科贷损失500万，市级承担多少", "市财政")],
+)
+def test_a_level_of_government_names_its_share(reader: Reader, question: str, party: str) -> None:
+    assert reader.read(question).party == party
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("突围工程的文件现在还管不管用", "validity"),
+        ("鲁科担和鲁科保能一起用吗", "combine"),
+        ("上市奖励和发债贴息能同时享受吗", "combine"),
+        ("内蒙古那边都给些什么支持", "listing"),
+    ],
+)
+def test_intents_read_from_everyday_words(reader: Reader, question: str, intent: str) -> None:
+    assert reader.read(question).has(intent)
+
+
+def test_a_combination_told_is_no_combination_asked(reader: Reader) -> None:
+    assert not reader.read("某企业同时用了鲁科贷和鲁科保，一共补多少").has("combine")
+
+
+def test_an_english_deal_word_is_read_as_the_documents_say_it(reader: Reader) -> None:
+    assert "并购重组" in reader.read("刚做完一起M&A，自治区有奖励没").text
+
+
+@pytest.mark.parametrize(
+    "question", ["我们基金投了一家初创企业1500万元，企业注册在河南，有奖励吗", "投的那家企业在河南，有奖励吗"]
+)
+def test_an_investee_s_place_is_where_the_investment_goes_not_where_the_asker_is(reader: Reader, question: str) -> None:
+    u = reader.read(question)
+    assert not u.registered_in and [p.activity for p in u.places] == [True]
+
