@@ -72,6 +72,10 @@ def judge(
         return Verdict("other_region", f"所问地区（{'、'.join(elsewhere)}）的政策不在收录范围内", True)
     if not anchored:
         places = [p.name for p in u.places if not p.activity]
+        # Where the asker is, beside a deal in a corpus region (我们公司在江苏，投了一家山东的初创企业), asks about
+        # that region's measures, not its own place's.
+        if u.dealt_in and all(p.registered for p in u.places if not p.activity):
+            places = []
         if places:
             return Verdict("other_region", f"所问地区（{'、'.join(dict.fromkeys(places))}）的政策不在收录范围内", True)
         if bodies:

@@ -62,6 +62,7 @@ class Understanding:
     doc_hint: str | None  # "155号" → part of a 文号
     terms: tuple[str, ...] = ()  # lexicon terms written in the question (再贴现), longest first
     invested: int | None = None  # the year an investment was made (去年投了两家: last year)
+    dealt_in: tuple[str, ...] = ()  # corpus regions named only as where a deal is (投了一家山东的企业)
     chapter_number: int | None = None  # 第十一章
 
     def has(self, *intents: str) -> bool:
@@ -171,6 +172,7 @@ class Reader:
             places=outside,
             localities=localities,
             registered_in=tuple(p for start, end, _, p in places if self._registered(text, start, end)),
+            dealt_in=tuple(dict.fromkeys(p for s, e, _, p in places if (s, e) in at and p in self.regions)),
             intents=self._intents(text),
             party=next((p for p, words in v.parties.items() if any(w in text for w in words)), None),
             first_year=_first_year(text, v),

@@ -1299,6 +1299,12 @@ def test_a_fact_of_the_investee_said_apart_from_the_investing_breaks_the_reward(
     assert answer.calculation.eligible is False
 
 
+def test_a_deal_in_a_corpus_region_beside_where_the_asker_is_asks_that_region(assistant: Assistant) -> None:
+    answer = assistant.ask("我们公司在江苏，投了一家山东的初创企业，投早投小奖励有吗")
+    assert answer.in_scope and answer.citations[0].clause_id == "sd-2023-155#6"
+    assert not assistant.ask("我们公司在江苏，有没有科技贷款贴息").in_scope  # its own place's policy
+
+
 def test_the_province_named_ranks_its_own_documents_before_a_city_s(assistant: Assistant) -> None:
     answer = assistant.ask("山东对技术转让给科研人员的奖励比例是多少？")  # the 山东 条例, not 青岛's
     assert answer.citations[0].clause_id == "sd-cjkjcgzhtl-20171201#34"
