@@ -304,11 +304,11 @@ class Retriever:
             named = name in u.text or self._loosely_named(name, u.text) or abbreviated
             if named and doc not in found:
                 found.append(doc)
+        if found:
+            return found
         # A shorter abbreviation names a title when it fits no other (担保条例: 融资担保公司监督管理条例 alone).
         short = {doc.id: doc for name, doc in self.doc_names if self._abbreviated(name, u.text, share=0.0)}
-        if not found and len(short) == 1:
-            found = list(short.values())
-        return found
+        return list(short.values()) if len(short) == 1 else []
 
     def _numbered(self, u: Understanding, region: str | None) -> list[Document]:
         """The one document whose 文号 the question gives (内党金办发〔2025〕15号, 155号文), else none."""
