@@ -616,3 +616,13 @@ def test_start_up_rejects_a_bad_port() -> None:
         [sys.executable, "app.py", "--port", "70000"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 2 and "1–65535" in run.stderr
+
+
+def test_the_service_warms_its_assistant_before_it_answers(
+    service: PolicyService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first question would otherwise pay jieba's part-of-speech tables (0.3 s) and every lazy lookup.
+    warmed: list[Assistant] = []
+    monkeypatch.setattr(Assistant, "warm_up", lambda self: warmed.append(self))
+    PolicyService(service.assistant, service.conversations)
+    assert warmed == [service.assistant]

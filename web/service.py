@@ -54,6 +54,7 @@ class _Loaded:
 
     @classmethod
     def of(cls, assistant: Assistant) -> _Loaded:
+        assistant.warm_up()  # before the service answers from it: no user waits for the first-use costs
         documents = tuple(sorted(assistant.index.corpus.documents, key=lambda d: (d.issued, d.id)))
         order = {c.id: i for i, c in enumerate(c for d in documents for c in d.all_clauses)}
         # The policy measures' rules first (the calculator opens on 鲁科贷), then the laws', in reading order.
