@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant import numbers
-from assistant.quantities import Quantity, find_quantities, phrase_span
+from assistant.quantities import PHRASE_END, Quantity, find_quantities, phrase_span
 from assistant.romanised import PinyinReader
 from assistant.spelling import Correction, Speller, unspace
-from assistant.vocab import Vocabulary, says
+from assistant.vocab import Vocabulary, says, spans
 
 MAX_QUESTION_CHARS = 500
 
@@ -190,7 +190,18 @@ class Reader:
         asked = text
         for spoken, standard in self.vocab.spoken.items():
             asked = asked.replace(spoken, standard)
-        return frozenset(name for name, words in self.vocab.intents.items() if any(says(asked, w) for w in words))
+        found = {name for name, words in self.vocab.intents.items() if any(says(asked, w) for w in words)}
+        return frozenset(found - ({"calc"} if "calc" in found and not self._asks_how_much(asked) else set()))
+
+    def _asks_how_much(self, text: str) -> bool:
+        """Whether a calc word asks an amount: not when each is followed in its phrase by a word asking which
+        (能给我们哪些支持, 能拿什么奖励)."""
+        for word in self.vocab.intents["calc"]:
+            for _, end in spans(text, word):
+                rest = PHRASE_END.split(text[end:], maxsplit=1)[0]
+                if not any(w in rest for w in self.vocab.which_words):
+                    return True
+        return False
 
     def _outside_places(self, text: str, places: list[tuple[int, int, str, str]]) -> tuple[Place, ...]:
         v = self.vocab

@@ -101,6 +101,7 @@ class Places:
 @dataclass(frozen=True)
 class Vocabulary:
     intents: Mapping[str, tuple[str, ...]]
+    which_words: tuple[str, ...]  # after a calc word (能给…哪些支持): which support, not how much, is asked
     spoken: Mapping[str, str]  # spoken asking words → their standard form (咋 → 怎么)
     parties: Mapping[str, tuple[str, ...]]
     first_year: tuple[str, ...]
@@ -210,6 +211,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
         criteria = outside["criteria"]
         return Vocabulary(
             intents={k: _words(v, f"intents.toml intents.{k}") for k, v in intents["intents"].items()},
+            which_words=_words(intents["which"]["words"], "intents.toml which.words"),
             spoken=_spoken(intents["spoken"]),
             parties={k: _words(v, f"intents.toml parties.{k}") for k, v in intents["parties"].items()},
             first_year=_words(intents["years"]["first"], "intents.toml years.first"),
