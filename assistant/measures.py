@@ -31,6 +31,8 @@ _ASKING = frozenset({"calc", "parameter", "eligibility", "conditions", "units", 
 # Asked for a total ("…，还发了科创债，一共多少") or each (…，…，这两块分别), each clause of the sentence may
 # name a measure.
 _CLAUSE_BREAKS = ("，", ",")
+# List marks that may list whole questions (…有没有奖励、…有没有补偿、…能不能跟投): 和 and 与 join things.
+_QUESTION_LISTERS = ("、",)
 
 
 class SeveralMeasures:
@@ -140,7 +142,7 @@ class SeveralMeasures:
         # Things listed are asked each when the question says so (分别), or asks what policies serve them
         # (想融资、想上市，有哪些政策能用).
         each = u.has("each", "combine", "match")
-        joiners += self.vocab.list_joiners if each else ()
+        joiners += self.vocab.list_joiners if each else [j for j in _QUESTION_LISTERS if self._lists_questions(u, j)]
         pattern = "|".join(re.escape(j) for j in joiners)
         items = self._list_items(re.split(f"({pattern})", u.text), each)
         starts = {p: at for p, _, at in reversed(items)}  # where each part is said first
@@ -201,6 +203,12 @@ class SeveralMeasures:
                 found[hits[0].clause_id] = starts[part]
                 placed = placed or self._region_of(hits[0].doc_id)
         return list(found.items())
+
+    def _lists_questions(self, u: Understanding, joiner: str) -> bool:
+        """Whether ``joiner`` lists questions, each asking of its own (落户有没有奖励、投早期有没有补偿、引导基金
+        能不能跟投): each is a part."""
+        pieces = u.text.split(joiner)
+        return len(pieces) >= 2 and all(self.reader.read(p).intents & _ASKING for p in pieces)
 
     def _list_items(self, pieces: list[str], each: bool) -> list[tuple[str, str, int]]:
         """The parts split by joiners (``pieces``: each two parts with the joiner between them), each with the

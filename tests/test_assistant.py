@@ -2119,3 +2119,10 @@ def test_a_compound_questions_parts_are_embedded_only_where_bm25_leaves_doubt(
         assistant.retriever.hits(part)
     assert embedded == []  # nothing left to embed one by one
     assert len(primed) == 2 and not any(t.startswith("鲁科贷贴息比例") for t in primed), primed
+
+
+def test_questions_listed_one_after_another_are_each_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是一家创投，想问：来山东落户有没有奖励、投早期企业有没有补贴、引导基金能不能跟投？")
+    assert {"sd-2023-155#5", "sd-2023-155#6", "sd-2023-155#8"} <= {c.clause_id for c in answer.citations}
+    # Things listed, not questions (贷款、担保), are no parts unless asked each.
+    assert [c.clause_id for c in assistant.ask("鲁科贷能不能申请、能贴多少？").citations] == ["sd-2023-155#1"]
