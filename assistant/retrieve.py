@@ -300,7 +300,7 @@ class Retriever:
         found: list[Document] = []
         for name, doc in self.doc_names:
             # An abbreviation shared by several regions' titles (成果转化条例) names the one of the region said.
-            abbreviated = _in_regions(doc, u) and self._abbreviated(name, u.text)
+            abbreviated = _in_regions(doc, u) and self._abbreviated(name, u.text) and self._fits_only(name, doc, u.text)
             named = name in u.text or self._loosely_named(name, u.text) or abbreviated
             if named and doc not in found:
                 found.append(doc)
@@ -324,23 +324,38 @@ class Retriever:
         head = name[:LOOSE_HEAD_CHARS]
         return any(kind in text[m.end() : m.end() + LOOSE_GAP] for m in re.finditer(re.escape(head), text))
 
+    def _fits_only(self, name: str, doc: Document, text: str) -> bool:
+        """Whether the abbreviation naming ``doc`` fits no other title of its kind and region as well:
+        山东条例 fits 山东省地方金融条例 and 山东省促进科技成果转化条例 alike, and names neither."""
+        kind = next((k for k in self.vocab.document_kinds if name.endswith(k)), "")
+        fit = self._abbreviation_fit(name, text)
+        return all(
+            other is doc
+            or not (other_name.endswith(kind) and other.region == doc.region)
+            or self._abbreviation_fit(other_name, text) < fit
+            for other_name, other in self.doc_names
+        )
+
     def _abbreviated(self, name: str, text: str, share: float = ABBREVIATION_SHARE) -> bool:
         """A title said with characters dropped, ending with its kind (科技进步法 names 科学技术进步法): the
         words before the kind in the question are, read backwards, the title's in its order, at least
         ``share`` of it."""
+        fit = self._abbreviation_fit(name, text)
+        return fit >= ABBREVIATION_CHARS and fit >= share * len(name)
+
+    def _abbreviation_fit(self, name: str, text: str) -> int:
+        """The most characters of the title that the question says, in its order, ending with its kind."""
         kind = next((k for k in self.vocab.document_kinds if name.endswith(k)), None)
-        if kind is None:
-            return False
-        for m in re.finditer(re.escape(kind), text):
+        best = 0
+        for m in re.finditer(re.escape(kind), text) if kind else ():
             matched, at = len(kind), len(name) - len(kind)  # characters matched; where in the title to look
             for c in reversed(text[: m.start()]):
                 found = name.rfind(c, 0, at)
                 if found < 0:
                     break
                 matched, at = matched + 1, found
-            if matched >= ABBREVIATION_CHARS and matched >= share * len(name):
-                return True
-        return False
+            best = max(best, matched)
+        return best
 
     def section_asked(self, u: Understanding) -> tuple[Document, str, list[Clause]] | None:
         """The part of a document a question asks for (哪一章讲融资促进, 第十一章有哪几条): the section whose name

@@ -2126,3 +2126,10 @@ def test_questions_listed_one_after_another_are_each_answered(assistant: Assista
     assert {"sd-2023-155#5", "sd-2023-155#6", "sd-2023-155#8"} <= {c.clause_id for c in answer.citations}
     # Things listed, not questions (贷款、担保), are no parts unless asked each.
     assert [c.clause_id for c in assistant.ask("鲁科贷能不能申请、能贴多少？").citations] == ["sd-2023-155#1"]
+
+
+def test_an_abbreviation_fitting_two_titles_of_a_region_names_neither(assistant: Assistant) -> None:
+    # 山东条例: 山东省地方金融条例 and 山东省促进科技成果转化条例 alike; the question's topic decides.
+    answer = assistant.ask("成果转化的奖励，国家法律和山东条例规定得一样吗")
+    assert not any(c.clause_id.startswith("sd-dfjrtl") for c in answer.citations)
+    assert any(c.clause_id.startswith("sd-cjkjcgzhtl") for c in answer.citations)
