@@ -345,6 +345,8 @@ class Writer:
     def declined(self, question: str, verdict: Verdict, related: Sequence[tuple[Clause, str, float]]) -> Answer:
         docs = self.index.corpus.documents
         covered = "；".join(f"{d.region}{d.cited_as}" for d in docs)
+        if verdict.kind == "courtesy":  # thanks, goodbyes: nothing asked, nothing to decline
+            return Answer(question, False, f"{verdict.reason}。", (), (), None)
         lines = [
             f"抱歉，这个问题超出了本助手的范围：{verdict.reason}。",
             "",

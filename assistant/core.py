@@ -27,7 +27,7 @@ from assistant.measures import SeveralMeasures
 from assistant.retrieve import Retriever, named_hit
 from assistant.route import CALCULATE, PARAMETER, answer_mode, breaks_a_condition, pick_rule, triggered
 from assistant.rules import Rule, RuleBook, load_rules
-from assistant.scope import Verdict, judge
+from assistant.scope import Verdict, courtesy, judge
 from assistant.subjects import Subjects, load_subjects
 from assistant.understand import AMOUNT_INTENTS, MAX_QUESTION_CHARS, Reader, Understanding
 from assistant.vocab import Vocabulary, load_vocabulary
@@ -208,6 +208,9 @@ class Assistant:
         """One turn. ``context``: earlier turns of the conversation, read before this one (a follow-up
         such as "募资3亿" means nothing alone); the answer still names this turn as its question."""
         question = validate_question(question)
+        closing = courtesy(question, self.reader.read, self.vocab, self.retriever.terms)
+        if closing is not None:  # 好的，谢谢: answered in kind; the conversation may still go on
+            return self.writer.declined(question, closing, []), pending
         u = self.reader.read(f"{context}，{question}"[-MAX_QUESTION_CHARS:] if context else question)
         if isinstance(pending, MatchPending) and self.askers.adds_to_profile(u, pending.profile):
             profile = dataclasses.replace(pending.profile, description=f"{pending.profile.description}，{u.text}")

@@ -11,6 +11,7 @@ unsure — never declined for merely using no policy term.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.quantities import PHRASE_END, questions
@@ -21,12 +22,32 @@ from assistant.vocab import Vocabulary, says, spans
 _ANSWERABLE = ("calc", "parameter", "eligibility", "conditions", "units", "docmeta", "compare")
 
 
+QUESTION_MARKS = ("？", "?", "吗", "呢")
+COURTESY_REPLY = "不客气。还有科技金融政策方面的问题（如贴息、担保和保险补贴、创投奖励怎么算），随时可以问我"
+
+
 @dataclass(frozen=True)
 class Verdict:
     # other_region | other_body | criteria | statistic | forecast | procedure | task | other_topic | unrelated
+    # | courtesy (谢谢，辛苦了: nothing asked)
     kind: str
     reason: str  # why, in Chinese, as the answer states it
     related: bool  # whether the nearest clause is worth offering as related
+
+
+def courtesy(
+    text: str, read: Callable[[str], Understanding], vocab: Vocabulary, policy_terms: tuple[str, ...]
+) -> Verdict | None:
+    """Thanks or a goodbye that asks nothing (谢谢啊，辛苦了): besides its courtesies (改天再联系 asks for no
+    unit's contact), no asking word, number, place, question mark or policy term (谢谢，那内蒙古的呢 asks on)."""
+    rest = text
+    for word in vocab.courtesy:
+        rest = rest.replace(word, "，")
+    if rest == text:
+        return None
+    u = read(rest)
+    asks = u.intents or u.quantities or u.regions or u.places or any(m in rest for m in QUESTION_MARKS)
+    return None if asks or any(t in rest for t in policy_terms) else Verdict("courtesy", COURTESY_REPLY, False)
 
 
 def judge(

@@ -132,6 +132,7 @@ class Vocabulary:
     forecast: tuple[str, ...]  # a policy not yet issued (明年还要出新的政策)
     advice: tuple[str, ...]  # investment advice (哪几只股票值得买), declined whatever term it names
     chat: tuple[str, ...]  # talk about the assistant itself (你是机器人吗), declined where no policy term is said
+    courtesy: tuple[str, ...]  # thanks and goodbyes (谢谢，辛苦了), answered in kind where nothing is asked
     program_heads: tuple[str, ...]  # words ending a programme's name (工程, 计划)
     other_document_kinds: tuple[str, ...]  # kinds of title that may name a document outside the corpus (办法)
     local_level: tuple[str, ...]  # a city's own level of policy (市级配套, 市本级)
@@ -256,6 +257,7 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             forecast=_words(outside["forecast"]["words"], "scope.toml outside.forecast"),
             advice=_words(outside["advice"]["words"], "scope.toml outside.advice"),
             chat=_words(outside["chat"]["words"], "scope.toml outside.chat"),
+            courtesy=_words(outside["courtesy"]["words"], "scope.toml outside.courtesy"),
             program_heads=_words(outside["program_heads"], "scope.toml outside.program_heads"),
             other_document_kinds=_words(outside["other_document_kinds"], "scope.toml outside.other_document_kinds"),
             local_level=_words(outside["local_level"]["words"], "scope.toml outside.local_level"),

@@ -2128,6 +2128,17 @@ def test_questions_listed_one_after_another_are_each_answered(assistant: Assista
     assert [c.clause_id for c in assistant.ask("鲁科贷能不能申请、能贴多少？").citations] == ["sd-2023-155#1"]
 
 
+def test_thanks_are_answered_in_kind_and_the_conversation_goes_on(assistant: Assistant) -> None:
+    answer = assistant.ask("好嘞，谢谢，辛苦你了，改天再联系")
+    assert not answer.in_scope and answer.answer.startswith("不客气") and not answer.citations
+    conversation = assistant.conversation()
+    conversation.ask("鲁科贷贴息能拿多少")
+    assert conversation.ask("谢谢").answer.startswith("不客气")
+    assert conversation.ask("付了60万利息").calculation.amount == 240000  # the measure asked before thanks
+    # Thanks beside a question is no closing (谢谢，那内蒙古的呢？).
+    assert assistant.ask("谢谢，鲁科担的保费补贴是多少？").in_scope
+
+
 def test_an_abbreviation_fitting_two_titles_of_a_region_names_neither(assistant: Assistant) -> None:
     # 山东条例: 山东省地方金融条例 and 山东省促进科技成果转化条例 alike; the question's topic decides.
     answer = assistant.ask("成果转化的奖励，国家法律和山东条例规定得一样吗")
