@@ -195,7 +195,7 @@ class Reader:
 
     def _asks_how_much(self, text: str) -> bool:
         """Whether a calc word asks an amount: not when each is followed in its phrase by a word asking which
-        (能给我们哪些支持, 能拿什么奖励)."""
+        supports (能给我们哪些支持)."""
         for word in self.vocab.intents["calc"]:
             for _, end in spans(text, word):
                 rest = PHRASE_END.split(text[end:], maxsplit=1)[0]

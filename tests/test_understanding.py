@@ -336,11 +336,12 @@ def test_an_investee_s_place_is_where_the_investment_goes_not_where_the_asker_is
     ("question", "asks_amount"),
     [
         ("内蒙古那边从贷款、担保到上市能给我们哪些支持？", False),  # which support, not how much
-        ("投早投小能拿什么奖励", False),
+        ("投早投小能拿哪几项奖励", False),
+        ("辅导验收通过了，能领什么奖励？", True),  # what reward: the reward and its amount
         ("投早投小能拿哪些奖励，各多少", True),  # 多少 asks the amounts
         ("鲁科贷贴息能拿多少", True),
         ("担保公司能不能给我们大股东旗下另一家公司做担保啊？", True),  # no which-word after 能给 (as before)
     ],
 )
-def test_a_calc_word_asking_which_support_asks_no_amount(reader: Reader, question: str, asks_amount: bool) -> None:
+def test_a_calc_word_asking_which_supports_asks_no_amount(reader: Reader, question: str, asks_amount: bool) -> None:
     assert reader.read(question).has("calc") is asks_amount
