@@ -105,6 +105,7 @@ class Retriever:
         投入各占多少分), asks for that status's criteria, whatever mechanism term it holds after it."""
         criteria = self.vocab.criteria
         names = []
+        earlier = ""
         for phrase in PHRASE_END.split(text):
             at = min((phrase.find(w) for w in criteria.subjects if w in phrase), default=-1)
             before = phrase[: max(at, 0)]
@@ -112,8 +113,12 @@ class Retriever:
             name = before[:cut].rstrip("是的被要")
             if any(t in name for t in self.mechanism_terms):
                 return True
-            if not any(t in name for t in self._recognised_terms):
-                names.append((phrase, name))
+            # A phrase without a recognition word (高企认定要什么条件？研发投入占多少？: its second) asks nothing
+            # of how a thing is recognised, whatever term it holds; one naming nothing itself (…尽职免责这一说，
+            # 怎么认定) asks it of the phrases before.
+            if at >= 0 and not any(t in name for t in self._recognised_terms):
+                names.append((phrase if self._names_something(phrase) else earlier + phrase, name))
+            earlier += phrase
         if any(t in phrase for phrase, _ in names for t in self.mechanism_terms):
             return True
         for _, name in names:
@@ -124,6 +129,10 @@ class Retriever:
                         return True
                     break  # the longest part the documents write is recognised somewhere: a status
         return False
+
+    def _names_something(self, phrase: str) -> bool:
+        """Whether a phrase says a policy term, in the documents' words or everyday ones (高企)."""
+        return bool(self.policy_terms(phrase) or self.index.analyzer.expansions(phrase))
 
     def holds(self, clause_id: str, term: str) -> bool:
         """Whether a clause names ``term`` itself, not only as a part of a longer name (a clause on the

@@ -2144,3 +2144,12 @@ def test_an_abbreviation_fitting_two_titles_of_a_region_names_neither(assistant:
     answer = assistant.ask("成果转化的奖励，国家法律和山东条例规定得一样吗")
     assert not any(c.clause_id.startswith("sd-dfjrtl") for c in answer.citations)
     assert any(c.clause_id.startswith("sd-cjkjcgzhtl") for c in answer.citations)
+
+
+def test_criteria_asked_in_two_phrases_are_declined_and_a_mechanism_asked_back_is_not(assistant: Assistant) -> None:
+    # The second phrase's 研发投入 (a term the documents never write with a recognition word) is a criterion
+    # asked of 高企, not a mechanism of the documents.
+    assert assistant.ask("想评高企，需要什么条件？研发投入要占多少？").in_scope is False
+    # 怎么认定 naming nothing itself asks it of the phrase before: 尽职免责, a mechanism the documents set up.
+    exemption = assistant.ask("银行这边怕担责，听说有个尽职免责，这个怎么认定？")
+    assert exemption.in_scope and exemption.citations[0].clause_id == "sd-2023-155#20"
