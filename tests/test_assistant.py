@@ -464,6 +464,8 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("鲁科保今年的补贴名额还有吗？", "statistic"),  # what is left of a quota
         ("你预计明年鲁科贷的贴息比例会怎么变？", "forecast"),
         ("鲁科保有没有办事指南？", "procedure"),
+        ("鲁科保补贴今年申报到几号截止？错过了能补报吗", "procedure"),  # a round's deadline: no document sets it
+        ("想评高企，要满足啥条件？研发费用得占多少？", "criteria"),  # the second phrase asks it of the first
         ("青岛银行的科创贷单户最高额度多少？", "other_body"),  # 青岛 names the bank, not the policy's region
         ("2029年以后还会接着出台贴息政策吗？", "forecast"),
         ("鲁科贷合作银行里哪家放款最多？", "statistic"),
