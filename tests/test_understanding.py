@@ -63,6 +63,8 @@ def reader(vocab: Vocabulary) -> Reader:
         ("要是贷3000万、利息111万呢", [("principal", 3e7), ("interest", 1.11e6)]),
         ("保额2000万、保费16万", [("insured_amount", 2e7), ("premium", 1.6e5)]),
         ("出了不良，亏了本金300万", [("loss", 3e6)]),  # what was lost: no loan's principal
+        ("放的一笔贷款坏了150万", [("loss", 1.5e6)]),  # a loan gone bad, in a banker's words
+        ("烂账300万", [("loss", 3e6)]),
     ],
 )
 def test_numbers_take_the_role_of_the_word_that_qualifies_them(
