@@ -63,9 +63,21 @@ class SeveralMeasures:
         parts = self.compound(u)
         if len(named) >= 2:
             return named + [c for c, _ in parts if c not in named]
-        # One named beside parts: in the order the parts are asked; named where no part finds it, first.
-        asked = {c: -1 for c in named if c not in dict(parts)} | dict(parts)
+        # One named beside parts: in the order they are said, a measure no part finds where it is named
+        # (客户经理放的科技贷款坏账了，要不要追责？: 追责 is asked, the 鲁科贷 named in everyday words is the setting).
+        asked = {c: self._said_at(u, c) for c in named if c not in dict(parts)} | dict(parts)
         return sorted(asked, key=asked.__getitem__) if len(asked) >= 2 else []
+
+    def _said_at(self, u: Understanding, clause_id: str) -> int:
+        """Where the question first names the clause's measure, in the texts' words or everyday ones."""
+        everyday = self.index.analyzer.lexicon.synonyms
+        words = {*self.retriever.naming_terms, *everyday}
+        at = [
+            u.text.find(w)
+            for w in words
+            if w in u.text and any(self.retriever.holds(clause_id, t) for t in (w, *everyday.get(w, ())))
+        ]
+        return min(at, default=-1)
 
     def _items_of_one(self, u: Understanding, clause_id: str) -> bool:
         """Whether a provision of the clause lists several items of one input (many), numbers of one role,

@@ -2155,3 +2155,9 @@ def test_criteria_asked_in_two_phrases_are_declined_and_a_mechanism_asked_back_i
     # 怎么认定 naming nothing itself asks it of the phrase before: 尽职免责, a mechanism the documents set up.
     exemption = assistant.ask("银行这边怕担责，听说有个尽职免责，这个怎么认定？")
     assert exemption.in_scope and exemption.citations[0].clause_id == "sd-2023-155#20"
+
+
+def test_a_measure_named_only_as_the_setting_comes_after_the_one_asked(assistant: Assistant) -> None:
+    # 科技贷款 names the 鲁科贷 in everyday words; what is asked is whether the loan officer answers for it.
+    answer = assistant.ask("行里放的科技贷款成了坏账 信贷员会不会被追责？山东有没有尽职了不追究的规定")
+    assert [c.clause_id for c in answer.citations][:1] == ["sd-2023-155#20"]
