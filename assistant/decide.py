@@ -216,10 +216,15 @@ class Decider:
     def local_level(self, u: Understanding) -> Verdict | None:
         """A city's own level of policy asked (鄂尔多斯市级配套奖励) where the corpus holds no document of that
         city: say so, and offer the region's nearest clause as related."""
-        if not u.localities or not any(w in u.text for w in self.vocab.local_level):
+        if not u.localities:
             return None
+        level = any(w in u.text for w in self.vocab.local_level)
         regions = [d.region for d in self.index.corpus.documents]
-        missing = [city for city in u.localities if not any(city in r for r in regions)]
+        missing = [
+            city
+            for city in u.localities
+            if not any(city in r for r in regions) and (level or self._gives(u.text, city))
+        ]
         # A city named in two forms (烟台, 烟台市) is said once.
         missing = [city for city in missing if not any(city != other and city in other for other in missing)]
         if not missing:
@@ -227,6 +232,16 @@ class Decider:
         cities = "、".join(missing)
         reason = f"收录文件中没有{cities}本级的政策文件，所问{cities}的本级政策不在收录范围内"
         return Verdict("other_region", reason, True)
+
+    def _gives(self, text: str, city: str) -> bool:
+        """Whether the city is named as the one giving support (济南市对…, 烟台对…), not 潍坊市对接…."""
+        v = self.vocab
+        for m in re.finditer(re.escape(city), text):
+            rest = text[m.end() :]
+            opening = rest[rest.find("对") :]
+            if rest.startswith(v.local_actor) and not opening.startswith(v.local_actor_not):
+                return True
+        return False
 
     def other_trade(self, u: Understanding) -> Verdict | None:
         """A business no measure serves (我想开个奶茶店，有补贴吗: facts.toml non_tech) asking in general, no

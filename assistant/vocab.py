@@ -136,6 +136,8 @@ class Vocabulary:
     program_heads: tuple[str, ...]  # words ending a programme's name (工程, 计划)
     other_document_kinds: tuple[str, ...]  # kinds of title that may name a document outside the corpus (办法)
     local_level: tuple[str, ...]  # a city's own level of policy (市级配套, 市本级)
+    local_actor: tuple[str, ...]  # right after a city's name, the city as the giver (济南市对…)
+    local_actor_not: tuple[str, ...]  # words opening so that are no giving (对接)
     procedure: tuple[str, ...]
     tasks: tuple[str, ...]  # 帮我们写一份: a task, not a question
     duration_asks: tuple[str, ...]  # 多久能到账: how long something takes
@@ -261,6 +263,8 @@ def load_vocabulary(corpus_dir: Path) -> Vocabulary:
             program_heads=_words(outside["program_heads"], "scope.toml outside.program_heads"),
             other_document_kinds=_words(outside["other_document_kinds"], "scope.toml outside.other_document_kinds"),
             local_level=_words(outside["local_level"]["words"], "scope.toml outside.local_level"),
+            local_actor=_words(outside["local_level"]["actor_after"], "scope.toml outside.local_level.actor_after"),
+            local_actor_not=_words(outside["local_level"]["actor_not"], "scope.toml outside.local_level.actor_not"),
             procedure=_words(outside["procedure"]["words"], "scope.toml outside.procedure"),
             tasks=_words(outside["tasks"]["words"], "scope.toml outside.tasks"),
             duration_asks=_words(outside["duration"]["asks"], "scope.toml outside.duration.asks"),

@@ -465,6 +465,7 @@ def test_listing_criteria_are_declined_but_listing_support_is_answered(assistant
         ("你预计明年鲁科贷的贴息比例会怎么变？", "forecast"),
         ("鲁科保有没有办事指南？", "procedure"),
         ("鲁科保补贴今年申报到几号截止？错过了能补报吗", "procedure"),  # a round's deadline: no document sets it
+        ("烟台市对新上市的科技企业奖励多少？", "other_region"),  # the city as the giver: its own policy
         ("想评高企，要满足啥条件？研发费用得占多少？", "criteria"),  # the second phrase asks it of the first
         ("青岛银行的科创贷单户最高额度多少？", "other_body"),  # 青岛 names the bank, not the policy's region
         ("2029年以后还会接着出台贴息政策吗？", "forecast"),
@@ -2161,3 +2162,8 @@ def test_a_measure_named_only_as_the_setting_comes_after_the_one_asked(assistant
     # 科技贷款 names the 鲁科贷 in everyday words; what is asked is whether the loan officer answers for it.
     answer = assistant.ask("行里放的科技贷款成了坏账 信贷员会不会被追责？山东有没有尽职了不追究的规定")
     assert [c.clause_id for c in answer.citations][:1] == ["sd-2023-155#20"]
+
+
+def test_a_city_named_before_a_word_opening_with_dui_is_no_giver(assistant: Assistant) -> None:
+    assert assistant.ask("我们在济南，对鲁科贷贴息比例有点疑问").in_scope  # 对 opens the asker's phrase
+    assert assistant.ask("潍坊市对接鲁科贷的银行，贴息比例是多少").in_scope  # 对接: no giving
