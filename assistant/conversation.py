@@ -88,6 +88,11 @@ class Conversation:
             again, again_pending = self.assistant.respond(question, self.pending, self.context)
             if again.in_scope and not self._region_left(question, again):
                 answer, pending = again, again_pending
+        elif self._set_beside_earlier(question, answer):
+            again, again_pending = self.assistant.respond(question, self.pending, self.context)
+            cited = {c.clause_id for c in again.citations}
+            if again.in_scope and {self.history[-1].citations[0].clause_id, answer.citations[0].clause_id} <= cited:
+                answer, pending = again, again_pending
         elif self._not_for_earlier_asker(answer):
             again, again_pending = self.assistant.respond(question, self.pending, self.context)
             if again.calculations and not self._not_for_earlier_asker(again):  # the asker's own measure found
@@ -114,6 +119,17 @@ class Conversation:
             return False
         doc = self.assistant.index.corpus.document(answer.citations[0].doc_id)
         return doc.level != NATIONAL and before[0] not in doc.region
+
+    def _set_beside_earlier(self, question: str, answer: Answer) -> bool:
+        """A turn comparing or combining what it asks with what the last answer quoted (山东的尽职免责 — 那内蒙古
+        …有什么不一样？; 落户奖励 — 我们同时投早投小，两个能一起拿吗？), answered without it: it is read after
+        the earlier turns, and that reading kept when it quotes both."""
+        last = self.history[-1] if self.history else None
+        if last is None or not last.in_scope or not last.citations or not answer.in_scope or not answer.citations:
+            return False
+        if not self.assistant.reader.read(question).has("compare", "combine"):
+            return False
+        return last.citations[0].clause_id not in {c.clause_id for c in answer.citations}
 
     def _not_for_earlier_asker(self, answer: Answer) -> bool:
         """Whether the turn alone computed a measure whose money never reaches the asker the earlier turns

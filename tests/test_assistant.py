@@ -2167,3 +2167,18 @@ def test_a_measure_named_only_as_the_setting_comes_after_the_one_asked(assistant
 def test_a_city_named_before_a_word_opening_with_dui_is_no_giver(assistant: Assistant) -> None:
     assert assistant.ask("我们在济南，对鲁科贷贴息比例有点疑问").in_scope  # 对 opens the asker's phrase
     assert assistant.ask("潍坊市对接鲁科贷的银行，贴息比例是多少").in_scope  # 对接: no giving
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "both"),
+    [
+        ("创投落户山东能拿什么奖励？", "我们也投了早期企业，这两个能一起拿吗？", {"sd-2023-155#5", "sd-2023-155#6"}),
+        ("山东对信贷人员尽职免责怎么规定？", "内蒙古在这方面有什么不一样？", {"sd-2023-155#20", "nm-2025-15#14"}),
+    ],
+)
+def test_a_turn_comparing_or_combining_with_the_last_answer_quotes_both(
+    assistant: Assistant, first: str, then: str, both: set[str]
+) -> None:
+    conversation = assistant.conversation()
+    conversation.ask(first)
+    assert both <= {c.clause_id for c in conversation.ask(then).citations}
