@@ -402,7 +402,7 @@ class Retriever:
         """The documents a question is about: named by title or 文号; else, per region named, its policy
         measures (规范性文件) if it has any; else the policy measures of the whole corpus."""
         docs = self.index.corpus.documents
-        titled = self.titled(u) or [d for d in docs if hinted(d, u.doc_hint)]
+        titled = self.titled(u) or [d for d in docs if any(hinted(d, h) for h in u.doc_hints)]
         if titled:
             return titled
         regional = [d for d in docs if any(r in d.region for r in u.regions)] or list(docs)

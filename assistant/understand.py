@@ -64,6 +64,7 @@ class Understanding:
     invested: int | None = None  # the year an investment was made (去年投了两家: last year)
     dealt_in: tuple[str, ...] = ()  # corpus regions named only as where a deal is (投了一家山东的企业)
     chapter_number: int | None = None  # 第十一章
+    doc_hints: tuple[str, ...] = ()  # every 文号 part said (155号文和15号文), doc_hint the first
 
     def has(self, *intents: str) -> bool:
         return any(i in self.intents for i in intents)
@@ -184,6 +185,7 @@ class Reader:
             terms=tuple(t for t in self.terms if t in text),
             invested=invested,
             chapter_number=int(numbers.cn_number(chapter.group(1))) if chapter else None,
+            doc_hints=tuple(dict.fromkeys(m.group(0) for m in _DOC_NO.finditer(text))),
         )
 
     def _intents(self, text: str) -> frozenset[str]:

@@ -2182,3 +2182,8 @@ def test_a_turn_comparing_or_combining_with_the_last_answer_quotes_both(
     conversation = assistant.conversation()
     conversation.ask(first)
     assert both <= {c.clause_id for c in conversation.ask(then).citations}
+
+
+def test_two_documents_named_by_their_numbers_are_both_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("155号文和15号文，哪一个先印发的？")
+    assert {c.doc_id for c in answer.citations} == {"sd-2023-155", "nm-2025-15"}
