@@ -302,9 +302,12 @@ def period_block(doc: Document, asked: Sequence[dt.date], today: dt.date | None 
     """The period in force, the document's kind and jurisdiction, and a warning when it has expired or
     been replaced (naming the successor) on the day asked, or today."""
     lines = ["", f"**施行期**：{doc.in_force.describe()}（{doc.cited_as}，{doc.region}{doc.doc_type}）。"]
-    status = doc.status(asked[0] if asked else today or dt.date.today())
+    day = asked[0] if asked else today or dt.date.today()
+    status = doc.status(day)
     if status.status is not Status.IN_FORCE:
-        lines.append(f"- 【注意】本文件{status.describe()}，请以现行文件为准。")
+        # On a day asked, said as of that day: 2021年 the document was not yet in force, though it is today.
+        when = f"{cn_date(day)}时，" if asked else ""
+        lines.append(f"- 【注意】{when}本文件{status.describe()}，请以现行文件为准。")
     return [*lines, *_date_flags(doc, asked)]
 
 

@@ -2187,3 +2187,9 @@ def test_a_turn_comparing_or_combining_with_the_last_answer_quotes_both(
 def test_two_documents_named_by_their_numbers_are_both_answered(assistant: Assistant) -> None:
     answer = assistant.ask("155号文和15号文，哪一个先印发的？")
     assert {c.doc_id for c in answer.citations} == {"sd-2023-155", "nm-2025-15"}
+
+
+def test_a_document_not_yet_in_force_on_a_past_day_asked_is_said_as_of_that_day(assistant: Assistant) -> None:
+    answer = assistant.ask("我们2021年就在科创板上市了，现在还能申请山东的上市奖励吗？").answer
+    # In force today: "本文件尚未施行，请以现行文件为准" alone would say it is not.
+    assert "2021年1月1日时，本文件尚未施行" in answer and "【注意】本文件尚未施行" not in answer
