@@ -131,13 +131,19 @@ class SeveralMeasures:
     def provisions_asked(self, u: Understanding, clause_id: str) -> list[Rule]:
         """Several provisions of one clause asked for a total (（六）'s 投早投小 reward for one investment
         and its loss subsidy for another: 一共多少; （三）'s 保费补贴和风险补偿一共多少): each rule taking a
-        number, or named by a trigger word, that no other of them takes or has."""
-        if not u.has("total"):
-            return []
+        number, or named by a trigger word, that no other of them takes or has. Asked with no number at all,
+        each provision named by a word of its own is asked (鲁科担…担保费率有没有上限…有没有代偿补偿)."""
         rules = self.rules.for_clause(clause_id)
         said = self.retriever.said(u)
-        taken = {r.id: roles_taken(r, u, self.vocab.derived) for r in rules}
         named = {r.id: {w for w in r.triggers if w in said} for r in rules}
+        if not u.has("total"):
+            if u.quantities:
+                return []
+            # A word naming the clause's measure (鲁科贷, 投早投小) names none of its provisions.
+            words = {r.id: named[r.id] - set(self.retriever.naming_terms) for r in rules}
+            own = [r for r in rules if words[r.id] - set().union(*(o.triggers for o in rules if o is not r))]
+            return own if len(own) >= 2 else []
+        taken = {r.id: roles_taken(r, u, self.vocab.derived) for r in rules}
         own = [
             r
             for r in rules

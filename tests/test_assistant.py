@@ -2193,3 +2193,14 @@ def test_a_document_not_yet_in_force_on_a_past_day_asked_is_said_as_of_that_day(
     answer = assistant.ask("我们2021年就在科创板上市了，现在还能申请山东的上市奖励吗？").answer
     # In force today: "本文件尚未施行，请以现行文件为准" alone would say it is not.
     assert "2021年1月1日时，本文件尚未施行" in answer and "【注意】本文件尚未施行" not in answer
+
+
+def test_two_provisions_of_one_clause_each_named_with_no_number_are_each_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("鲁科担的担保费率有上限吗 代偿了省里给不给补偿")
+    assert [c.rule_id for c in answer.calculations] == ["sd-lukedan-fee", "sd-lukedan-risk"]
+    assert "0.5%/年" in answer.answer and "20%" in answer.answer
+    # One provision named: one answered; a word naming the measure (科技贷款 → 鲁科贷) names no provision.
+    assert [c.rule_id for c in assistant.ask("鲁科担保费补贴比例是多少？").calculations] == ["sd-lukedan-fee"]
+    assert [c.rule_id for c in assistant.ask("科技贷款的风险补偿，我们企业能不能申请？").calculations] == [
+        "sd-lukedai-loss"
+    ]
