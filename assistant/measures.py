@@ -65,6 +65,8 @@ class SeveralMeasures:
             return named + [c for c, _ in parts if c not in named]
         # One named beside parts: in the order they are said, a measure no part finds where it is named
         # (客户经理放的科技贷款坏账了，要不要追责？: 追责 is asked, the 鲁科贷 named in everyday words is the setting).
+        if not parts:
+            return []  # one measure at most: where it is said need not be looked for
         asked = {c: self._said_at(u, c) for c in named if c not in dict(parts)} | dict(parts)
         return sorted(asked, key=asked.__getitem__) if len(asked) >= 2 else []
 

@@ -59,12 +59,16 @@ class Understanding:
     clause_number: int | None  # 第三条, 第（三）项
     clause_numbers: tuple[int, ...]  # every one named (第（一）条和第（十）条), the first being clause_number
     clause_id: str | None  # sd-2023-155#3 written out
-    doc_hint: str | None  # "155号" → part of a 文号
     terms: tuple[str, ...] = ()  # lexicon terms written in the question (再贴现), longest first
     invested: int | None = None  # the year an investment was made (去年投了两家: last year)
     dealt_in: tuple[str, ...] = ()  # corpus regions named only as where a deal is (投了一家山东的企业)
     chapter_number: int | None = None  # 第十一章
-    doc_hints: tuple[str, ...] = ()  # every 文号 part said (155号文和15号文), doc_hint the first
+    doc_hints: tuple[str, ...] = ()  # every 文号 part said ("155号" of 155号文和15号文, "15号")
+
+    @property
+    def doc_hint(self) -> str | None:
+        """The first 文号 part said ("155号")."""
+        return self.doc_hints[0] if self.doc_hints else None
 
     def has(self, *intents: str) -> bool:
         return any(i in self.intents for i in intents)
@@ -181,7 +185,6 @@ class Reader:
             clause_number=int(numbers.cn_number(clause_match.group(1))) if clause_match else None,
             clause_numbers=tuple(dict.fromkeys(int(numbers.cn_number(m.group(1))) for m in _CLAUSE_NO.finditer(text))),
             clause_id=clause_id.group(0) if clause_id else None,
-            doc_hint=doc_hint.group(0) if doc_hint else None,
             terms=tuple(t for t in self.terms if t in text),
             invested=invested,
             chapter_number=int(numbers.cn_number(chapter.group(1))) if chapter else None,
